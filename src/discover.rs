@@ -1,0 +1,157 @@
+//! Finds the files to lint under the given paths (gitignore-aware) and tells what each one is.
+
+use std::path::{Path, PathBuf};
+
+use crate::settings::Settings;
+
+/// What a file is, as far as schemaguard is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Sql,
+    Terraform,
+    Yaml,
+    /// Liquibase XML changelogs (and other XML).
+    Xml,
+    /// Alembic revisions.
+    Python,
+    /// JSON: Terraform plans, Liquibase JSON changelogs.
+    Json,
+}
+
+impl FileKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Sql => "sql",
+            FileKind::Terraform => "terraform",
+            FileKind::Yaml => "yaml",
+            FileKind::Xml => "xml",
+            FileKind::Python => "python",
+            FileKind::Json => "json",
+        }
+    }
+
+    /// Whether this build lints the kind (the others are recognised and left alone).
+    pub fn is_linted(self) -> bool {
+        matches!(self, FileKind::Sql)
+    }
+}
+
+/// Classifies a path by its name.
+pub fn classify(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".tf.json") {
+        return Some(FileKind::Terraform);
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        "sql" | "ddl" | "psql" | "pgsql" | "mysql" => FileKind::Sql,
+        "tf" | "tofu" => FileKind::Terraform,
+        "yml" | "yaml" => FileKind::Yaml,
+        "xml" => FileKind::Xml,
+        "py" => FileKind::Python,
+        "json" => FileKind::Json,
+        _ => return None,
+    })
+}
+
+/// A file to lint.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// As shown to users.
+    pub display: String,
+    pub path: PathBuf,
+    pub kind: FileKind,
+}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<Candidate>,
+    /// Paths given on the command line that do not exist.
+    pub missing: Vec<PathBuf>,
+    /// Files named explicitly that schemaguard does not lint, with why.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Walk errors (permission denied on a folder, a link loop...).
+    pub errors: Vec<String>,
+}
+
+/// The user-facing form of a path: relative to the working directory when below it, `/`-separated.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = match (&cwd, path.is_absolute()) {
+        (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let s = shown.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
+    let mut out = Discovered::default();
+    for root in paths {
+        if std::fs::symlink_metadata(root).is_err() {
+            out.missing.push(root.clone());
+            continue;
+        }
+        if root.is_file() {
+            match classify(root) {
+                Some(kind) if kind.is_linted() => {
+                    out.files.push(Candidate {
+                        display: display_path(root),
+                        path: root.clone(),
+                        kind,
+                    });
+                }
+                Some(kind) => out.skipped.push((
+                    root.clone(),
+                    format!("{} files are not linted by this version", kind.name()),
+                )),
+                None => out
+                    .skipped
+                    .push((root.clone(), "not a file type schemaguard lints".into())),
+            }
+            continue;
+        }
+        let mut walk = ignore::WalkBuilder::new(root);
+        walk.hidden(false)
+            .git_ignore(settings.respect_gitignore)
+            .git_global(false)
+            .git_exclude(settings.respect_gitignore)
+            .ignore(settings.respect_gitignore)
+            .parents(settings.respect_gitignore)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|e| {
+                let name = e.file_name();
+                !(name == ".git"
+                    || name == "node_modules"
+                    || name == ".terraform"
+                    || name == "target" && e.depth() > 0 && e.path().join("CACHEDIR.TAG").exists())
+            });
+        for entry in walk.build() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.errors.push(e.to_string());
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let path = entry.path();
+            let Some(kind) = classify(path) else { continue };
+            if !kind.is_linted() || settings.is_excluded(path) {
+                continue;
+            }
+            out.files.push(Candidate {
+                display: display_path(path),
+                path: path.to_path_buf(),
+                kind,
+            });
+        }
+    }
+    out.files.sort();
+    out.files.dedup_by(|a, b| a.path == b.path);
+    out
+}

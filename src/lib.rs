@@ -1,0 +1,20 @@
+//! schemaguard: a linter for database change.
+//!
+//! Data flow: [`discover`] finds and classifies files; [`parse`] turns each into a typed model
+//! with byte spans ([`sql`] for SQL); [`lint`] runs the enabled [`rules`] from the [`registry`],
+//! applies [`suppress`]ions and the [`settings`], and masks secrets; [`output`] renders one
+//! [`diagnostic`] model in every format.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod lint;
+pub mod output;
+pub mod parse;
+pub mod registry;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod sql;
+pub mod suppress;

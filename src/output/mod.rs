@@ -1,0 +1,125 @@
+//! Renderers: pure functions from the reports to bytes, one per format.
+
+mod concise;
+mod github;
+mod json;
+mod pretty;
+mod sarif;
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::{FileReport, Summary};
+use crate::settings::Settings;
+use crate::source::LineCol;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Code frames with labels and help (for people).
+    Pretty,
+    /// One line per finding: `path:line:col: CODE [severity] message`.
+    Concise,
+    /// Versioned JSON for editors and scripts (schema/json-output.schema.json).
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (inline pull request annotations).
+    Github,
+}
+
+/// Everything a renderer needs.
+pub struct RenderContext<'a> {
+    pub reports: &'a [FileReport],
+    pub summary: Summary,
+    pub settings: &'a Settings,
+    pub color: bool,
+}
+
+pub fn render(format: Format, cx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Pretty => pretty::render(cx, out),
+        Format::Concise => concise::render(cx, out),
+        Format::Json => json::render(cx, out),
+        Format::Sarif => sarif::render(cx, out),
+        Format::Github => github::render(cx, out),
+    }
+}
+
+/// Start and end (exclusive) of a finding as 1-based lines and character columns.
+pub fn range(report: &FileReport, d: &Diagnostic) -> (LineCol, LineCol) {
+    let src = &report.source;
+    let start = src.line_col(d.span.start);
+    let end = if d.span.end > d.span.start {
+        src.line_col(d.span.end)
+    } else {
+        start
+    };
+    (start, end)
+}
+
+/// A fingerprint of each finding that survives moving lines: it hashes the rule, the file, the
+/// (redacted, whitespace-folded) text of the finding's first line, and how many identical
+/// findings came before it in the file.
+pub fn fingerprints(report: &FileReport) -> Vec<String> {
+    let text = &report.display_text;
+    let mut seen: HashMap<(String, &str), usize> = HashMap::new();
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let line = report.source.lines.line_of(d.span.start);
+            let content: String = report
+                .source
+                .lines
+                .line_span(text, line)
+                .text(text)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let n = seen.entry((content.clone(), d.rule.code)).or_insert(0);
+            let occurrence = *n;
+            *n += 1;
+            let key = format!(
+                "{}\u{0}{}\u{0}{}\u{0}{}",
+                d.rule.code, report.source.display, content, occurrence
+            );
+            format!("{:016x}", fnv1a(key.as_bytes()))
+        })
+        .collect()
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// "3 errors, 1 warning" and the like.
+pub fn summary_line(s: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if s.errors > 0 {
+        parts.push(plural(s.errors, "error"));
+    }
+    if s.warnings > 0 {
+        parts.push(plural(s.warnings, "warning"));
+    }
+    if s.infos > 0 {
+        parts.push(plural(s.infos, "info"));
+    }
+    let files = plural(s.files, "file");
+    let suppressed = if s.suppressed > 0 {
+        format!(" ({} suppressed)", s.suppressed)
+    } else {
+        String::new()
+    };
+    if parts.is_empty() {
+        format!("No findings in {files}{suppressed}.")
+    } else {
+        format!("Found {} in {files}{suppressed}.", parts.join(", "))
+    }
+}

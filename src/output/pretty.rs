@@ -1,0 +1,114 @@
+//! Code frames for people, rendered by miette.
+
+use std::fmt;
+use std::io::Write;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use super::{RenderContext, summary_line};
+use crate::diagnostic::{Diagnostic, Severity};
+
+struct Pretty<'a> {
+    d: &'a Diagnostic,
+    source: Option<&'a NamedSource<Arc<str>>>,
+    prefix: String,
+}
+
+impl fmt::Debug for Pretty<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Pretty<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.prefix, self.d.message)
+    }
+}
+
+impl std::error::Error for Pretty<'_> {}
+
+impl miette::Diagnostic for Pretty<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{} {}",
+            self.d.rule.code, self.d.rule.name
+        )))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let mut help = self.d.help.clone()?;
+        if let Some(fix) = &self.d.fix {
+            help.push_str(&format!(" (fix available: {})", fix.description));
+        }
+        Some(Box::new(help))
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.d.rule.url()))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source?;
+        let primary = LabeledSpan::new_primary_with_span(
+            self.d.label.clone(),
+            (self.d.span.start, self.d.span.len()),
+        );
+        let secondary = self.d.labels.iter().map(|l| {
+            LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
+        });
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+}
+
+pub fn render(cx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
+    let theme = if cx.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_context_lines(1)
+        .with_width(100);
+    for report in cx.reports {
+        let mut active = report.active().peekable();
+        if active.peek().is_none() {
+            continue;
+        }
+        let has_text = !report.source.text.is_empty();
+        let named = NamedSource::new(report.source.display.clone(), report.display_text.clone())
+            .with_language("sql");
+        for d in active {
+            let view = Pretty {
+                d,
+                source: has_text.then_some(&named),
+                prefix: if has_text {
+                    String::new()
+                } else {
+                    format!("{}: ", report.source.display)
+                },
+            };
+            let mut s = String::new();
+            handler
+                .render_report(&mut s, &view)
+                .map_err(std::io::Error::other)?;
+            out.write_all(s.as_bytes())?;
+            writeln!(out)?;
+        }
+    }
+    writeln!(out, "{}", summary_line(&cx.summary))
+}

@@ -1,0 +1,3 @@
+//! Parsers: text -> typed models with byte spans. Rules never see a parser crate's types.
+
+pub mod sql;

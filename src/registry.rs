@@ -1,0 +1,312 @@
+//! Rule identity, metadata and the registry of every built-in rule.
+//!
+//! A rule is a stable code (`BC001`), a kebab-case name (`drop-column`), a category, a default
+//! severity and its docs. Native rules declare all of it with [`declare_rule!`], whose doc comment
+//! *is* the rule's documentation: the same text feeds `schemaguard rule`, SARIF `rules[]` and the
+//! generated docs.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::settings::Settings;
+use crate::source::{SourceFile, Span};
+
+/// The kind of hazard a rule looks for; its prefix starts every code in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    BackwardIncompatible,
+    Locking,
+    MissingRollback,
+    SensitiveData,
+    Naming,
+    InsecureSettings,
+    Tool,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::BackwardIncompatible,
+        Category::Locking,
+        Category::MissingRollback,
+        Category::SensitiveData,
+        Category::Naming,
+        Category::InsecureSettings,
+        Category::Tool,
+    ];
+
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Category::BackwardIncompatible => "BC",
+            Category::Locking => "LK",
+            Category::MissingRollback => "RB",
+            Category::SensitiveData => "SD",
+            Category::Naming => "NM",
+            Category::InsecureSettings => "IS",
+            Category::Tool => "LN",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::BackwardIncompatible => "backward-incompatible",
+            Category::Locking => "locking",
+            Category::MissingRollback => "missing-rollback",
+            Category::SensitiveData => "sensitive-data",
+            Category::Naming => "naming",
+            Category::InsecureSettings => "insecure-settings",
+            Category::Tool => "tool",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::BackwardIncompatible => "Backward-incompatible changes",
+            Category::Locking => "Locking and table rewrites",
+            Category::MissingRollback => "Missing or wrong rollbacks",
+            Category::SensitiveData => "Sensitive data",
+            Category::Naming => "Naming",
+            Category::InsecureSettings => "Insecure settings",
+            Category::Tool => "The tool itself",
+        }
+    }
+
+    /// Whether findings are security findings (they carry a SARIF `security-severity`).
+    pub fn is_security(self) -> bool {
+        matches!(self, Category::SensitiveData | Category::InsecureSettings)
+    }
+
+    pub fn from_prefix_or_name(s: &str) -> Option<Category> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.prefix().eq_ignore_ascii_case(s) || c.name().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a rule is, independent of how it checks.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// Markdown with the sections What it does / Why is this bad? / Example / Use instead.
+    /// Doc-comment text keeps the one leading space of each `///` line; [`RuleMeta::docs`] strips it.
+    pub raw_docs: &'static str,
+    /// Former names and codes that still select this rule.
+    pub aliases: &'static [&'static str],
+    /// SARIF `security-severity` (0.0 - 10.0) for security rules.
+    pub security_severity: Option<f32>,
+}
+
+impl RuleMeta {
+    /// The docs as Markdown.
+    pub fn docs(&self) -> String {
+        let mut out = String::with_capacity(self.raw_docs.len());
+        for line in self.raw_docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string() + "\n"
+    }
+
+    /// One sentence: the first paragraph of "What it does".
+    pub fn summary(&self) -> String {
+        let docs = self.docs();
+        let body = section(&docs, "What it does").unwrap_or_default();
+        let para: Vec<&str> = body
+            .lines()
+            .take_while(|l| !l.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        para.join(" ")
+    }
+
+    /// Where the rule's docs live online.
+    pub fn url(&self) -> String {
+        format!(
+            "{}/blob/main/docs/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.code
+        )
+    }
+
+    /// Whether a selector (code, code prefix, name, category name, alias or `ALL`) picks this rule.
+    pub fn matches(&self, selector: &str) -> bool {
+        let s = selector.trim();
+        s.eq_ignore_ascii_case("ALL")
+            || self.name.eq_ignore_ascii_case(s)
+            || self.category.name().eq_ignore_ascii_case(s)
+            || (!s.is_empty()
+                && self.code.len() >= s.len()
+                && self.code[..s.len()].eq_ignore_ascii_case(s)
+                && s.as_bytes()[0].is_ascii_alphabetic())
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))
+    }
+}
+
+/// The body of a `## title` section of Markdown docs (up to the next `##`).
+pub fn section(docs: &str, title: &str) -> Option<String> {
+    let mut lines = docs.lines();
+    lines.find(|l| {
+        let t = l.trim_start();
+        t.starts_with("## ") && t[3..].trim().eq_ignore_ascii_case(title)
+    })?;
+    let body: Vec<&str> = lines
+        .take_while(|l| !l.trim_start().starts_with("## "))
+        .collect();
+    Some(body.join("\n").trim().to_string())
+}
+
+/// What a rule is handed while it checks: the file, the settings, and a place to report.
+pub struct Cx<'a> {
+    pub settings: &'a Settings,
+    pub source: &'a SourceFile,
+    rule: &'static RuleMeta,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        source: &'a SourceFile,
+        rule: &'static RuleMeta,
+        out: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Cx {
+            settings,
+            source,
+            rule,
+            out,
+        }
+    }
+
+    /// Reports a finding of the current rule; chain `.help(..)`, `.label(..)` on the result.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(self.rule, span, message));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    pub fn rule(&self) -> &'static RuleMeta {
+        self.rule
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        self.source.slice(span)
+    }
+}
+
+/// A check. Each hook is called for one kind of input; a rule implements the hooks it needs.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Called once per SQL script (a migration file, or the up or down part of one).
+    fn check_sql(&self, _unit: &crate::sql::SqlUnit, _cx: &mut Cx) {}
+}
+
+/// Declares a native rule: a unit struct whose doc comment is the rule's documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct DropColumn {
+///         code: "BC001",
+///         name: "drop-column",
+///         category: BackwardIncompatible,
+///         severity: Error,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $ident:ident {
+            code: $code:literal,
+            name: $name:literal,
+            category: $category:ident,
+            severity: $severity:ident
+            $(, aliases: [$($alias:literal),* $(,)?])?
+            $(, security_severity: $sec:literal)?
+            $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $ident;
+
+        impl $ident {
+            pub const META: $crate::registry::RuleMeta = $crate::registry::RuleMeta {
+                code: $code,
+                name: $name,
+                category: $crate::registry::Category::$category,
+                severity: $crate::diagnostic::Severity::$severity,
+                raw_docs: concat!($($doc, "\n"),*),
+                aliases: &[$($($alias),*)?],
+                security_severity: $crate::registry::__opt_f32!($($sec)?),
+            };
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __opt_f32 {
+    () => {
+        None
+    };
+    ($v:literal) => {
+        Some($v)
+    };
+}
+pub use __opt_f32;
+
+/// Implements [`Rule::meta`] for a rule declared with [`declare_rule!`].
+#[macro_export]
+macro_rules! rule_meta {
+    () => {
+        fn meta(&self) -> &'static $crate::registry::RuleMeta {
+            &Self::META
+        }
+    };
+}
+
+/// Every built-in rule, in code order.
+pub fn builtin_rules() -> &'static [&'static dyn Rule] {
+    use std::sync::OnceLock;
+    static RULES: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules: Vec<&'static dyn Rule> = Vec::new();
+        rules.extend_from_slice(crate::rules::backward_incompatible::RULES);
+        rules.extend_from_slice(crate::rules::locking::RULES);
+        rules.extend_from_slice(crate::rules::naming::RULES);
+        rules.extend_from_slice(crate::rules::tool::RULES);
+        rules.sort_by_key(|r| r.meta().code);
+        rules
+    })
+}
+
+/// Finds a rule by code, name or alias.
+pub fn find_rule(key: &str) -> Option<&'static dyn Rule> {
+    let key = key.trim();
+    builtin_rules().iter().copied().find(|r| {
+        let m = r.meta();
+        m.code.eq_ignore_ascii_case(key)
+            || m.name.eq_ignore_ascii_case(key)
+            || m.aliases.iter().any(|a| a.eq_ignore_ascii_case(key))
+    })
+}
+
+/// Whether a selector names at least one rule (used to report unknown codes in config and comments).
+pub fn selector_is_known(selector: &str) -> bool {
+    builtin_rules().iter().any(|r| r.meta().matches(selector))
+}

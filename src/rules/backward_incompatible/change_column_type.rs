@@ -1,0 +1,104 @@
+use crate::diagnostic::Severity;
+use crate::registry::{Cx, Rule};
+use crate::rules::for_each_alter;
+use crate::sql::types::TypeChange;
+use crate::sql::{AlterAction, Dialect, SqlUnit};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags changing the type of an existing column, unless the change is known to be a safe
+    /// widening for the dialect: `varchar(n)` to a longer `varchar` or to `text`, `numeric(p,s)`
+    /// to a larger precision (PostgreSQL); `varchar` growth within the same length-prefix size and
+    /// appending `ENUM` values (MySQL).
+    ///
+    /// ## Why is this bad?
+    /// A narrowing change (`bigint` to `int`, `text` to `varchar(50)`) fails on existing data or
+    /// truncates it, and rejects values deployed code still writes. An unrelated type breaks
+    /// every reader. Even a widening such as `int` to `bigint` rewrites the whole table and its
+    /// indexes under an `ACCESS EXCLUSIVE` lock on PostgreSQL (a `COPY` rebuild on MySQL),
+    /// blocking reads and writes for the duration.
+    ///
+    /// When schemaguard cannot see the column's current type, it reports the change as a
+    /// warning to verify.
+    ///
+    /// ## Example
+    /// ```sql
+    /// ALTER TABLE payments ALTER COLUMN amount TYPE integer;
+    /// ```
+    ///
+    /// ## Use instead
+    /// Add a new column of the new type, dual-write and backfill it in batches, switch reads,
+    /// then drop the old column. Safe widenings need nothing:
+    /// ```sql
+    /// CREATE TABLE notes (body varchar(200));
+    /// ALTER TABLE notes ALTER COLUMN body TYPE text;
+    /// ```
+    pub struct ChangeColumnType {
+        code: "BC005",
+        name: "change-column-type",
+        category: BackwardIncompatible,
+        severity: Error,
+    }
+}
+
+impl Rule for ChangeColumnType {
+    crate::rule_meta!();
+
+    fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        if unit.is_down() {
+            return;
+        }
+        let mysql = unit.dialect == Dialect::Mysql;
+        for_each_alter(unit, |i, _, at, item| {
+            if unit.table_is_new(&at.name, i) {
+                return;
+            }
+            let (column, new_type) = match &item.action {
+                AlterAction::AlterColumnType {
+                    column, new_type, ..
+                } => (column, new_type),
+                AlterAction::ModifyColumn { old_name, column } => match &column.data_type {
+                    Some(t) => (old_name, t),
+                    None => return,
+                },
+                _ => return,
+            };
+            let old = unit.known_column_type(&at.name, &column.norm(), i);
+            let target = format!("`{}.{}`", at.name, column);
+            match old.map(|o| (o, o.change_to(new_type, unit.dialect))) {
+                Some((_, TypeChange::Same | TypeChange::SafeWidening)) => {}
+                Some((old, TypeChange::Narrowing)) => {
+                    cx.report(new_type.span, format!("{target} is narrowed from `{old}` to `{new_type}`: existing values may not fit and deployed code may write values that no longer do"))
+                        .label("narrower type")
+                        .help("add a new column with the new type, backfill and validate it, switch the code, then drop the old column");
+                }
+                Some((old, TypeChange::Incompatible)) => {
+                    cx.report(new_type.span, format!("{target} changes from `{old}` to the unrelated type `{new_type}`: deployed code reading or writing it breaks"))
+                        .label("incompatible type")
+                        .help("add a new column with the new type, dual-write and backfill it, switch the code, then drop the old column");
+                }
+                Some((old, TypeChange::WideningWithRewrite)) => {
+                    let how = if mysql {
+                        "MySQL copies the whole table to change it"
+                    } else {
+                        "PostgreSQL rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock"
+                    };
+                    cx.report(new_type.span, format!("{target} is widened from `{old}` to `{new_type}`; {how}"))
+                        .severity(Severity::Warning)
+                        .label("rewrites the table")
+                        .help("on a large table, add a new column, backfill it in batches and swap it in, instead of changing the type in place");
+                }
+                None if mysql => {
+                    // MODIFY restates the whole column; without its old definition we cannot
+                    // tell a type change from a comment or default change.
+                }
+                None => {
+                    cx.report(new_type.span, format!("the type of {target} changes to `{new_type}`; unless this only widens a varchar or numeric, PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock and deployed code may break"))
+                        .severity(Severity::Warning)
+                        .label("type change")
+                        .help("if this widens `varchar(n)` or removes its limit it is safe: suppress with a reason; otherwise add a new column, backfill it and switch over");
+                }
+            }
+        });
+    }
+}

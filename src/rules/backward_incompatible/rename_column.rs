@@ -1,0 +1,59 @@
+use crate::registry::{Cx, Rule};
+use crate::rules::for_each_alter;
+use crate::sql::{AlterAction, SqlUnit};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags renaming a column of an existing table (`RENAME COLUMN`, or MySQL `CHANGE` with a
+    /// new name).
+    ///
+    /// ## Why is this bad?
+    /// The old code still running during and after the deploy uses the old name: every query
+    /// that names it fails until the new code is everywhere, and a rollback of the code breaks
+    /// again.
+    ///
+    /// ## Example
+    /// ```sql
+    /// ALTER TABLE users RENAME COLUMN name TO full_name;
+    /// ```
+    ///
+    /// ## Use instead
+    /// Expand and contract: add the new column, write to both, backfill, move reads, then drop
+    /// the old column in a later release.
+    /// ```sql
+    /// ALTER TABLE users ADD COLUMN full_name text;
+    /// ```
+    pub struct RenameColumn {
+        code: "BC003",
+        name: "rename-column",
+        category: BackwardIncompatible,
+        severity: Error,
+    }
+}
+
+impl Rule for RenameColumn {
+    crate::rule_meta!();
+
+    fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        if unit.is_down() {
+            return;
+        }
+        for_each_alter(unit, |i, _, at, item| {
+            if unit.table_is_new(&at.name, i) {
+                return;
+            }
+            let (from, to) = match &item.action {
+                AlterAction::RenameColumn { from, to } => (from, to),
+                AlterAction::ModifyColumn { old_name, column }
+                    if old_name.norm() != column.name.norm() =>
+                {
+                    (old_name, &column.name)
+                }
+                _ => return,
+            };
+            cx.report(item.span, format!("column `{}.{}` is renamed to `{}` while deployed code still uses the old name", at.name, from, to))
+                .label("renamed here")
+                .help("add the new column, write to both, backfill and switch reads, then drop the old column in a later release");
+        });
+    }
+}

@@ -1,0 +1,96 @@
+use crate::registry::{Cx, Rule};
+use crate::rules::for_each_alter;
+use crate::sql::{AlterAction, ConstraintKind, SqlUnit, StmtKind};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless the same migration
+    /// first proved the column has no NULLs with a validated `CHECK (col IS NOT NULL)`
+    /// constraint.
+    ///
+    /// ## Why is this bad?
+    /// The statement fails if any row holds NULL, and deployed code that still writes NULL
+    /// starts failing. On PostgreSQL it also scans the whole table under an `ACCESS EXCLUSIVE`
+    /// lock, blocking reads and writes meanwhile.
+    ///
+    /// ## Example
+    /// ```sql
+    /// ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+    /// ```
+    ///
+    /// ## Use instead
+    /// On PostgreSQL 12+, add a `NOT VALID` check, validate it (no exclusive lock), then set
+    /// NOT NULL, which then skips the scan:
+    /// ```sql
+    /// ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+    /// ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+    /// ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+    /// ```
+    pub struct SetNotNull {
+        code: "BC007",
+        name: "set-not-null",
+        category: BackwardIncompatible,
+        severity: Warning,
+    }
+}
+
+impl Rule for SetNotNull {
+    crate::rule_meta!();
+
+    fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        if unit.is_down() {
+            return;
+        }
+        for_each_alter(unit, |i, _, at, item| {
+            let AlterAction::SetNotNull { column } = &item.action else {
+                return;
+            };
+            if unit.table_is_new(&at.name, i)
+                || proven_not_null(unit, i, &at.name.key(), &column.norm())
+            {
+                return;
+            }
+            cx.report(item.span, format!("`{}.{}` is made NOT NULL: this fails if any row holds NULL, breaks deployed code that writes NULL, and scans the table under an exclusive lock", at.name, column))
+                .label("scans the whole table under ACCESS EXCLUSIVE")
+                .help("add `CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it, then SET NOT NULL (PostgreSQL 12+ skips the scan)");
+        });
+    }
+}
+
+/// Whether an earlier statement added a validated `CHECK (column IS NOT NULL)` on the table.
+fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> bool {
+    let mut candidates: Vec<(Option<String>, bool)> = Vec::new();
+    for stmt in &unit.statements[..before] {
+        let StmtKind::AlterTable(at) = &stmt.kind else {
+            continue;
+        };
+        if at.name.key() != table {
+            continue;
+        }
+        for item in &at.actions {
+            match &item.action {
+                AlterAction::AddConstraint { constraint } => {
+                    if let ConstraintKind::Check { expr } = &constraint.kind {
+                        let e = expr.to_ascii_lowercase().replace(['(', ')', '"', '`'], " ");
+                        let words: Vec<&str> = e.split_whitespace().collect();
+                        if words == [column, "is", "not", "null"] {
+                            candidates.push((
+                                constraint.name.as_ref().map(|n| n.norm()),
+                                !constraint.not_valid,
+                            ));
+                        }
+                    }
+                }
+                AlterAction::ValidateConstraint { name } => {
+                    for c in candidates.iter_mut() {
+                        if c.0.as_deref() == Some(name.norm().as_str()) {
+                            c.1 = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    candidates.iter().any(|c| c.1)
+}

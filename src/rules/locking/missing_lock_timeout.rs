@@ -1,0 +1,136 @@
+use crate::registry::{Cx, Rule};
+use crate::sql::{AlterAction, ObjectKind, ObjectName, SqlUnit, Statement, StmtKind};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags the first statement of a migration that needs a strong lock on an existing table
+    /// (most `ALTER TABLE`s, `DROP TABLE`, a non-concurrent index build or drop, `TRUNCATE`,
+    /// `CREATE TRIGGER`, `REFRESH MATERIALIZED VIEW`...) when no `SET lock_timeout` comes
+    /// before it (PostgreSQL). Creating tables, and changing tables created in the same
+    /// migration, never needs one.
+    ///
+    /// ## Why is this bad?
+    /// A DDL statement waits for its lock behind any running transaction, however long; and
+    /// while it waits, every new query on the table queues behind *it*. A quick
+    /// `ALTER TABLE` stuck behind one slow report takes the application down. A lock timeout
+    /// makes it give up (and the deploy retry) instead.
+    ///
+    /// If your migration tool sets `lock_timeout` for every migration already, set
+    /// `lock-timeout-set-by-tool = true` under `[postgres]` in `schemaguard.toml`.
+    ///
+    /// ## Example
+    /// ```sql
+    /// ALTER TABLE orders ADD COLUMN note text;
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```sql
+    /// SET lock_timeout = '2s';
+    /// ALTER TABLE orders ADD COLUMN note text;
+    /// ```
+    pub struct MissingLockTimeout {
+        code: "LK010",
+        name: "missing-lock-timeout",
+        category: Locking,
+        severity: Warning,
+    }
+}
+
+impl Rule for MissingLockTimeout {
+    crate::rule_meta!();
+
+    fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        if !unit.dialect.is_postgres_like()
+            || cx.settings.lock_timeout_set_by_tool
+            || unit.is_down()
+        {
+            return;
+        }
+        let mut timeout_set = false;
+        for (i, stmt) in unit.statements.iter().enumerate() {
+            if sets_lock_timeout(unit, stmt) {
+                timeout_set = true;
+                continue;
+            }
+            if timeout_set {
+                return;
+            }
+            let Some(table) = needs_lock(stmt) else {
+                continue;
+            };
+            if table.is_some_and(|t| unit.table_is_new(t, i)) {
+                continue;
+            }
+            let on = table.map(|t| format!(" on `{t}`")).unwrap_or_default();
+            cx.report(stmt.span, format!("this statement waits for a strong lock{on} with no lock_timeout set: while it waits, every query on the table queues behind it"))
+                .label("no lock_timeout before this")
+                .help("start the migration with `SET lock_timeout = '2s';` and retry on timeout, or set `lock-timeout-set-by-tool = true` if your tool does it");
+            return;
+        }
+    }
+}
+
+/// `SET [LOCAL] lock_timeout = <non-zero>` or `SELECT set_config('lock_timeout', ...)`.
+fn sets_lock_timeout(unit: &SqlUnit, stmt: &Statement) -> bool {
+    match &stmt.kind {
+        StmtKind::Set { name, value, .. } => {
+            let v = value.trim().trim_matches(['\'', '"']).trim();
+            name.ends_with("lock_timeout")
+                && !name.contains("idle")
+                && v != "0"
+                && !v.eq_ignore_ascii_case("default")
+        }
+        StmtKind::Query => unit
+            .text(stmt.span)
+            .to_ascii_lowercase()
+            .contains("'lock_timeout'"),
+        _ => false,
+    }
+}
+
+/// For a statement that takes a lock other sessions queue behind: the table it locks, if known.
+fn needs_lock(stmt: &Statement) -> Option<Option<&ObjectName>> {
+    match &stmt.kind {
+        StmtKind::AlterTable(at) => {
+            let weak = at.actions.iter().all(|a| match &a.action {
+                AlterAction::ValidateConstraint { .. }
+                | AlterAction::DetachPartition {
+                    concurrently: true, ..
+                } => true,
+                AlterAction::Other { what } => {
+                    what.starts_with("ALTER COLUMN SET")
+                        || what.starts_with("SET (")
+                        || what == "OWNER TO"
+                }
+                _ => false,
+            });
+            (!weak && !at.actions.is_empty()).then_some(Some(&at.name))
+        }
+        StmtKind::Drop {
+            kind: ObjectKind::Table | ObjectKind::View | ObjectKind::MaterializedView,
+            names,
+            ..
+        } => Some(names.first()),
+        StmtKind::CreateIndex(ci) if !ci.concurrently => Some(Some(&ci.table)),
+        StmtKind::DropIndex {
+            concurrently: false,
+            ..
+        } => Some(None),
+        StmtKind::Truncate { tables } => Some(tables.first()),
+        StmtKind::Reindex {
+            concurrently: false,
+            ..
+        } => Some(None),
+        StmtKind::Vacuum { full: true, tables } => Some(tables.first()),
+        StmtKind::Cluster { table } => Some(table.as_ref()),
+        StmtKind::RefreshMaterializedView {
+            name,
+            concurrently: false,
+        } => Some(Some(name)),
+        StmtKind::Create {
+            kind: ObjectKind::Trigger,
+            ..
+        } => Some(None),
+        _ => None,
+    }
+}

@@ -1,0 +1,27 @@
+//! LN: findings about the tool's own view of the input: what it could not parse or read, and
+//! suppressions that do nothing.
+
+mod file_too_large;
+mod parse_error;
+mod suppression_without_reason;
+mod unknown_rule_in_suppression;
+mod unreadable_file;
+mod unused_suppression;
+
+pub use file_too_large::FileTooLarge;
+pub use parse_error::ParseError;
+pub use suppression_without_reason::SuppressionWithoutReason;
+pub use unknown_rule_in_suppression::UnknownRuleInSuppression;
+pub use unreadable_file::UnreadableFile;
+pub use unused_suppression::UnusedSuppression;
+
+use crate::registry::Rule;
+
+pub static RULES: &[&dyn Rule] = &[
+    &ParseError,
+    &UnreadableFile,
+    &FileTooLarge,
+    &UnusedSuppression,
+    &UnknownRuleInSuppression,
+    &SuppressionWithoutReason,
+];

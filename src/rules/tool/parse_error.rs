@@ -1,0 +1,46 @@
+use crate::registry::{Cx, Rule};
+use crate::sql::{ParseState, SqlUnit};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a statement that schemaguard cannot parse, at the token where parsing stopped.
+    ///
+    /// ## Why is this bad?
+    /// A statement that cannot be parsed cannot be checked: a dangerous change hidden in it goes
+    /// unnoticed. Often it is a real mistake (a half-written statement, a missing comma, an
+    /// unclosed string); sometimes it is syntax of your database that schemaguard does not know
+    /// yet. The rest of the file is still checked either way.
+    ///
+    /// ## Example
+    /// ```sql
+    /// ALTER TABLE users ADD COLUMN;
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```sql
+    /// ALTER TABLE users ADD COLUMN nickname text;
+    /// ```
+    /// If the statement is valid for your database, set the dialect (`--dialect` or `dialect` in
+    /// `schemaguard.toml`), or suppress it with a reason:
+    /// `-- schemaguard: ignore[parse-error] vendor syntax`.
+    pub struct ParseError {
+        code: "LN001",
+        name: "parse-error",
+        category: Tool,
+        severity: Warning,
+    }
+}
+
+impl Rule for ParseError {
+    crate::rule_meta!();
+
+    fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        for stmt in &unit.statements {
+            if let ParseState::Failed { message, span } = &stmt.parse {
+                cx.report(*span, message.clone())
+                    .label("parsing stopped here")
+                    .help(format!("check the statement's syntax; if it is valid {} SQL, set the dialect or suppress this with a reason", unit.dialect));
+            }
+        }
+    }
+}

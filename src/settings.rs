@@ -1,0 +1,402 @@
+//! The resolved settings of a run: built-in defaults, then the config file, then the command line.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+
+use crate::config::{ConfigError, LoadedConfig, SizeValue, parse_size};
+use crate::diagnostic::Severity;
+use crate::registry::{Rule, builtin_rules, selector_is_known};
+use crate::sql::Dialect;
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+pub const DEFAULT_POSTGRES_VERSION: u32 = 14;
+
+/// Command-line choices that override the config file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<FailOn>,
+    pub dialect: Option<Dialect>,
+    pub max_file_size: Option<u64>,
+    pub respect_gitignore: Option<bool>,
+    pub postgres_version: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("never") {
+            return Ok(FailOn::Never);
+        }
+        s.parse::<Severity>().map(FailOn::Severity).map_err(|_| {
+            format!("unknown fail-on level `{s}` (expected error, warning, info or never)")
+        })
+    }
+}
+
+pub struct Settings {
+    /// The rules that run, in code order.
+    pub rules: Vec<&'static dyn Rule>,
+    enabled: HashSet<&'static str>,
+    severity: HashMap<&'static str, Severity>,
+    per_file_ignores: Vec<(GlobMatcher, Vec<String>)>,
+    pub dialect: Option<Dialect>,
+    dialect_globs: Vec<(GlobMatcher, Dialect)>,
+    pub postgres_version: u32,
+    pub lock_timeout_set_by_tool: bool,
+    pub mysql_version: (u32, u32),
+    pub max_file_size: u64,
+    exclude: GlobSet,
+    pub respect_gitignore: bool,
+    pub fail_on: FailOn,
+    /// Where relative paths in the config are anchored (the config file's folder, or the
+    /// working directory).
+    pub root: PathBuf,
+    pub config_path: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::resolve(None, &Overrides::default()).expect("defaults are valid")
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("rules", &self.rules.len())
+            .field("config", &self.config_path)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Settings that run exactly one rule (tests, docs examples).
+    pub fn only(code: &str) -> Settings {
+        let o = Overrides {
+            select: Some(vec![code.to_string()]),
+            ..Default::default()
+        };
+        Settings::resolve(None, &o).expect("valid selector")
+    }
+
+    pub fn resolve(
+        config: Option<&LoadedConfig>,
+        cli: &Overrides,
+    ) -> Result<Settings, ConfigError> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let root = config.map(|c| c.root().to_path_buf()).unwrap_or(cwd);
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        let raw = config.map(|c| &c.raw);
+        let err = |span: std::ops::Range<usize>, msg: String| -> ConfigError {
+            match config {
+                Some(c) => c.error(span, msg),
+                None => ConfigError {
+                    path: PathBuf::from("<command line>"),
+                    text: String::new(),
+                    span: None,
+                    message: msg,
+                },
+            }
+        };
+
+        // Selection: what `select` picks (default: everything), plus `extend-select`, minus `ignore`.
+        let check = |sel: &toml::Spanned<String>| -> Result<String, ConfigError> {
+            if selector_is_known(sel.get_ref()) {
+                Ok(sel.get_ref().clone())
+            } else {
+                Err(err(
+                    sel.span(),
+                    format!(
+                        "unknown rule or category `{}` (see `schemaguard rule --all`)",
+                        sel.get_ref()
+                    ),
+                ))
+            }
+        };
+        let cli_check = |s: &String| -> Result<String, ConfigError> {
+            if selector_is_known(s) {
+                Ok(s.clone())
+            } else {
+                Err(err(
+                    0..0,
+                    format!("unknown rule or category `{s}` (see `schemaguard rule --all`)"),
+                ))
+            }
+        };
+        let select: Vec<String> = match (&cli.select, raw.and_then(|r| r.select.as_ref())) {
+            (Some(s), _) => s.iter().map(cli_check).collect::<Result<_, _>>()?,
+            (None, Some(s)) => s.iter().map(check).collect::<Result<_, _>>()?,
+            (None, None) => vec!["ALL".to_string()],
+        };
+        let mut extend: Vec<String> = raw
+            .and_then(|r| r.extend_select.as_ref())
+            .map(|v| v.iter().map(check).collect::<Result<Vec<_>, _>>())
+            .transpose()?
+            .unwrap_or_default();
+        extend.extend(
+            cli.extend_select
+                .iter()
+                .map(cli_check)
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+        let mut ignore: Vec<String> = raw
+            .and_then(|r| r.ignore.as_ref())
+            .map(|v| v.iter().map(check).collect::<Result<Vec<_>, _>>())
+            .transpose()?
+            .unwrap_or_default();
+        ignore.extend(
+            cli.ignore
+                .iter()
+                .map(cli_check)
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+
+        let rules: Vec<&'static dyn Rule> = builtin_rules()
+            .iter()
+            .copied()
+            .filter(|r| {
+                let m = r.meta();
+                (select.iter().any(|s| m.matches(s)) || extend.iter().any(|s| m.matches(s)))
+                    && !ignore.iter().any(|s| m.matches(s))
+            })
+            .collect();
+        let enabled = rules.iter().map(|r| r.meta().code).collect();
+
+        let mut severity = HashMap::new();
+        if let Some(map) = raw.and_then(|r| r.severity.as_ref()) {
+            for (sel, level) in map {
+                let level: Severity = level
+                    .get_ref()
+                    .parse()
+                    .map_err(|e: String| err(level.span(), e))?;
+                check(sel)?;
+                for r in builtin_rules() {
+                    if r.meta().matches(sel.get_ref()) {
+                        severity.insert(r.meta().code, level);
+                    }
+                }
+            }
+        }
+
+        let mut per_file_ignores = Vec::new();
+        if let Some(map) = raw.and_then(|r| r.per_file_ignores.as_ref()) {
+            for (pattern, sels) in map {
+                let matcher = glob(pattern.get_ref()).map_err(|e| err(pattern.span(), e))?;
+                let sels = sels.iter().map(check).collect::<Result<Vec<_>, _>>()?;
+                per_file_ignores.push((matcher, sels));
+            }
+        }
+
+        let mut dialect_globs = Vec::new();
+        if let Some(map) = raw.and_then(|r| r.dialects.as_ref()) {
+            for (pattern, d) in map {
+                let matcher = glob(pattern.get_ref()).map_err(|e| err(pattern.span(), e))?;
+                let d: Dialect = d.get_ref().parse().map_err(|e: String| err(d.span(), e))?;
+                dialect_globs.push((matcher, d));
+            }
+        }
+
+        let dialect = match (cli.dialect, raw.and_then(|r| r.dialect.as_ref())) {
+            (Some(d), _) => Some(d),
+            (None, Some(d)) => Some(d.get_ref().parse().map_err(|e: String| err(d.span(), e))?),
+            (None, None) => None,
+        };
+
+        let fail_on = match (cli.fail_on, raw.and_then(|r| r.fail_on.as_ref())) {
+            (Some(f), _) => f,
+            (None, Some(f)) => f.get_ref().parse().map_err(|e: String| err(f.span(), e))?,
+            (None, None) => FailOn::Severity(Severity::Error),
+        };
+
+        let max_file_size = match (
+            cli.max_file_size,
+            raw.and_then(|r| r.max_file_size.as_ref()),
+        ) {
+            (Some(n), _) => n,
+            (None, Some(v)) => match v.get_ref() {
+                SizeValue::Bytes(n) => *n,
+                SizeValue::Text(t) => parse_size(t).map_err(|e| err(v.span(), e))?,
+            },
+            (None, None) => DEFAULT_MAX_FILE_SIZE,
+        };
+
+        let mut exclude = GlobSetBuilder::new();
+        for pattern in raw.and_then(|r| r.exclude.as_ref()).into_iter().flatten() {
+            exclude.add(glob_pattern(pattern.get_ref()).map_err(|e| err(pattern.span(), e))?);
+            // `dir` and `dir/` exclude everything below too.
+            let below = format!("{}/**", pattern.get_ref().trim_end_matches('/'));
+            exclude.add(glob_pattern(&below).map_err(|e| err(pattern.span(), e))?);
+        }
+        let exclude = exclude.build().map_err(|e| err(0..0, e.to_string()))?;
+
+        let pg = raw.and_then(|r| r.postgres.as_ref());
+        let postgres_version = cli
+            .postgres_version
+            .or_else(|| pg.and_then(|p| p.version.as_ref()).map(|v| *v.get_ref()))
+            .unwrap_or(DEFAULT_POSTGRES_VERSION);
+        if let Some(v) = pg.and_then(|p| p.version.as_ref())
+            && !(9..=30).contains(v.get_ref())
+        {
+            return Err(err(
+                v.span(),
+                format!(
+                    "PostgreSQL version {} is not one we know (use the major version, e.g. 15)",
+                    v.get_ref()
+                ),
+            ));
+        }
+        let lock_timeout_set_by_tool = pg.and_then(|p| p.lock_timeout_set_by_tool).unwrap_or(false);
+        let mysql_version = match raw
+            .and_then(|r| r.mysql.as_ref())
+            .and_then(|m| m.version.as_ref())
+        {
+            Some(v) => parse_mysql_version(v.get_ref()).ok_or_else(|| {
+                err(
+                    v.span(),
+                    format!("`{}` is not a MySQL version (e.g. \"8.0\")", v.get_ref()),
+                )
+            })?,
+            None => (8, 0),
+        };
+        let respect_gitignore = cli
+            .respect_gitignore
+            .or(raw.and_then(|r| r.respect_gitignore))
+            .unwrap_or(true);
+
+        Ok(Settings {
+            rules,
+            enabled,
+            severity,
+            per_file_ignores,
+            dialect,
+            dialect_globs,
+            postgres_version,
+            lock_timeout_set_by_tool,
+            mysql_version,
+            max_file_size,
+            exclude,
+            respect_gitignore,
+            fail_on,
+            root,
+            config_path: config.map(|c| c.path.clone()),
+        })
+    }
+
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.enabled.contains(code)
+    }
+
+    /// Whether any enabled rule matches a selector.
+    pub fn selector_enabled(&self, selector: &str) -> bool {
+        self.rules.iter().any(|r| r.meta().matches(selector))
+    }
+
+    pub fn severity_of(&self, code: &str) -> Option<Severity> {
+        self.severity.get(code).copied()
+    }
+
+    /// The path relative to the settings root, `/`-separated, for glob matching.
+    pub fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        if path.is_absolute() {
+            if let Ok(rel) = path.strip_prefix(&self.root) {
+                return rel.into();
+            }
+            return path.into();
+        }
+        // Relative paths are relative to the working directory.
+        let abs = std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        let abs = normalize(&abs);
+        match abs.strip_prefix(&self.root) {
+            Ok(rel) => rel.to_path_buf().into(),
+            Err(_) => path.into(),
+        }
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(self.relative(path))
+    }
+
+    /// Rule selectors ignored for this path by `per-file-ignores`.
+    pub fn ignored_for(&self, path: &Path) -> Vec<&str> {
+        if self.per_file_ignores.is_empty() {
+            return Vec::new();
+        }
+        let rel = self.relative(path);
+        self.per_file_ignores
+            .iter()
+            .filter(|(m, _)| m.is_match(&rel))
+            .flat_map(|(_, s)| s.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The configured dialect for a path, if any.
+    pub fn dialect_for(&self, path: &Path) -> Option<Dialect> {
+        if !self.dialect_globs.is_empty() {
+            let rel = self.relative(path);
+            if let Some((_, d)) = self.dialect_globs.iter().find(|(m, _)| m.is_match(&rel)) {
+                return Some(*d);
+            }
+        }
+        self.dialect
+    }
+
+    /// Whether a finding of this severity fails the run.
+    pub fn fails(&self, severity: Severity) -> bool {
+        match self.fail_on {
+            FailOn::Never => false,
+            FailOn::Severity(min) => severity >= min,
+        }
+    }
+}
+
+fn parse_mysql_version(v: &str) -> Option<(u32, u32)> {
+    let mut parts = v.trim().split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next().map(|m| m.parse().ok()).unwrap_or(Some(0))?;
+    Some((major, minor))
+}
+
+/// A pattern without `/` matches a file name at any depth (`*.sql`), like .gitignore.
+fn glob_pattern(pattern: &str) -> Result<Glob, String> {
+    let p = pattern.trim_start_matches("./");
+    let p = if p.contains('/') {
+        p.to_string()
+    } else {
+        format!("**/{p}")
+    };
+    GlobBuilder::new(&p)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("invalid glob `{pattern}`: {e}"))
+}
+
+fn glob(pattern: &str) -> Result<GlobMatcher, String> {
+    glob_pattern(pattern).map(|g| g.compile_matcher())
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,406 @@
+//! The source model: file text, byte spans, and the conversion to lines and columns.
+//!
+//! Every position inside schemaguard is a byte range into the original text. Parsers that speak
+//! in lines and columns are converted once, at the parse boundary; renderers turn bytes back into
+//! 1-based lines and columns with [`LineIndex`].
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A half-open byte range `start..end` into a file's text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// An empty span at `offset`.
+    pub const fn at(offset: usize) -> Self {
+        Span {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// Whether `other` lies entirely inside this span.
+    pub fn encloses(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn shift(self, by: usize) -> Span {
+        Span {
+            start: self.start + by,
+            end: self.end + by,
+        }
+    }
+
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        Span {
+            start: r.start,
+            end: r.end,
+        }
+    }
+}
+
+/// A 1-based line and column. Columns count Unicode scalar values (characters), which is what
+/// editors, GitHub annotations and SARIF (`columnKind: unicodeCodePoints`) expect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line, for byte -> line/column conversion.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
+        for pos in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            starts.push(pos + 1);
+        }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line number containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts (the end of text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// Byte range of 0-based `line`, without its line terminator.
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.line_start(line);
+        let mut end = self.starts.get(line + 1).map(|s| s - 1).unwrap_or(self.len);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Span::new(start, end.max(start))
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        let column = text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// 0-based line and UTF-16 column, as the Language Server Protocol counts by default.
+    pub fn line_col_utf16(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        let col = text[start..offset].encode_utf16().count();
+        (line, col)
+    }
+
+    /// Byte offset of a 1-based line and character column; clamps to the line's end.
+    pub fn offset_of(&self, text: &str, line: usize, column: usize) -> usize {
+        if line == 0 {
+            return 0;
+        }
+        let span = self.line_span(text, line - 1);
+        let line_text = span.text(text);
+        let col = column.saturating_sub(1);
+        if line_text.is_ascii() {
+            return span.start + col.min(line_text.len());
+        }
+        match line_text.char_indices().nth(col) {
+            Some((i, _)) => span.start + i,
+            None => span.end,
+        }
+    }
+}
+
+/// The largest char boundary at or before `offset`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest char boundary at or after `offset`.
+pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while offset < text.len() && !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+/// One file's text, as linted.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to users: relative to the working directory where possible, `/`-separated.
+    pub display: String,
+    /// The path used to read the file (absolute or as given).
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    /// Whether the file started with a UTF-8 byte order mark (stripped from `text`).
+    pub had_bom: bool,
+}
+
+impl SourceFile {
+    pub fn new(
+        path: impl Into<PathBuf>,
+        display: impl Into<String>,
+        text: impl Into<Arc<str>>,
+    ) -> Self {
+        let text: Arc<str> = text.into();
+        let lines = LineIndex::new(&text);
+        SourceFile {
+            display: display.into(),
+            path: path.into(),
+            text,
+            lines,
+            had_bom: false,
+        }
+    }
+
+    /// An in-memory file (tests, `--stdin-filename`).
+    pub fn from_text(display: &str, text: &str) -> Self {
+        Self::new(PathBuf::from(display), display.to_string(), text)
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        span.text(&self.text)
+    }
+
+    pub fn file_name(&self) -> &str {
+        self.path.file_name().and_then(|s| s.to_str()).unwrap_or("")
+    }
+}
+
+/// Why a file's bytes could not be linted as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// The OS refused to read it (permission denied, a dangling link, a directory...).
+    Io(String),
+    /// It holds NUL bytes or other binary content.
+    Binary { offset: usize },
+    /// It is not valid UTF-8; `offset` is the first bad byte.
+    InvalidUtf8 { offset: usize },
+    /// It is larger than the configured limit.
+    TooLarge { size: u64, limit: u64 },
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unreadable::Io(e) => write!(f, "cannot read the file: {e}"),
+            Unreadable::Binary { offset } => {
+                write!(
+                    f,
+                    "the file looks binary (a NUL byte at offset {offset}); it was not linted"
+                )
+            }
+            Unreadable::InvalidUtf8 { offset } => write!(
+                f,
+                "the file is not valid UTF-8 (first bad byte at offset {offset}); re-encode it as UTF-8 to lint it"
+            ),
+            Unreadable::TooLarge { size, limit } => write!(
+                f,
+                "the file is {} and the limit is {}; it was skipped (raise `max-file-size` to lint it)",
+                human_size(*size),
+                human_size(*limit)
+            ),
+        }
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB * KB {
+        format!("{:.1} GiB", b / (KB * KB * KB))
+    } else if b >= KB * KB {
+        format!("{:.1} MiB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{:.1} KiB", b / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Reads a file as text, refusing what cannot be linted. The size is checked before reading so a
+/// huge file costs nothing.
+pub fn read_source(
+    path: &Path,
+    display: &str,
+    max_size: u64,
+) -> Result<SourceFile, (Unreadable, Option<LineCol>)> {
+    let meta = std::fs::metadata(path).map_err(|e| (Unreadable::Io(e.to_string()), None))?;
+    if meta.is_dir() {
+        return Err((Unreadable::Io("it is a directory".into()), None));
+    }
+    if meta.len() > max_size {
+        return Err((
+            Unreadable::TooLarge {
+                size: meta.len(),
+                limit: max_size,
+            },
+            None,
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (Unreadable::Io(e.to_string()), None))?;
+    if bytes.len() as u64 > max_size {
+        return Err((
+            Unreadable::TooLarge {
+                size: bytes.len() as u64,
+                limit: max_size,
+            },
+            None,
+        ));
+    }
+    decode(bytes).map(|(text, bom)| {
+        let mut file = SourceFile::new(path, display, text);
+        file.had_bom = bom;
+        file
+    })
+}
+
+/// Turns bytes into text: strips a UTF-8 BOM, refuses binary and invalid UTF-8 with the position
+/// of the first offending byte.
+pub fn decode(bytes: Vec<u8>) -> Result<(String, bool), (Unreadable, Option<LineCol>)> {
+    let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let mut bytes = bytes;
+    if bom {
+        bytes.drain(..3);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((
+            Unreadable::InvalidUtf8 { offset: 0 },
+            Some(LineCol { line: 1, column: 1 }),
+        ));
+    }
+    if let Some(offset) = memchr::memchr(0, &bytes) {
+        let pos = position_in_bytes(&bytes, offset);
+        return Err((Unreadable::Binary { offset }, Some(pos)));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((s, bom)),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let pos = position_in_bytes(e.as_bytes(), offset);
+            Err((Unreadable::InvalidUtf8 { offset }, Some(pos)))
+        }
+    }
+}
+
+/// Line and column of a byte offset in bytes that may not be valid UTF-8 past `offset`.
+fn position_in_bytes(bytes: &[u8], offset: usize) -> LineCol {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before).map(|p| p + 1).unwrap_or(0);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    LineCol { line, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\ncé d\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 2, column: 1 });
+        // 'd' is after "cé " = 4 bytes
+        assert_eq!(idx.line_col(text, 3 + 4), LineCol { line: 2, column: 4 });
+        assert_eq!(idx.offset_of(text, 2, 4), 7);
+        assert_eq!(idx.line_span(text, 1).text(text), "cé d");
+        assert_eq!(
+            idx.line_col(text, text.len()),
+            LineCol { line: 3, column: 2 }
+        );
+    }
+
+    #[test]
+    fn decode_refuses_binary_and_bad_utf8() {
+        assert!(matches!(
+            decode(b"ab\0c".to_vec()),
+            Err((Unreadable::Binary { offset: 2 }, _))
+        ));
+        let (e, pos) = decode(b"ok\n\xffbad".to_vec()).unwrap_err();
+        assert_eq!(e, Unreadable::InvalidUtf8 { offset: 3 });
+        assert_eq!(pos, Some(LineCol { line: 2, column: 1 }));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFselect 1".to_vec()).unwrap(),
+            ("select 1".to_string(), true)
+        );
+    }
+}

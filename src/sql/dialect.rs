@@ -1,0 +1,204 @@
+//! SQL dialects, and how a file's dialect is told when nobody says.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+/// The SQL dialect a script is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    Postgres,
+    Mysql,
+    Sqlite,
+    Mssql,
+    Oracle,
+    /// Unknown: parsed permissively; PostgreSQL's locking advice applies, as it is the most
+    /// common target of migration tools.
+    Generic,
+}
+
+impl Dialect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
+            Dialect::Sqlite => "sqlite",
+            Dialect::Mssql => "mssql",
+            Dialect::Oracle => "oracle",
+            Dialect::Generic => "generic",
+        }
+    }
+
+    /// Whether PostgreSQL locking semantics apply.
+    pub fn is_postgres_like(self) -> bool {
+        matches!(self, Dialect::Postgres | Dialect::Generic)
+    }
+
+    pub fn sqlparser(self) -> Box<dyn sqlparser::dialect::Dialect> {
+        use sqlparser::dialect as d;
+        match self {
+            Dialect::Postgres => Box::new(d::PostgreSqlDialect {}),
+            Dialect::Mysql => Box::new(d::MySqlDialect {}),
+            Dialect::Sqlite => Box::new(d::SQLiteDialect {}),
+            Dialect::Mssql => Box::new(d::MsSqlDialect {}),
+            Dialect::Oracle => Box::new(d::OracleDialect {}),
+            Dialect::Generic => Box::new(d::GenericDialect {}),
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Dialect {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
+            "mysql" | "mariadb" => Ok(Dialect::Mysql),
+            "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
+            "mssql" | "sqlserver" | "tsql" => Ok(Dialect::Mssql),
+            "oracle" => Ok(Dialect::Oracle),
+            "generic" | "ansi" => Ok(Dialect::Generic),
+            other => Err(format!(
+                "unknown dialect `{other}` (expected postgres, mysql, sqlite, mssql, oracle or generic)"
+            )),
+        }
+    }
+}
+
+/// Tells a dialect from the path: a folder or file-name part such as `postgres`, `mysql`,
+/// `*.mysql.up.sql`, `sqlite3`.
+pub fn from_path(path: &str) -> Option<Dialect> {
+    let lower = path.to_ascii_lowercase();
+    let mut found = None;
+    // Later (more specific) parts win: `db/mysql/V1.postgres.sql` is PostgreSQL.
+    for part in lower.split(['/', '\\', '.', '_', '-']) {
+        let d = match part {
+            "postgres" | "postgresql" | "pg" | "pgsql" | "psql" | "cockroach" | "cockroachdb"
+            | "timescale" | "supabase" => Dialect::Postgres,
+            "mysql" | "mariadb" | "mysql8" | "mysql57" | "tidb" => Dialect::Mysql,
+            "sqlite" | "sqlite3" => Dialect::Sqlite,
+            "mssql" | "sqlserver" | "tsql" => Dialect::Mssql,
+            "oracle" | "ora" => Dialect::Oracle,
+            "h2" | "hsqldb" | "hsql" | "derby" | "db2" => Dialect::Generic,
+            _ => continue,
+        };
+        found = Some(d);
+    }
+    found
+}
+
+/// Tells a dialect from the text, by markers only one dialect uses. Returns `None` when the
+/// text says nothing either way.
+pub fn from_content(text: &str) -> Option<Dialect> {
+    // Look at a bounded prefix: markers show up early, and dumps can be huge.
+    let end = crate::source::floor_char_boundary(text, 64 * 1024);
+    let sample = &text[..end];
+    let bytes = sample.as_bytes();
+    let mut mysql = 0i32;
+    let mut pg = 0i32;
+    if memchr::memchr(b'`', bytes).is_some() {
+        mysql += 3;
+    }
+    let upper_hits = |needle: &str| {
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        finder.find(bytes).is_some()
+    };
+    for m in [
+        "ENGINE=",
+        "ENGINE =",
+        "AUTO_INCREMENT",
+        "engine=",
+        "auto_increment",
+        "UNSIGNED",
+        "unsigned",
+        "CHARSET=",
+        "DEFAULT CHARSET",
+        "COLLATE=",
+        "utf8mb4",
+        "ON UPDATE CURRENT_TIMESTAMP",
+        "DELIMITER ",
+    ] {
+        if upper_hits(m) {
+            mysql += 2;
+        }
+    }
+    for m in [
+        "$$",
+        "::",
+        "CONCURRENTLY",
+        "concurrently",
+        "plpgsql",
+        "jsonb",
+        "JSONB",
+        "timestamptz",
+        "TIMESTAMPTZ",
+        "SERIAL",
+        "serial ",
+        "CREATE EXTENSION",
+        "create extension",
+        "ON CONFLICT",
+        "on conflict",
+        "RETURNING",
+        "ILIKE",
+        "public.",
+        "pg_catalog",
+        "BYTEA",
+        "bytea",
+        "TIMESTAMP WITH TIME ZONE",
+        "timestamp with time zone",
+        "OWNER TO",
+        "\\connect",
+    ] {
+        if upper_hits(m) {
+            pg += 2;
+        }
+    }
+    match (pg, mysql) {
+        (0, 0) => None,
+        (p, m) if p > m => Some(Dialect::Postgres),
+        (p, m) if m > p => Some(Dialect::Mysql),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_detection() {
+        assert_eq!(
+            from_path("db/postgres/V1__init.sql"),
+            Some(Dialect::Postgres)
+        );
+        assert_eq!(
+            from_path("migrations/2020_x.mysql.up.sql"),
+            Some(Dialect::Mysql)
+        );
+        assert_eq!(from_path("migrations/001_init.sql"), None);
+        assert_eq!(
+            from_path("db/mysql/V1.postgres.sql"),
+            Some(Dialect::Postgres)
+        );
+    }
+
+    #[test]
+    fn content_detection() {
+        assert_eq!(
+            from_content("CREATE TABLE `a` (id int) ENGINE=InnoDB;"),
+            Some(Dialect::Mysql)
+        );
+        assert_eq!(
+            from_content("CREATE INDEX CONCURRENTLY i ON t (a);"),
+            Some(Dialect::Postgres)
+        );
+        assert_eq!(from_content("CREATE TABLE a (id int);"), None);
+    }
+}
