@@ -145,7 +145,7 @@ impl RuleMeta {
         s.eq_ignore_ascii_case("ALL")
             || self.name.eq_ignore_ascii_case(s)
             || self.category.name().eq_ignore_ascii_case(s)
-            || (!s.is_empty()
+            || (s.len() >= 2
                 && self.code.len() >= s.len()
                 && self.code[..s.len()].eq_ignore_ascii_case(s)
                 && s.as_bytes()[0].is_ascii_alphabetic())

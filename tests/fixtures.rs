@@ -1,0 +1,278 @@
+//! The fixture harness: every case under `fixtures/<category>/<rule-name>/` is linted with only
+//! the rule under test, and the (file, line, code) findings must equal the annotations.
+//!
+//! Annotations: a trailing comment `expect: CODE` marks a line where a finding of that rule
+//! starts; `expect-file: CODE` marks a finding anywhere in the file. Files that cannot hold
+//! comments (binary, broken encodings) take their annotations from a sidecar `<name>.expect`
+//! with lines `LINE: CODE` or `file: CODE`. Pass cases say `should not generate diagnostics`.
+//! All mismatches are listed at once.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use schemaguard::discover::{self, Candidate};
+use schemaguard::lint;
+use schemaguard::registry::{Category, builtin_rules};
+use schemaguard::settings::{Overrides, Settings};
+
+type Finding = (String, usize, String);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The fixture cases of one rule folder: files or folders named `fail*` / `pass*`.
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    out.retain(|p| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        (name.starts_with("fail") || name.starts_with("pass")) && !name.ends_with(".expect")
+    });
+    out.sort();
+    out
+}
+
+fn files_of(case: &Path) -> Vec<PathBuf> {
+    if case.is_dir() {
+        let mut v: Vec<PathBuf> = walk(case);
+        v.sort();
+        v
+    } else {
+        vec![case.to_path_buf()]
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if !p.to_string_lossy().ends_with(".expect") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(repo())
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Reads the expected findings of a file from its annotations (or sidecar).
+fn expectations(path: &Path, code: &str) -> (BTreeSet<Finding>, BTreeSet<String>) {
+    let mut lines = BTreeSet::new();
+    let mut file_level = BTreeSet::new();
+    let sidecar = PathBuf::from(format!("{}.expect", path.display()));
+    let text = if sidecar.exists() {
+        std::fs::read_to_string(&sidecar).unwrap()
+    } else {
+        String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()
+    };
+    let sidecar_mode = sidecar.exists();
+    for (i, line) in text.lines().enumerate() {
+        if sidecar_mode {
+            if let Some((at, codes)) = line.split_once(':') {
+                for c in codes.split(',').map(str::trim).filter(|c| *c == code) {
+                    if at.trim() == "file" {
+                        file_level.insert(c.to_string());
+                    } else if let Ok(n) = at.trim().parse::<usize>() {
+                        lines.insert((rel(path), n, c.to_string()));
+                    }
+                }
+            }
+            continue;
+        }
+        for (marker, file) in [("expect-file:", true), ("expect:", false)] {
+            let Some(pos) = line.find(marker) else {
+                continue;
+            };
+            // `expect:` must not match inside `expect-file:`.
+            if !file && line[..pos].ends_with("expect-") {
+                continue;
+            }
+            let rest = &line[pos + marker.len()..];
+            let rest = rest.split("-->").next().unwrap_or(rest);
+            for c in rest
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                if c == code {
+                    if file {
+                        file_level.insert(c.to_string());
+                    } else {
+                        lines.insert((rel(path), i + 1, c.to_string()));
+                    }
+                }
+            }
+            break;
+        }
+    }
+    (lines, file_level)
+}
+
+fn settings_for(category: Category, code: &str) -> Settings {
+    // Tool rules report on other rules' findings (unused suppressions...): run everything and
+    // compare only the rule under test.
+    let select = if category == Category::Tool {
+        "ALL".to_string()
+    } else {
+        code.to_string()
+    };
+    Settings::resolve(
+        None,
+        &Overrides {
+            select: Some(vec![select]),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_fixture_case_matches_its_annotations() {
+    let mut failures = Vec::new();
+    let mut cases_run = 0;
+    for rule in builtin_rules() {
+        let m = rule.meta();
+        let dir = repo().join("fixtures").join(m.category.name()).join(m.name);
+        let settings = settings_for(m.category, m.code);
+        for case in cases(&dir) {
+            cases_run += 1;
+            let is_pass = case
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("pass");
+            let mut expected: BTreeSet<Finding> = BTreeSet::new();
+            let mut expected_file: BTreeSet<(String, String)> = BTreeSet::new();
+            let mut actual: BTreeSet<Finding> = BTreeSet::new();
+            let mut actual_file: BTreeSet<(String, String)> = BTreeSet::new();
+            for file in files_of(&case) {
+                if is_pass && !case.is_dir() {
+                    let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+                    if !text.contains("should not generate diagnostics") {
+                        failures.push(format!(
+                            "{}: a pass case must say `should not generate diagnostics`",
+                            rel(&file)
+                        ));
+                    }
+                }
+                let (lines, file_level) = expectations(&file, m.code);
+                expected.extend(lines);
+                expected_file.extend(file_level.into_iter().map(|c| (rel(&file), c)));
+                let Some(kind) = discover::classify(&file) else {
+                    continue;
+                };
+                let cand = Candidate {
+                    display: rel(&file),
+                    path: file.clone(),
+                    kind,
+                };
+                let report = lint::lint_file(&cand, &settings);
+                for d in report.active().filter(|d| d.rule.code == m.code) {
+                    let line = report.source.line_col(d.span.start).line;
+                    actual.insert((rel(&file), line, d.rule.code.to_string()));
+                    actual_file.insert((rel(&file), d.rule.code.to_string()));
+                }
+            }
+            if is_pass && !expected.is_empty() {
+                failures.push(format!(
+                    "{}: a pass case has expect annotations",
+                    rel(&case)
+                ));
+            }
+            if !is_pass && expected.is_empty() && expected_file.is_empty() {
+                failures.push(format!(
+                    "{}: a fail case has no `expect: {}` annotation",
+                    rel(&case),
+                    m.code
+                ));
+            }
+            // File-level expectations match any finding in the file.
+            let actual_lines: BTreeSet<Finding> = actual
+                .iter()
+                .filter(|(f, _, c)| !expected_file.contains(&(f.clone(), c.clone())))
+                .cloned()
+                .collect();
+            for missing in expected.difference(&actual_lines) {
+                failures.push(format!(
+                    "{}:{}: expected {} but it was not reported",
+                    missing.0, missing.1, missing.2
+                ));
+            }
+            for extra in actual_lines.difference(&expected) {
+                failures.push(format!(
+                    "{}:{}: {} was reported but not expected",
+                    extra.0, extra.1, extra.2
+                ));
+            }
+            for (f, c) in expected_file.difference(&actual_file) {
+                failures.push(format!(
+                    "{f}: expected a file-level {c} but none was reported"
+                ));
+            }
+        }
+    }
+    assert!(cases_run > 0, "no fixture cases found");
+    assert!(
+        failures.is_empty(),
+        "{} fixture mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_has_fail_and_pass_fixtures_and_no_folder_is_orphaned() {
+    let mut problems = Vec::new();
+    let mut known = BTreeSet::new();
+    for rule in builtin_rules() {
+        let m = rule.meta();
+        let dir = repo().join("fixtures").join(m.category.name()).join(m.name);
+        known.insert(dir.clone());
+        let cs = cases(&dir);
+        let has = |prefix: &str| {
+            cs.iter()
+                .any(|c| c.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        };
+        if !has("fail") {
+            problems.push(format!(
+                "{} {}: no fail case in {}",
+                m.code,
+                m.name,
+                rel(&dir)
+            ));
+        }
+        if !has("pass") {
+            problems.push(format!(
+                "{} {}: no pass case in {}",
+                m.code,
+                m.name,
+                rel(&dir)
+            ));
+        }
+    }
+    for cat in Category::ALL {
+        let dir = repo().join("fixtures").join(cat.name());
+        for e in std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            if e.path().is_dir() && !known.contains(&e.path()) {
+                problems.push(format!(
+                    "{}: no rule is named after this fixture folder",
+                    rel(&e.path())
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
