@@ -98,6 +98,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 
+    /// Lint only files added or changed since the merge base of HEAD and this revision
+    /// (e.g. origin/main), committed or not.
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
+
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -290,7 +295,22 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
             eprintln!("schemaguard: warning: {e}");
         }
         missing = found.missing;
-        reports = lint::lint_files(&found.files, &settings);
+        let mut files = found.files;
+        if let Some(reference) = &args.diff_base {
+            let cwd = std::env::current_dir()?;
+            let base =
+                crate::git::resolve(reference, &cwd).map_err(|e| CliError::Usage(e.to_string()))?;
+            let changed: std::collections::HashSet<PathBuf> = base
+                .changed_files()
+                .map_err(|e| CliError::Usage(e.to_string()))?
+                .into_iter()
+                .map(|f| std::fs::canonicalize(&f.path).unwrap_or(f.path))
+                .collect();
+            files.retain(|c| {
+                changed.contains(&std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()))
+            });
+        }
+        reports = lint::lint_files(&files, &settings);
     }
     let summary = lint::summarize(&reports);
     let color = args.output.is_none() && use_color(args.color, false);
