@@ -34,6 +34,24 @@ pub enum Command {
     Check(CheckArgs),
     /// Show a rule's documentation, or list every rule.
     Rule(RuleArgs),
+    /// Developer tools: parser statistics and the like.
+    #[command(hide = true, subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// How many statements sqlparser parsed, the recogniser understood, or nobody did, per file
+    /// (JSON lines), with a total on standard error.
+    ParseStats {
+        paths: Vec<PathBuf>,
+        /// SQL dialect for every file (default: told per file).
+        #[arg(long, value_parser = parse_dialect)]
+        dialect: Option<Dialect>,
+        /// Also print each failing statement's message.
+        #[arg(long)]
+        failures: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +185,7 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Rule(args) => rule(args),
+        Command::Debug(cmd) => debug(cmd),
     };
     match result {
         Ok(code) => code,
@@ -423,4 +442,72 @@ pub fn rule_table() -> String {
         ));
     }
     s
+}
+
+fn debug(cmd: DebugCommand) -> Result<i32, CliError> {
+    match cmd {
+        DebugCommand::ParseStats {
+            paths,
+            dialect,
+            failures,
+        } => {
+            let overrides = Overrides {
+                dialect,
+                ..Default::default()
+            };
+            let settings = Settings::resolve(None, &overrides).map_err(CliError::Config)?;
+            let found = discover::discover(&paths, &settings);
+            let sql: Vec<_> = found
+                .files
+                .iter()
+                .filter(|c| c.kind == discover::FileKind::Sql)
+                .collect();
+            use rayon::prelude::*;
+            let rows: Vec<serde_json::Value> = sql
+                .par_iter()
+                .map(|c| {
+                    let Ok(source) = crate::source::read_source(&c.path, &c.display, settings.max_file_size) else {
+                        return serde_json::json!({ "file": c.display, "unreadable": true });
+                    };
+                    let d = lint::sql_dialect(&source, &settings);
+                    let parsed = crate::parse::sql::parse(&source, d);
+                    let (mut p, mut r, mut f) = (0, 0, 0);
+                    let mut msgs = Vec::new();
+                    for s in &parsed.statements {
+                        match &s.parse {
+                            crate::sql::ParseState::Parsed => p += 1,
+                            crate::sql::ParseState::Recognized => r += 1,
+                            crate::sql::ParseState::Failed { message, span } => {
+                                f += 1;
+                                if failures {
+                                    let lc = source.line_col(span.start);
+                                    msgs.push(format!("{}:{}:{}: {}", c.display, lc.line, lc.column, message));
+                                }
+                            }
+                        }
+                    }
+                    serde_json::json!({ "file": c.display, "dialect": d.as_str(), "parsed": p, "recognized": r, "failed": f, "failures": msgs })
+                })
+                .collect();
+            let mut out = std::io::stdout().lock();
+            let (mut p, mut r, mut f) = (0u64, 0u64, 0u64);
+            for row in &rows {
+                p += row["parsed"].as_u64().unwrap_or(0);
+                r += row["recognized"].as_u64().unwrap_or(0);
+                f += row["failed"].as_u64().unwrap_or(0);
+                writeln!(out, "{row}")?;
+            }
+            let total = (p + r + f).max(1);
+            eprintln!(
+                "files {} statements {} parsed {} recognized {} failed {} ({:.2}% failed)",
+                rows.len(),
+                p + r + f,
+                p,
+                r,
+                f,
+                100.0 * f as f64 / total as f64
+            );
+            Ok(0)
+        }
+    }
 }

@@ -9,7 +9,12 @@ pub fn render(cx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "{}:{}:{}: {} [{}] {}",
-                report.source.display, start.line, start.column, d.rule.code, d.severity, d.message
+                report.source.display,
+                start.line,
+                start.column,
+                d.rule.code,
+                d.severity,
+                d.message.replace(['\n', '\r'], " ")
             )?;
         }
     }

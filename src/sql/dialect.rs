@@ -14,6 +14,11 @@ pub enum Dialect {
     Sqlite,
     Mssql,
     Oracle,
+    Clickhouse,
+    Bigquery,
+    Snowflake,
+    Redshift,
+    Duckdb,
     /// Unknown: parsed permissively; PostgreSQL's locking advice applies, as it is the most
     /// common target of migration tools.
     Generic,
@@ -27,6 +32,42 @@ impl Dialect {
             Dialect::Sqlite => "sqlite",
             Dialect::Mssql => "mssql",
             Dialect::Oracle => "oracle",
+            Dialect::Clickhouse => "clickhouse",
+            Dialect::Bigquery => "bigquery",
+            Dialect::Snowflake => "snowflake",
+            Dialect::Redshift => "redshift",
+            Dialect::Duckdb => "duckdb",
+            Dialect::Generic => "generic",
+        }
+    }
+
+    /// Whether schemaguard parses this dialect well enough to report each statement it cannot
+    /// parse. For the others (ClickHouse, BigQuery, Snowflake...) unparsed statements are
+    /// summarised once per file.
+    pub fn is_primary(self) -> bool {
+        matches!(
+            self,
+            Dialect::Postgres
+                | Dialect::Mysql
+                | Dialect::Sqlite
+                | Dialect::Mssql
+                | Dialect::Generic
+        )
+    }
+
+    /// A name for messages: `PostgreSQL`, `MySQL`...
+    pub fn title(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MySQL",
+            Dialect::Sqlite => "SQLite",
+            Dialect::Mssql => "SQL Server",
+            Dialect::Oracle => "Oracle",
+            Dialect::Clickhouse => "ClickHouse",
+            Dialect::Bigquery => "BigQuery",
+            Dialect::Snowflake => "Snowflake",
+            Dialect::Redshift => "Redshift",
+            Dialect::Duckdb => "DuckDB",
             Dialect::Generic => "generic",
         }
     }
@@ -44,6 +85,11 @@ impl Dialect {
             Dialect::Sqlite => Box::new(d::SQLiteDialect {}),
             Dialect::Mssql => Box::new(d::MsSqlDialect {}),
             Dialect::Oracle => Box::new(d::OracleDialect {}),
+            Dialect::Clickhouse => Box::new(d::ClickHouseDialect {}),
+            Dialect::Bigquery => Box::new(d::BigQueryDialect {}),
+            Dialect::Snowflake => Box::new(d::SnowflakeDialect {}),
+            Dialect::Redshift => Box::new(d::RedshiftSqlDialect {}),
+            Dialect::Duckdb => Box::new(d::DuckDbDialect {}),
             Dialect::Generic => Box::new(d::GenericDialect {}),
         }
     }
@@ -64,9 +110,14 @@ impl FromStr for Dialect {
             "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
             "mssql" | "sqlserver" | "tsql" => Ok(Dialect::Mssql),
             "oracle" => Ok(Dialect::Oracle),
+            "clickhouse" => Ok(Dialect::Clickhouse),
+            "bigquery" => Ok(Dialect::Bigquery),
+            "snowflake" => Ok(Dialect::Snowflake),
+            "redshift" => Ok(Dialect::Redshift),
+            "duckdb" => Ok(Dialect::Duckdb),
             "generic" | "ansi" => Ok(Dialect::Generic),
             other => Err(format!(
-                "unknown dialect `{other}` (expected postgres, mysql, sqlite, mssql, oracle or generic)"
+                "unknown dialect `{other}` (expected postgres, mysql, sqlite, mssql, oracle, clickhouse, bigquery, snowflake, redshift, duckdb or generic)"
             )),
         }
     }
@@ -82,7 +133,14 @@ pub fn from_path(path: &str) -> Option<Dialect> {
         let d = match part {
             "postgres" | "postgresql" | "pg" | "pgsql" | "psql" | "cockroach" | "cockroachdb"
             | "timescale" | "supabase" => Dialect::Postgres,
-            "mysql" | "mariadb" | "mysql8" | "mysql57" | "tidb" => Dialect::Mysql,
+            "mysql" | "mariadb" | "mysql8" | "mysql57" | "tidb" | "starrocks" | "doris" => {
+                Dialect::Mysql
+            }
+            "clickhouse" => Dialect::Clickhouse,
+            "bigquery" => Dialect::Bigquery,
+            "snowflake" => Dialect::Snowflake,
+            "redshift" => Dialect::Redshift,
+            "duckdb" => Dialect::Duckdb,
             "sqlite" | "sqlite3" => Dialect::Sqlite,
             "mssql" | "sqlserver" | "tsql" => Dialect::Mssql,
             "oracle" | "ora" => Dialect::Oracle,

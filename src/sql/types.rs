@@ -19,8 +19,20 @@ pub struct SqlType {
 }
 
 impl fmt::Display for SqlType {
+    /// The type as written, on one line; long argument lists (big ENUMs) are shortened.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.raw)
+        let compact: String = self.raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if compact.chars().count() <= 60 {
+            return f.write_str(&compact);
+        }
+        let head = compact.split('(').next().unwrap_or(&compact).trim();
+        let shown: Vec<&str> = self.args.iter().take(3).map(String::as_str).collect();
+        write!(
+            f,
+            "{head}({}, … {} values)",
+            shown.join(", "),
+            self.args.len()
+        )
     }
 }
 

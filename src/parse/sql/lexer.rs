@@ -39,6 +39,9 @@ pub enum TokKind {
     CopyData,
     /// A client-side `DELIMITER x` line (MySQL).
     DelimiterCommand,
+    /// A template placeholder filled in before the SQL runs: Go templates `{{ .Schema }}`,
+    /// Jinja `{% ... %}`, Flyway/goose/envsubst `${name}`.
+    Template,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +213,8 @@ impl<'a> Lexer<'a> {
             b'[' if self.dialect == Dialect::Mssql => {
                 Some(self.quoted(start, b']', TokKind::QuotedIdent, false))
             }
+            b'{' if matches!(self.peek(1), b'{' | b'%') => Some(self.template(start)),
+            b'$' if self.peek(1) == b'{' => Some(self.template(start)),
             b'$' => Some(self.dollar(start)),
             b'(' => Some(self.single(start, TokKind::LParen)),
             b')' => Some(self.single(start, TokKind::RParen)),
@@ -258,6 +263,26 @@ impl<'a> Lexer<'a> {
                     .unwrap_or(1);
                 self.pos += len;
                 Some(self.tok(TokKind::Op, start, false))
+            }
+        }
+    }
+
+    /// `{{ ... }}`, `{% ... %}` or `${ ... }`, as one token.
+    fn template(&mut self, start: usize) -> Tok {
+        let close: &[u8] = match (self.peek(0), self.peek(1)) {
+            (b'{', b'{') => b"}}",
+            (b'{', b'%') => b"%}",
+            _ => b"}",
+        };
+        self.pos += 2;
+        match memchr::memmem::find(&self.bytes[self.pos..], close) {
+            Some(off) => {
+                self.pos += off + close.len();
+                self.tok(TokKind::Template, start, false)
+            }
+            None => {
+                self.pos = self.bytes.len();
+                self.tok(TokKind::Template, start, true)
             }
         }
     }
@@ -388,6 +413,15 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+        // envsubst-style `$NAME` (goose ENVSUB): a placeholder, not SQL.
+        if tag_len > 0
+            && rest
+                .first()
+                .is_some_and(|b| b.is_ascii_uppercase() || *b == b'_')
+        {
+            self.pos += 1 + tag_len;
+            return self.tok(TokKind::Template, start, false);
+        }
         self.pos += 1;
         self.tok(TokKind::Op, start, false)
     }
@@ -463,6 +497,26 @@ mod tests {
         assert!(toks[1].2);
         let toks = kinds("/* abc", Dialect::Postgres);
         assert!(toks[0].2);
+    }
+
+    #[test]
+    fn templates() {
+        let toks = kinds(
+            "CREATE TABLE {{ index .Options \"Namespace\" }}.users (id ${id_type});",
+            Dialect::Postgres,
+        );
+        assert_eq!(
+            toks[2],
+            (
+                TokKind::Template,
+                "{{ index .Options \"Namespace\" }}".into(),
+                false
+            )
+        );
+        assert!(
+            toks.iter()
+                .any(|t| t.0 == TokKind::Template && t.1 == "${id_type}")
+        );
     }
 
     #[test]

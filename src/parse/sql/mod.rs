@@ -65,19 +65,43 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
             continue;
         }
         let span = span_of(&code, 0..code.len());
-        let (kind, parse) = if raw.client_command {
+        if raw.client_command {
             let head = if code[0].kind == TokKind::MetaCommand {
                 "psql meta-command"
             } else {
                 "DELIMITER"
             };
-            (
-                StmtKind::Other { head: head.into() },
-                ParseState::Recognized,
-            )
-        } else {
-            parse_one(source, &code, span, dialect, &*sp_dialect)
-        };
+            let kind = StmtKind::Other { head: head.into() };
+            statements.push(Statement {
+                kind,
+                span,
+                tokens: raw.tokens.clone(),
+                parse: ParseState::Recognized,
+                in_transaction: false,
+            });
+            continue;
+        }
+        let (kind, parse) = parse_one(source, &code, span, dialect, &*sp_dialect);
+        // A goose block is sent as one statement but may hold several: when it does not parse
+        // as one, analyse its statements one by one.
+        if raw.block && matches!(parse, ParseState::Failed { .. }) {
+            let parts = sub_split(text, &code);
+            if parts.len() > 1 {
+                for part in parts {
+                    let piece = &code[part];
+                    let span = span_of(piece, 0..piece.len());
+                    let (kind, parse) = parse_one(source, piece, span, dialect, &*sp_dialect);
+                    statements.push(Statement {
+                        kind,
+                        span,
+                        tokens: raw.tokens.clone(),
+                        parse,
+                        in_transaction: false,
+                    });
+                }
+                continue;
+            }
+        }
         statements.push(Statement {
             kind,
             span,
@@ -138,9 +162,9 @@ fn parse_one(
             },
         );
     }
-    let stmt_text = span.text(text);
+    let stmt_text = without_templates(text, code, span);
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        parse_with_sqlparser(stmt_text, sp_dialect)
+        parse_with_sqlparser(&stmt_text, sp_dialect)
     }));
     let map = PosMap::new(source, span.start);
     match result {
@@ -182,6 +206,67 @@ fn parse_one(
             ),
         },
     }
+}
+
+/// The statement's text with each template placeholder (`{{ .Schema }}`, `${name}`) replaced by
+/// an identifier of the same byte length, so sqlparser can read it and every position stays put.
+fn without_templates<'t>(text: &'t str, code: &[Tok], span: Span) -> std::borrow::Cow<'t, str> {
+    let stmt = span.text(text);
+    if !code.iter().any(|t| t.kind == TokKind::Template) {
+        return std::borrow::Cow::Borrowed(stmt);
+    }
+    let mut out = String::with_capacity(stmt.len());
+    let mut pos = span.start;
+    for t in code.iter().filter(|t| t.kind == TokKind::Template) {
+        out.push_str(&text[pos..t.span.start]);
+        out.extend(std::iter::repeat_n('x', t.span.len()));
+        pos = t.span.end;
+    }
+    out.push_str(&text[pos..span.end]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Splits a statement block's code tokens at `;` outside routine bodies (`BEGIN ... END`).
+fn sub_split(text: &str, code: &[Tok]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, t) in code.iter().enumerate() {
+        let next = code.get(i + 1);
+        match t.kind {
+            TokKind::Semicolon if depth == 0 => {
+                if i > start {
+                    out.push(start..i);
+                }
+                start = i + 1;
+            }
+            TokKind::Word if t.is_kw(text, "BEGIN") || t.is_kw(text, "CASE") => {
+                let transaction = next.is_none_or(|n| {
+                    n.kind == TokKind::Semicolon
+                        || n.is_kw(text, "TRANSACTION")
+                        || n.is_kw(text, "WORK")
+                });
+                if !transaction {
+                    depth += 1;
+                }
+            }
+            TokKind::Word if t.is_kw(text, "END") && depth > 0 => {
+                let closes_other = next.is_some_and(|n| {
+                    ["IF", "LOOP", "WHILE", "REPEAT", "FOR"]
+                        .iter()
+                        .any(|k| n.is_kw(text, k))
+                });
+                if !closes_other {
+                    depth -= 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    if start < code.len() {
+        out.push(start..code.len());
+    }
+    out
 }
 
 fn parse_with_sqlparser(

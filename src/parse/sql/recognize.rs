@@ -188,6 +188,12 @@ fn drop_stmt(c: &mut Cursor) -> Option<StmtKind> {
     let mut table = None;
     if kind == ObjectKind::Index && c.eat("ON") {
         table = Some(c.object_name()?);
+        // MySQL online DDL options.
+        while c.is("ALGORITHM") || c.is("LOCK") {
+            c.next();
+            c.eat_kind(TokKind::Op);
+            c.next();
+        }
     }
     let cascade = c.eat("CASCADE");
     c.eat("RESTRICT");
@@ -415,7 +421,7 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             password: password_span(text, toks),
         });
     }
-    if c.is("UNIQUE") || c.is("INDEX") {
+    if c.is("UNIQUE") || c.is("INDEX") || c.is("FULLTEXT") || c.is("SPATIAL") {
         // sqlparser refused this CREATE INDEX; recognise the essentials.
         let unique = c.eat("UNIQUE");
         for kw in ["FULLTEXT", "SPATIAL"] {
@@ -528,6 +534,38 @@ pub fn alter_table(c: &mut Cursor, dialect: Dialect) -> Option<AlterTable> {
                 table.algorithm = Some((value, span));
             } else {
                 table.lock = Some((value, span));
+            }
+            continue;
+        }
+        if ac.is("ADD") && ac.peek_at(1).is_some_and(|t| t.kind == TokKind::LParen) {
+            // MySQL/Oracle: `ADD (col type, CONSTRAINT ...)` adds several at once.
+            ac.next();
+            let open = ac.pos;
+            ac.skip_group();
+            let close = ac.pos.saturating_sub(1);
+            if !ac.at_end() {
+                return None;
+            }
+            for inner in split_top_level(ac.toks, open + 1, close) {
+                let item_span = span_of(ac.toks, inner.clone());
+                let mut ic = Cursor::new(c.text, &ac.toks[inner.start..inner.end]);
+                let action = if ["CONSTRAINT", "PRIMARY", "FOREIGN", "UNIQUE", "CHECK"]
+                    .iter()
+                    .any(|k| ic.is(k))
+                {
+                    AlterAction::AddConstraint {
+                        constraint: table_constraint(&mut ic)?,
+                    }
+                } else {
+                    AlterAction::AddColumn {
+                        column: column_def(&mut ic, dialect)?,
+                        if_not_exists: false,
+                    }
+                };
+                table.actions.push(AlterItem {
+                    action,
+                    span: item_span,
+                });
             }
             continue;
         }
@@ -684,8 +722,14 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
                 let to = c.ident()?;
                 return Some(AlterAction::RenameIndex { from, to });
             }
-            c.eat("COLUMN");
+            let column_kw = c.eat("COLUMN");
             let from = c.ident()?;
+            if c.at_end() && !column_kw {
+                // MySQL: `RENAME new_name` renames the table.
+                return Some(AlterAction::RenameTable {
+                    to: ObjectName::single(from),
+                });
+            }
             c.eat("TO").then_some(())?;
             let to = c.ident()?;
             Some(AlterAction::RenameColumn { from, to })

@@ -22,6 +22,9 @@ pub struct RawStmt {
     pub terminated: bool,
     /// A psql meta-command or a `DELIMITER` line: not SQL, never parsed.
     pub client_command: bool,
+    /// The body of a goose `StatementBegin`/`StatementEnd` block: sent as one statement, but it
+    /// may hold several.
+    pub block: bool,
 }
 
 /// A `-- +goose Up`, `-- migrate:down`... marker: where a section of a migration file starts.
@@ -47,7 +50,6 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
     let mut lx = Lexer::new(text, dialect);
     let mut out = Split::default();
     let mut st = State::default();
-    let mysql_like = matches!(dialect, Dialect::Mysql | Dialect::Generic);
 
     while let Some(tok) = lx.next_token() {
         let idx = out.tokens.len();
@@ -58,11 +60,16 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                     && let Some(ann) = annotation(tok.text(text))
                 {
                     match ann {
-                        Annotation::StatementBegin => st.goose_block = true,
-                        Annotation::StatementEnd => {
-                            st.goose_block = false;
-                            st.finish(&mut out, idx + 1, false);
+                        Annotation::StatementBegin => {
+                            st.finish_before(&mut out, idx);
+                            st.goose_block = true;
                         }
+                        Annotation::StatementEnd => {
+                            st.in_block_stmt = true;
+                            st.finish(&mut out, idx + 1, false);
+                            st.goose_block = false;
+                        }
+                        Annotation::Boundary => st.finish_before(&mut out, idx),
                         Annotation::Section(direction, no_transaction) => {
                             // The marker ends whatever came before it and starts a section.
                             st.finish_before(&mut out, idx);
@@ -84,16 +91,18 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                     code: idx..idx + 1,
                     terminated: true,
                     client_command: true,
+                    block: false,
                 });
                 st.start = idx + 1;
             }
             TokKind::Word
                 if !st.has_code()
-                    && mysql_like
                     && tok.is_kw(text, "DELIMITER")
-                    && !st.goose_block =>
+                    && !st.goose_block
+                    && alone_on_line_start(text, tok) =>
             {
-                // `DELIMITER //` sets a client-side terminator for what follows.
+                // `DELIMITER //` (a mysql CLI command, also seen in scripts for other databases)
+                // sets a client-side terminator for what follows.
                 let line = lx.rest_of_line(tok.span.start, TokKind::DelimiterCommand);
                 let delim = line.text(text)["DELIMITER".len()..].trim().to_string();
                 lx.set_delimiter(Some(delim));
@@ -104,6 +113,7 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                     code: idx..idx + 1,
                     terminated: true,
                     client_command: true,
+                    block: false,
                 });
                 st.start = idx + 1;
             }
@@ -153,6 +163,8 @@ struct State {
     /// Whether the current statement creates a MySQL-style routine (its BEGIN opens a block).
     routine: Option<bool>,
     goose_block: bool,
+    /// Set while finishing a goose block's statement.
+    in_block_stmt: bool,
 }
 
 impl State {
@@ -257,6 +269,7 @@ impl State {
                 code: first..self.last_code + 1,
                 terminated,
                 client_command: false,
+                block: self.goose_block || self.in_block_stmt,
             });
             self.start = end;
         } else if terminated {
@@ -266,6 +279,7 @@ impl State {
         self.first_code = None;
         self.block_depth = 0;
         self.routine = None;
+        self.in_block_stmt = false;
     }
 
     /// Ends the current statement (if it has code) just before token `idx`, unterminated.
@@ -291,6 +305,14 @@ fn peek_code(lx: &Lexer) -> Option<Tok> {
     None
 }
 
+fn alone_on_line_start(text: &str, tok: Tok) -> bool {
+    let line_start = text[..tok.span.start]
+        .rfind('\n')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    text[line_start..tok.span.start].trim().is_empty()
+}
+
 fn alone_on_line(text: &str, tok: Tok) -> bool {
     let line_start = text[..tok.span.start]
         .rfind('\n')
@@ -309,6 +331,8 @@ enum Annotation {
     StatementEnd,
     Section(Direction, bool),
     NoTransaction,
+    /// Ends the statement before it without changing direction (Liquibase `--changeset`).
+    Boundary,
 }
 
 /// Reads migration-tool annotations from a line comment: goose (`-- +goose Up`,
@@ -334,6 +358,29 @@ fn annotation(comment: &str) -> Option<Annotation> {
             }
             _ => None,
         };
+    }
+    // sql-migrate (`-- +migrate Up`), the same idea as goose.
+    if let Some(rest) = body.strip_prefix("+migrate") {
+        let rest = rest.trim().to_ascii_lowercase();
+        return match rest.split_whitespace().next().unwrap_or("") {
+            "up" => Some(Annotation::Section(
+                Direction::Up,
+                rest.contains("notransaction"),
+            )),
+            "down" => Some(Annotation::Section(
+                Direction::Down,
+                rest.contains("notransaction"),
+            )),
+            "statementbegin" => Some(Annotation::StatementBegin),
+            "statementend" => Some(Annotation::StatementEnd),
+            _ => None,
+        };
+    }
+    // Liquibase formatted SQL: each changeset starts a new statement even without `;`.
+    if comment.starts_with("--")
+        && (body.starts_with("changeset ") || body.starts_with("changeSet "))
+    {
+        return Some(Annotation::Boundary);
     }
     if let Some(rest) = body.strip_prefix("migrate:") {
         let mut words = rest.split_whitespace();

@@ -1,4 +1,6 @@
+use crate::diagnostic::Severity;
 use crate::registry::{Cx, Rule};
+use crate::source::Span;
 use crate::sql::{ParseState, SqlUnit};
 
 crate::declare_rule! {
@@ -35,12 +37,34 @@ impl Rule for ParseError {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        for stmt in &unit.statements {
-            if let ParseState::Failed { message, span } = &stmt.parse {
-                cx.report(*span, message.clone())
-                    .label("parsing stopped here")
-                    .help(format!("check the statement's syntax; if it is valid {} SQL, set the dialect or suppress this with a reason", unit.dialect));
-            }
+        let failures: Vec<(&String, &Span)> = unit
+            .statements
+            .iter()
+            .filter_map(|s| match &s.parse {
+                ParseState::Failed { message, span } => Some((message, span)),
+                _ => None,
+            })
+            .collect();
+        if failures.is_empty() {
+            return;
+        }
+        if !unit.dialect.is_primary() {
+            // Support for this dialect is partial: one summary, not a wall of warnings.
+            let (message, span) = failures[0];
+            let others = match failures.len() {
+                1 => String::new(),
+                n => format!(" (and {} more statements in this file)", n - 1),
+            };
+            cx.report(*span, format!("{message}{others}; schemaguard's {} support is partial, so these statements were not checked", unit.dialect.title()))
+                .severity(Severity::Info)
+                .label("parsing stopped here")
+                .help("if the dialect is wrong, set it with --dialect or `dialect` in schemaguard.toml");
+            return;
+        }
+        for (message, span) in failures {
+            cx.report(*span, message.clone())
+                .label("parsing stopped here")
+                .help(format!("check the statement's syntax; if it is valid {} SQL, set the dialect or suppress this with a reason", unit.dialect.title()));
         }
     }
 }
