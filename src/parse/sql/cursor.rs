@@ -30,6 +30,8 @@ impl<'a> Cursor<'a> {
         self.toks.get(self.pos + ahead)
     }
 
+    // Named like Iterator::next on purpose; a cursor also peeks and backtracks, so it is not one.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<&'a Tok> {
         let t = self.toks.get(self.pos);
         if t.is_some() {

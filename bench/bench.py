@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Benchmarks schemaguard side by side with the tools users would otherwise pick.
+
+Runs each tool several times on the same files of the real corpus (../shared/corpus) and prints
+medians of wall time, CPU time (user + system, children included), peak memory (max RSS), files/s
+and MB/s, with ratios. Installs the comparison tools from PyPI into bench/.venv on first use.
+
+    bench/bench.py                      # every suite
+    bench/bench.py squawk               # PostgreSQL migrations: schemaguard vs squawk-cli
+    bench/bench.py checkov              # Terraform: schemaguard vs checkov
+    bench/bench.py sqlfluff             # a SQL sample: schemaguard vs sqlfluff lint
+    bench/bench.py corpus scaling       # the whole corpus; 1x/2x/4x copies; 1 vs 2 threads
+    bench/bench.py --runs 3 --json out.json squawk
+
+Results go to standard output as Markdown tables (pasted into BENCHMARKS.md) and, with --json,
+to a file.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / "bench" / ".venv"
+BIN = ROOT / "target" / "release" / "schemaguard"
+PIP_TOOLS = {"squawk": "squawk-cli", "checkov": "checkov", "sqlfluff": "sqlfluff"}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def venv_bin(name):
+    return VENV / "bin" / name
+
+
+def ensure_tool(name):
+    exe = venv_bin(name)
+    if exe.exists():
+        return exe
+    if not VENV.exists():
+        log(f"creating {VENV}")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    log(f"installing {PIP_TOOLS[name]} from PyPI into {VENV}")
+    subprocess.run([str(venv_bin("pip")), "install", "--quiet", PIP_TOOLS[name]], check=True)
+    return exe
+
+
+def ensure_schemaguard():
+    log("building schemaguard (release)")
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    return BIN
+
+
+def measure(cmd, cwd=None, env=None):
+    """Runs cmd once; returns wall seconds, CPU seconds and peak RSS in MiB of the process tree."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    # Exit codes 0/1 mean "ran"; anything else means the tool failed and the number is worthless.
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{cmd[0]} exited with {code}: {' '.join(map(str, cmd[:6]))} ...")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+
+
+def runs(cmd, n, **kw):
+    measure(cmd, **kw)  # warm the page cache
+    samples = [measure(cmd, **kw) for _ in range(n)]
+    return {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+
+
+def files_of(root, suffixes):
+    out = []
+    for p in sorted(Path(root).rglob("*")):
+        if p.is_file() and p.name.lower().endswith(suffixes):
+            out.append(p)
+    return out
+
+
+def size_mb(paths):
+    return sum(p.stat().st_size for p in paths) / 1e6
+
+
+def row(name, m, nfiles, mb):
+    return {
+        "tool": name,
+        "files": nfiles,
+        "mb": round(mb, 2),
+        "wall_s": round(m["wall"], 3),
+        "cpu_s": round(m["cpu"], 3),
+        "peak_rss_mib": round(m["rss_mib"], 1),
+        "files_per_s": round(nfiles / m["wall"], 1),
+        "mb_per_s": round(mb / m["wall"], 2),
+    }
+
+
+def table(title, rows, baseline="schemaguard"):
+    base = next(r for r in rows if r["tool"] == baseline)
+    lines = [f"### {title}", "", "| tool | files | MB | wall (s) | CPU (s) | peak RSS (MiB) | files/s | MB/s | wall vs schemaguard | RSS vs schemaguard |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        ratio = r["wall_s"] / base["wall_s"] if base["wall_s"] else float("inf")
+        mem = r["peak_rss_mib"] / base["peak_rss_mib"] if base["peak_rss_mib"] else float("inf")
+        lines.append(
+            f"| {r['tool']} | {r['files']} | {r['mb']} | {r['wall_s']} | {r['cpu_s']} | {r['peak_rss_mib']} | {r['files_per_s']} | {r['mb_per_s']} | {ratio:.1f}× | {mem:.1f}× |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def suite_squawk(corpus, n):
+    folder = corpus / "postgres-sql-migrations"
+    files = files_of(folder, (".sql",))
+    mb = size_mb(files)
+    squawk = ensure_tool("squawk")
+    sg = ensure_schemaguard()
+    # Same files for both: squawk takes a glob, schemaguard walks the folder (it lints only the
+    # .sql files there too).
+    m_sg = runs([str(sg), "check", str(folder), "--format", "concise", "--exit-zero"], n)
+    m_sq = runs([str(squawk), str(folder / "**" / "*.sql")], n)
+    rows = [row("schemaguard", m_sg, len(files), mb), row("squawk-cli", m_sq, len(files), mb)]
+    return "PostgreSQL migrations (postgres-sql-migrations): schemaguard vs squawk", rows, {
+        "schemaguard": f"target/release/schemaguard check {folder.relative_to(ROOT.parent) if folder.is_relative_to(ROOT.parent) else folder} --format concise --exit-zero",
+        "squawk": f"bench/.venv/bin/squawk '{folder}/**/*.sql'",
+    }
+
+
+def suite_checkov(corpus, n):
+    folder = corpus / "terraform"
+    files = files_of(folder, (".tf",))
+    mb = size_mb(files)
+    checkov = ensure_tool("checkov")
+    sg = ensure_schemaguard()
+    m_sg = runs([str(sg), "check", str(folder), "--format", "concise", "--exit-zero"], n)
+    m_ck = runs([str(checkov), "-d", str(folder), "--framework", "terraform", "--quiet", "--compact", "--skip-download", "-o", "cli"], max(1, min(n, 3)))
+    rows = [row("schemaguard", m_sg, len(files), mb), row("checkov", m_ck, len(files), mb)]
+    return "Terraform (terraform): schemaguard vs checkov", rows, {
+        "schemaguard": f"target/release/schemaguard check {folder} --format concise --exit-zero",
+        "checkov": f"bench/.venv/bin/checkov -d {folder} --framework terraform --quiet --compact --skip-download -o cli",
+    }
+
+
+def suite_sqlfluff(corpus, n):
+    # sqlfluff is a style linter and slow: compare on a fixed sample of PostgreSQL migrations.
+    folder = corpus / "postgres-sql-migrations"
+    files = files_of(folder, (".sql",))[:200]
+    mb = size_mb(files)
+    sqlfluff = ensure_tool("sqlfluff")
+    sg = ensure_schemaguard()
+    tmp = Path(tempfile.mkdtemp(prefix="sg-sqlfluff-"))
+    try:
+        for i, f in enumerate(files):
+            shutil.copy(f, tmp / f"{i:04d}_{f.name}")
+        m_sg = runs([str(sg), "check", str(tmp), "--format", "concise", "--exit-zero"], n)
+        m_sf = runs([str(sqlfluff), "lint", "--dialect", "postgres", "--processes", "2", "--nofail", str(tmp)], 1)
+    finally:
+        shutil.rmtree(tmp)
+    rows = [row("schemaguard", m_sg, len(files), mb), row("sqlfluff", m_sf, len(files), mb)]
+    return "SQL sample (200 PostgreSQL migrations): schemaguard vs sqlfluff lint", rows, {
+        "schemaguard": "target/release/schemaguard check SAMPLE --format concise --exit-zero",
+        "sqlfluff": "bench/.venv/bin/sqlfluff lint --dialect postgres --processes 2 --nofail SAMPLE",
+    }
+
+
+def suite_corpus(corpus, n):
+    sg = ensure_schemaguard()
+    files = [p for p in corpus.rglob("*") if p.is_file()]
+    mb = size_mb(files)
+    m = runs([str(sg), "check", str(corpus), "--format", "concise", "--exit-zero"], n)
+    return "Whole corpus, all default rules", [row("schemaguard", m, len(files), mb)], {
+        "schemaguard": f"target/release/schemaguard check {corpus} --format concise --exit-zero",
+    }
+
+
+def suite_scaling(corpus, n):
+    """1x, 2x and 4x copies of the corpus, with 2 threads and with 1."""
+    sg = ensure_schemaguard()
+    tmp = Path(tempfile.mkdtemp(prefix="sg-scale-"))
+    rows = []
+    try:
+        for k in (1, 2, 4):
+            for i in range(k):
+                dst = tmp / f"x{k}" / f"copy{i}"
+                if not dst.exists():
+                    shutil.copytree(corpus, dst, ignore=shutil.ignore_patterns("MANIFEST.md"))
+            target = tmp / f"x{k}"
+            files = [p for p in target.rglob("*") if p.is_file()]
+            mb = size_mb(files)
+            for threads in ("2", "1"):
+                env = dict(os.environ, RAYON_NUM_THREADS=threads)
+                m = runs([str(sg), "check", str(target), "--format", "concise", "--exit-zero"], n, env=env)
+                r = row(f"schemaguard {k}x corpus, {threads} thread{'s' if threads != '1' else ''}", m, len(files), mb)
+                rows.append(r)
+                log(f"  {r['tool']}: {r['wall_s']} s")
+    finally:
+        shutil.rmtree(tmp)
+    rows[0] = dict(rows[0])
+    base = rows[0]["tool"]
+    return "Scaling: input size and threads", rows, {"schemaguard": "RAYON_NUM_THREADS={1,2} target/release/schemaguard check COPY --format concise --exit-zero"}, base
+
+
+SUITES = {"squawk": suite_squawk, "checkov": suite_checkov, "sqlfluff": suite_sqlfluff, "corpus": suite_corpus, "scaling": suite_scaling}
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("suites", nargs="*", choices=[[]] + list(SUITES), default=[])
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (median reported; slow tools run fewer)")
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--json", help="also write the raw results here")
+    args = ap.parse_args()
+    corpus = Path(args.corpus).resolve()
+    if not corpus.is_dir():
+        print(f"corpus not found at {corpus}; nothing to benchmark (pass --corpus)")
+        return 0
+    chosen = args.suites or list(SUITES)
+    print(f"Machine: {machine()}\n")
+    results = {}
+    for name in chosen:
+        log(f"suite {name}")
+        out = SUITES[name](corpus, args.runs)
+        title, rows, commands = out[0], out[1], out[2]
+        baseline = out[3] if len(out) > 3 else "schemaguard"
+        print(table(title, rows, baseline))
+        print("Commands:\n")
+        for tool, cmd in commands.items():
+            print(f"- {tool}: `{cmd}`")
+        print()
+        results[name] = {"title": title, "rows": rows, "commands": commands}
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+//! The command line as CI sees it: exit codes, missing paths, config errors, stdin, `rule`.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_schemaguard"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn findings_at_or_above_fail_on_exit_1_otherwise_0() {
+    let bad = "fixtures/demo/db/migrations/20240301000000_orders_tenant.up.sql";
+    assert_eq!(run(&["check", bad]).status.code(), Some(1));
+    assert_eq!(run(&["check", bad, "--exit-zero"]).status.code(), Some(0));
+    assert_eq!(
+        run(&["check", bad, "--fail-on", "never"]).status.code(),
+        Some(0)
+    );
+    let safe = "fixtures/demo/db/migrations/20240402000000_orders_status_index.up.sql";
+    assert_eq!(run(&["check", safe, "--isolated"]).status.code(), Some(0));
+    // A warning fails the run only when asked to.
+    let warn = run(&["check", bad, "--select", "LK001", "--isolated"]);
+    assert_eq!(warn.status.code(), Some(0), "{}", stdout(&warn));
+    assert_eq!(
+        run(&[
+            "check",
+            bad,
+            "--select",
+            "LK001",
+            "--isolated",
+            "--fail-on",
+            "warning"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error_but_the_rest_is_linted() {
+    let o = run(&[
+        "check",
+        "no/such/dir",
+        "fixtures/demo",
+        "--format",
+        "concise",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`no/such/dir` does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("BC006"),
+        "the existing path is still linted"
+    );
+}
+
+#[test]
+fn config_errors_point_into_the_file_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("schemaguard.toml");
+    std::fs::write(&cfg, "select = [\"BC\"]\n\n[postgres]\nverison = 15\n").unwrap();
+    let o = run(&["check", "fixtures/demo", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("unknown field `verison`"), "{err}");
+    assert!(
+        err.contains(":4:1]") || err.contains("4:1"),
+        "the error names the line: {err}"
+    );
+    std::fs::write(&cfg, "select = [\"XX999\"]\n").unwrap();
+    let o = run(&["check", "fixtures/demo", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown rule or category `XX999`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["check", "fixtures/demo", "--select", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn stdin_is_linted_as_the_named_file() {
+    let mut child = bin()
+        .args([
+            "check",
+            "--stdin-filename",
+            "db/0001_x.sql",
+            "--format",
+            "concise",
+            "--isolated",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ALTER TABLE users DROP COLUMN email;\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.starts_with("db/0001_x.sql:1:19: BC001 [error]")),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn unreadable_files_get_one_finding_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a_binary.sql"),
+        b"CREATE TABLE t (id int);\n\x00\x01\x02",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b_latin1.sql"), b"-- caf\xe9\nSELECT 1;\n").unwrap();
+    std::fs::write(
+        dir.path().join("c_ok.sql"),
+        "ALTER TABLE users DROP COLUMN email;\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "concise",
+        "--isolated",
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains("a_binary.sql:2:1: LN002"), "{out}");
+    assert!(out.contains("b_latin1.sql:1:7: LN002"), "{out}");
+    assert!(out.contains("c_ok.sql:1:19: BC001"), "{out}");
+}
+
+#[test]
+fn huge_files_are_skipped_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("dump.sql");
+    std::fs::write(&big, "SELECT 1;\n".repeat(2000)).unwrap();
+    let o = run(&[
+        "check",
+        big.to_str().unwrap(),
+        "--format",
+        "concise",
+        "--isolated",
+        "--max-file-size",
+        "1KB",
+    ]);
+    assert!(stdout(&o).contains("LN003 [info]"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn rule_docs_are_printed() {
+    let o = run(&["rule", "BC001"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("# BC001 drop-column"));
+    assert!(out.contains("## Why is this bad?"));
+    let o = run(&["rule", "drop-column", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["code"], "BC001");
+    let o = run(&["rule", "--all", "--format", "markdown"]);
+    assert!(
+        stdout(&o).contains("| [LK001](docs/rules/LK001.md) | `create-index-without-concurrently`")
+    );
+    assert_eq!(run(&["rule", "XX999"]).status.code(), Some(2));
+}
+
+#[test]
+fn output_is_deterministic_across_thread_counts() {
+    let one = bin()
+        .args(["check", "fixtures", "--format", "json", "--isolated"])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let two = bin()
+        .args(["check", "fixtures", "--format", "json", "--isolated"])
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap();
+    assert_eq!(one.stdout, two.stdout);
+}
