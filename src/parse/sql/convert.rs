@@ -584,6 +584,19 @@ impl<'a> Converter<'a> {
         }
     }
 
+    /// The code token right after the first occurrence of the keyword sequence `kws`.
+    fn after_keywords(&self, kws: &[&str]) -> Option<&'a Tok> {
+        let text = self.text;
+        let toks = self.toks;
+        (0..toks.len())
+            .find(|&i| {
+                kws.iter()
+                    .enumerate()
+                    .all(|(k, kw)| toks.get(i + k).is_some_and(|t| t.is_kw(text, kw)))
+            })
+            .and_then(|i| toks.get(i + kws.len()))
+    }
+
     fn txn(&self, kind: TxnKind) -> StmtKind {
         StmtKind::Transaction(kind)
     }
@@ -739,7 +752,11 @@ impl<'a> Converter<'a> {
                         value: v.value.value.clone(),
                     },
                     sp::AlterTypeOperation::RenameValue(v) => {
-                        let span = self.ident(&v.from).span;
+                        // The old label is a string literal: sqlparser gives it no position.
+                        let span = self
+                            .after_keywords(&["RENAME", "VALUE"])
+                            .map(|t| t.span)
+                            .unwrap_or_else(|| self.ident(&v.from).span);
                         AlterTypeAction::RenameValue {
                             from: v.from.value.clone(),
                             to: v.to.value.clone(),
@@ -794,12 +811,21 @@ impl<'a> Converter<'a> {
                 if_not_exists: false,
             },
             S::CreateSchema {
+                schema_name,
                 if_not_exists,
                 or_replace,
                 ..
             } => StmtKind::Create {
                 kind: ObjectKind::Schema,
-                name: None,
+                // `CREATE SCHEMA AUTHORIZATION joe` names the schema after the role.
+                name: Some(match schema_name {
+                    sp::SchemaName::Simple(n) | sp::SchemaName::NamedAuthorization(n, _) => {
+                        self.name(n)
+                    }
+                    sp::SchemaName::UnnamedAuthorization(role) => {
+                        ObjectName::single(self.ident(role))
+                    }
+                }),
                 or_replace: *or_replace,
                 if_not_exists: *if_not_exists,
             },

@@ -46,7 +46,13 @@ impl Rule for RenameType {
                     |s| matches!(&s.kind, StmtKind::CreateType { name: n, .. } if n.key() == key),
                 );
                 if !created_here {
-                    cx.report(stmt.span, format!("type `{name}` is renamed to `{to}` while deployed code may still name it"))
+                    // Point at `RENAME TO new_name`, where the statement may span lines.
+                    let span = unit
+                        .code_tokens(stmt)
+                        .find(|t| t.is_kw(&unit.source.text, "RENAME"))
+                        .map(|t| t.span.cover(to.span))
+                        .unwrap_or(stmt.span);
+                    cx.report(span, format!("type `{name}` is renamed to `{to}` while deployed code may still name it"))
                         .label("renamed here")
                         .help("create the new type and move columns over in a release, then drop the old type later");
                 }
