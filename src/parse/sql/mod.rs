@@ -65,7 +65,14 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
             continue;
         }
         let span = span_of(&code, 0..code.len());
-        let (kind, parse) = if raw.client_command {
+        // A comment or COPY data block that never ends swallows the rest of the file even when
+        // it is not part of the statement's code.
+        let unterminated = split.tokens[raw.tokens.clone()]
+            .iter()
+            .find(|t| t.unterminated);
+        let (kind, parse) = if let Some(bad) = unterminated {
+            never_closed(text, bad)
+        } else if raw.client_command {
             let head = if code[0].kind == TokKind::MetaCommand {
                 "psql meta-command"
             } else {
@@ -82,6 +89,21 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
             kind,
             span,
             tokens: raw.tokens.clone(),
+            parse,
+            in_transaction: false,
+        });
+    }
+    // An unterminated block comment after the last statement belongs to no statement: report it
+    // on its own, or the rest of the file would vanish silently.
+    if let Some(last) = split.tokens.len().checked_sub(1)
+        && split.tokens[last].unterminated
+        && !split.stmts.iter().any(|r| r.tokens.contains(&last))
+    {
+        let (kind, parse) = never_closed(text, &split.tokens[last]);
+        statements.push(Statement {
+            kind,
+            span: split.tokens[last].span,
+            tokens: last..last + 1,
             parse,
             in_transaction: false,
         });
@@ -113,31 +135,6 @@ fn parse_one(
     sp_dialect: &dyn sqlparser::dialect::Dialect,
 ) -> (StmtKind, ParseState) {
     let text: &str = &source.text;
-    // An unterminated string or comment: nothing downstream can make sense of the statement.
-    if let Some(bad) = code.iter().find(|t| t.unterminated) {
-        let what = match bad.kind {
-            TokKind::DollarString => "dollar-quoted string",
-            TokKind::String => "string literal",
-            TokKind::QuotedIdent => "quoted identifier",
-            TokKind::BlockComment => "block comment",
-            TokKind::CopyData => "COPY data block (no `\\.` line)",
-            _ => "token",
-        };
-        let opener = Span::new(
-            bad.span.start,
-            crate::source::ceil_char_boundary(text, bad.span.start + 1).min(bad.span.end),
-        );
-        let message = format!("this {what} is never closed, so the rest of the file is part of it");
-        return (
-            StmtKind::Other {
-                head: String::new(),
-            },
-            ParseState::Failed {
-                message,
-                span: opener,
-            },
-        );
-    }
     let stmt_text = span.text(text);
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         parse_with_sqlparser(stmt_text, sp_dialect)
@@ -154,9 +151,12 @@ fn parse_one(
             };
             (conv.statement(&ast), ParseState::Parsed)
         }
-        Ok(Err(err)) => match (!matches!(err, ParserError::RecursionLimitExceeded))
-            .then(|| recognize::recognize(text, code, dialect))
-            .flatten()
+        // The recogniser reads statements loosely; one with unbalanced parentheses is broken
+        // whatever its kind, so sqlparser's error stands.
+        Ok(Err(err)) => match (!matches!(err, ParserError::RecursionLimitExceeded)
+            && parens_balanced(code))
+        .then(|| recognize::recognize(text, code, dialect))
+        .flatten()
         {
             Some(kind) => (kind, ParseState::Recognized),
             None => {
@@ -169,7 +169,10 @@ fn parse_one(
                 )
             }
         },
-        Err(_) => match recognize::recognize(text, code, dialect) {
+        Err(_) => match parens_balanced(code)
+            .then(|| recognize::recognize(text, code, dialect))
+            .flatten()
+        {
             Some(kind) => (kind, ParseState::Recognized),
             None => (
                 StmtKind::Other {
@@ -182,6 +185,49 @@ fn parse_one(
             ),
         },
     }
+}
+
+/// An unterminated string, quoted identifier, dollar quote, comment or COPY data block: nothing
+/// downstream can make sense of the statement, and the rest of the file is part of the token.
+fn never_closed(text: &str, bad: &Tok) -> (StmtKind, ParseState) {
+    let what = match bad.kind {
+        TokKind::DollarString => "dollar-quoted string",
+        TokKind::String => "string literal",
+        TokKind::QuotedIdent => "quoted identifier",
+        TokKind::BlockComment => "block comment",
+        TokKind::CopyData => "COPY data block (no `\\.` line)",
+        _ => "token",
+    };
+    let opener = Span::new(
+        bad.span.start,
+        crate::source::ceil_char_boundary(text, bad.span.start + 1).min(bad.span.end),
+    );
+    let message = format!("this {what} is never closed, so the rest of the file is part of it");
+    (
+        StmtKind::Other {
+            head: String::new(),
+        },
+        ParseState::Failed {
+            message,
+            span: opener,
+        },
+    )
+}
+
+/// Whether every `(` of the statement is closed, in order.
+fn parens_balanced(code: &[Tok]) -> bool {
+    let mut depth = 0usize;
+    for t in code {
+        match t.kind {
+            TokKind::LParen => depth += 1,
+            TokKind::RParen => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn parse_with_sqlparser(

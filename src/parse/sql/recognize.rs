@@ -802,20 +802,25 @@ pub fn column_def(c: &mut Cursor, dialect: Dialect) -> Option<ColumnDef> {
     while !c.at_end() {
         if c.eat_seq(&["NOT", "NULL"]) {
             col.not_null = true;
+        } else if c.is("NOT") && c.peek_at(1).is_none() {
+            // A dangling `NOT`: the statement is unfinished.
+            return None;
         } else if c.eat("NULL") {
             col.not_null = false;
         } else if c.eat("DEFAULT") {
             let from = c.pos;
             skip_expr(c);
+            if c.pos == from {
+                return None;
+            }
             col.default = Some(default_expr(c, from..c.pos, dialect));
-            c.pos = c.pos.max(from);
         } else if c.eat_seq(&["PRIMARY", "KEY"]) {
             col.primary_key = true;
         } else if c.eat("UNIQUE") {
             c.eat("KEY");
             col.unique = true;
         } else if c.eat("REFERENCES") {
-            col.references = c.object_name();
+            col.references = Some(c.object_name()?);
             if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
                 c.skip_group();
             }
