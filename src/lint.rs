@@ -54,8 +54,15 @@ fn unreadable(path: &Path, display: &str, why: Unreadable, settings: &Settings) 
         Unreadable::Binary { offset } | Unreadable::InvalidUtf8 { offset } => {
             // Keep the line structure up to the bad byte (so its line and column render right),
             // and show at most the last 120 bytes before it, with NULs made visible.
-            let bytes = std::fs::read(path).unwrap_or_default();
-            let end = (*offset).min(bytes.len());
+            let mut bytes = std::fs::read(path).unwrap_or_default();
+            // The offset counts a UTF-8 BOM, which is not text: drop it from the preview.
+            let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                3
+            } else {
+                0
+            };
+            bytes.drain(..bom);
+            let end = offset.saturating_sub(bom).min(bytes.len());
             let line_start = bytes[..end]
                 .iter()
                 .rposition(|b| *b == b'\n')
