@@ -164,9 +164,14 @@ impl<'a> Converter<'a> {
         (c.pos > from).then(|| span_of(self.toks, from..c.pos))
     }
 
-    fn default_expr(&self, e: &sp::Expr, fallback: Span) -> DefaultExpr {
-        let text = e.to_string();
-        let span = self.node_span(e).unwrap_or(fallback);
+    /// A default expression inside `within` (a column definition or a `SET DEFAULT` action).
+    /// Its span and text come from our tokens: sqlparser's expression spans often stop short
+    /// (`now` of `now()`), and its rendering changes the spelling (`::TEXT`).
+    fn default_expr(&self, e: &sp::Expr, within: Span) -> DefaultExpr {
+        let (text, span) = match self.default_span(within) {
+            Some(span) => (span.text(self.text).to_string(), span),
+            None => (e.to_string(), self.node_span(e).unwrap_or(within)),
+        };
         let is_null = matches!(e, sp::Expr::Value(v) if matches!(v.value, sp::Value::Null));
         DefaultExpr {
             volatility: volatility(&text, self.dialect),
@@ -174,6 +179,21 @@ impl<'a> Converter<'a> {
             span,
             is_null,
         }
+    }
+
+    /// From the token after the first `DEFAULT` in `within` to the next column option.
+    fn default_span(&self, within: Span) -> Option<Span> {
+        let toks: Vec<Tok> = self
+            .toks
+            .iter()
+            .filter(|t| within.encloses(t.span))
+            .copied()
+            .collect();
+        let at = toks.iter().position(|t| t.is_kw(self.text, "DEFAULT"))?;
+        let mut c = Cursor::new(self.text, &toks);
+        c.pos = at + 1;
+        recognize::skip_expr(&mut c);
+        (c.pos > at + 1).then(|| span_of(&toks, at + 1..c.pos))
     }
 
     fn column(&self, c: &sp::ColumnDef, extent: Option<Span>) -> ColumnDef {
@@ -904,7 +924,8 @@ impl<'a> Converter<'a> {
                     values,
                     ..
                 } => StmtKind::Set {
-                    name: variable.to_string().to_ascii_lowercase(),
+                    // `SET "lock_timeout" = ...` names the same setting.
+                    name: variable.to_string().to_ascii_lowercase().replace('"', ""),
                     value: values
                         .iter()
                         .map(|v| v.to_string())

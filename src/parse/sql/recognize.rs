@@ -316,7 +316,7 @@ fn set_stmt(c: &mut Cursor) -> Option<StmtKind> {
     let local = c.eat("LOCAL");
     c.eat("SESSION");
     let name_tok = c.next()?;
-    let name = c.tok_text(name_tok).to_ascii_lowercase();
+    let name = c.tok_text(name_tok).to_ascii_lowercase().replace('"', "");
     if !(c.eat_kind(TokKind::Op).is_some() || c.eat("TO")) {
         return Some(StmtKind::Other { head: "SET".into() });
     }
@@ -856,7 +856,7 @@ pub fn column_def(c: &mut Cursor, dialect: Dialect) -> Option<ColumnDef> {
 }
 
 /// Skips a default expression: up to the next column-option keyword at depth 0.
-fn skip_expr(c: &mut Cursor) {
+pub fn skip_expr(c: &mut Cursor) {
     let mut first = true;
     while !c.at_end() {
         let stop = [
