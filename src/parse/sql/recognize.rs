@@ -188,6 +188,14 @@ fn drop_stmt(c: &mut Cursor) -> Option<StmtKind> {
     let mut table = None;
     if kind == ObjectKind::Index && c.eat("ON") {
         table = Some(c.object_name()?);
+        // MySQL online DDL options: `ALGORITHM [=] x`, `LOCK [=] x`.
+        while c.is("ALGORITHM") || c.is("LOCK") {
+            c.next();
+            if c.peek().is_some_and(|t| c.tok_text(t) == "=") {
+                c.next();
+            }
+            c.next()?;
+        }
     }
     let cascade = c.eat("CASCADE");
     c.eat("RESTRICT");
@@ -415,7 +423,11 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             password: password_span(text, toks),
         });
     }
-    if c.is("UNIQUE") || c.is("INDEX") {
+    if c.is("UNIQUE")
+        || c.is("INDEX")
+        || c.is_seq(&["FULLTEXT", "INDEX"])
+        || c.is_seq(&["SPATIAL", "INDEX"])
+    {
         // sqlparser refused this CREATE INDEX; recognise the essentials.
         let unique = c.eat("UNIQUE");
         for kw in ["FULLTEXT", "SPATIAL"] {
@@ -433,6 +445,16 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
         c.eat("ONLY");
         let table = c.object_name()?;
         let partial = toks.iter().any(|t| t.is_kw(text, "WHERE"));
+        // MySQL `ALGORITHM [=] x` / `LOCK [=] x` after the column list.
+        let option = |kw: &str| {
+            let at = toks.iter().position(|t| t.is_kw(text, kw))?;
+            let mut rest = toks[at + 1..].iter().filter(|t| t.text(text) != "=");
+            let value = rest.next()?;
+            Some((
+                value.text(text).to_ascii_uppercase(),
+                toks[at].span.cover(value.span),
+            ))
+        };
         return Some(StmtKind::CreateIndex(CreateIndex {
             name,
             table,
@@ -441,8 +463,8 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             concurrently,
             if_not_exists,
             partial,
-            algorithm: None,
-            lock: None,
+            algorithm: option("ALGORITHM"),
+            lock: option("LOCK"),
         }));
     }
     let kind = object_kind(c)?;
@@ -531,10 +553,74 @@ pub fn alter_table(c: &mut Cursor, dialect: Dialect) -> Option<AlterTable> {
             }
             continue;
         }
+        // MySQL and Oracle `ADD (col_def, CONSTRAINT ..., INDEX ...)`: one action per item.
+        if ac.is("ADD") && ac.peek_at(1).is_some_and(|t| t.kind == TokKind::LParen) {
+            ac.next();
+            let open = ac.pos;
+            ac.skip_group();
+            if !ac.at_end() {
+                return None;
+            }
+            for item in split_top_level(ac.toks, open + 1, ac.pos - 1) {
+                let mut ic = Cursor::new(c.text, &ac.toks[item.clone()]);
+                let action = add_action(&mut ic, dialect)?;
+                let span = span_of(ac.toks, item);
+                table.actions.push(AlterItem { action, span });
+            }
+            continue;
+        }
         let action = alter_action(&mut ac, dialect)?;
         table.actions.push(AlterItem { action, span });
     }
     Some(table)
+}
+
+/// What follows `ADD` in an ALTER TABLE action: a constraint, an index, a partition or a column.
+fn add_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
+    if c.is("CONSTRAINT")
+        || c.is("PRIMARY")
+        || c.is("FOREIGN")
+        || c.is("CHECK")
+        || c.is("EXCLUDE")
+        || (c.is("UNIQUE") && !c.is_seq(&["UNIQUE", "INDEX"]) && !c.is_seq(&["UNIQUE", "KEY"]))
+    {
+        let constraint = table_constraint(c)?;
+        return Some(AlterAction::AddConstraint { constraint });
+    }
+    if c.is("INDEX") || c.is("KEY") || c.is("FULLTEXT") || c.is("SPATIAL") || c.is("UNIQUE") {
+        let unique = c.eat("UNIQUE");
+        c.eat("FULLTEXT");
+        c.eat("SPATIAL");
+        if !(c.eat("INDEX") || c.eat("KEY")) && !unique {
+            return None;
+        }
+        let name = if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
+            None
+        } else {
+            c.ident()
+        };
+        if c.eat("USING") {
+            c.next();
+        }
+        let columns = c.ident_list()?;
+        return Some(AlterAction::AddIndex {
+            name,
+            columns,
+            unique,
+        });
+    }
+    if c.is("PARTITION") || c.is("PARTITIONS") {
+        return Some(AlterAction::Other {
+            what: "ADD PARTITION".into(),
+        });
+    }
+    c.eat("COLUMN");
+    let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);
+    let column = column_def(c, dialect)?;
+    Some(AlterAction::AddColumn {
+        column,
+        if_not_exists,
+    })
 }
 
 fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
@@ -542,53 +628,7 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
     match head.as_str() {
         "ADD" => {
             c.next();
-            if c.is("CONSTRAINT")
-                || c.is("PRIMARY")
-                || c.is("FOREIGN")
-                || c.is("CHECK")
-                || c.is("EXCLUDE")
-                || (c.is("UNIQUE")
-                    && !c.is_seq(&["UNIQUE", "INDEX"])
-                    && !c.is_seq(&["UNIQUE", "KEY"]))
-            {
-                let constraint = table_constraint(c)?;
-                return Some(AlterAction::AddConstraint { constraint });
-            }
-            if c.is("INDEX") || c.is("KEY") || c.is("FULLTEXT") || c.is("SPATIAL") || c.is("UNIQUE")
-            {
-                let unique = c.eat("UNIQUE");
-                c.eat("FULLTEXT");
-                c.eat("SPATIAL");
-                if !(c.eat("INDEX") || c.eat("KEY")) && !unique {
-                    return None;
-                }
-                let name = if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
-                    None
-                } else {
-                    c.ident()
-                };
-                if c.eat("USING") {
-                    c.next();
-                }
-                let columns = c.ident_list()?;
-                return Some(AlterAction::AddIndex {
-                    name,
-                    columns,
-                    unique,
-                });
-            }
-            if c.is("PARTITION") || c.is("PARTITIONS") {
-                return Some(AlterAction::Other {
-                    what: "ADD PARTITION".into(),
-                });
-            }
-            c.eat("COLUMN");
-            let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);
-            let column = column_def(c, dialect)?;
-            Some(AlterAction::AddColumn {
-                column,
-                if_not_exists,
-            })
+            add_action(c, dialect)
         }
         "DROP" => {
             c.next();
@@ -668,9 +708,11 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
         }
         "RENAME" => {
             c.next();
-            if c.eat("TO") || c.eat("AS") {
+            // MySQL also accepts `RENAME new_name`, without TO or AS.
+            let bare = c.peek_at(1).is_none() && !c.is("TO") && !c.is("AS");
+            if c.eat("TO") || c.eat("AS") || bare {
                 let to = c.object_name()?;
-                return Some(AlterAction::RenameTable { to });
+                return c.at_end().then_some(AlterAction::RenameTable { to });
             }
             if c.eat("CONSTRAINT") {
                 let from = c.ident()?;

@@ -1,10 +1,15 @@
 //! Splits a script into statements on the token stream.
 //!
 //! Knows the places where `;` does not end a statement: strings, dollar quotes and comments
-//! (the lexer), `BEGIN ATOMIC ... END` bodies, MySQL routine bodies and `DELIMITER` blocks,
-//! goose `StatementBegin`/`StatementEnd` blocks; and the places where something other than `;`
-//! ends one: a custom delimiter, SQL Server's `GO`, a migration-tool section marker. The data
-//! rows of `COPY ... FROM stdin` are attached to their statement.
+//! (the lexer), `BEGIN ATOMIC ... END` bodies, MySQL routine bodies and `DELIMITER` blocks;
+//! and the places where something other than `;` ends one: a custom delimiter, SQL Server's
+//! `GO`, a migration-tool section marker, goose's `StatementEnd`. The data rows of
+//! `COPY ... FROM stdin` are attached to their statement.
+//!
+//! goose sends a `StatementBegin`/`StatementEnd` block to the database in one piece, but the
+//! block often holds several statements (`CREATE TABLE a (...); CREATE TABLE b (...);`): they
+//! are split like any others, since the bodies that need the block (routines) are already kept
+//! whole by the rules above. The block's end still ends a statement without a `;`.
 
 use std::ops::Range;
 
@@ -119,9 +124,7 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                 out.tokens.push(tok);
                 st.finish(&mut out, idx + 1, true);
             }
-            TokKind::Semicolon
-                if lx.delimiter().is_none() && !st.goose_block && st.block_depth == 0 =>
-            {
+            TokKind::Semicolon if lx.delimiter().is_none() && st.block_depth == 0 => {
                 out.tokens.push(tok);
                 let copy_from_stdin = st.is_copy_from_stdin(&out.tokens, text);
                 if copy_from_stdin && let Some(data) = lx.copy_data() {
@@ -408,7 +411,10 @@ mod tests {
         let text = "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() AS 'a; b';\nSELECT 1;\n-- +goose StatementEnd\n-- +goose Down\nDROP FUNCTION f;\n";
         let s = split(text, Dialect::Postgres);
         assert_eq!(s.sections.len(), 2);
-        assert_eq!(s.stmts.len(), 2);
+        assert_eq!(s.stmts.len(), 3);
+        // The block's end ends a statement that has no `;`, and a routine body stays whole.
+        let text = "-- +goose StatementBegin\nCREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW BEGIN SET NEW.a = 1; SET NEW.b = 2; END\n-- +goose StatementEnd\nSELECT 1;";
+        assert_eq!(stmts(text, Dialect::Mysql).len(), 2);
     }
 
     #[test]
