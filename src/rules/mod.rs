@@ -50,6 +50,11 @@ pub fn recreated_later(
                 && n.key() == key
         }
         StmtKind::CreateTable(ct) => kind == crate::sql::ObjectKind::Table && ct.name.key() == key,
+        // The rebuild pattern: build a new table, copy the rows, drop (or rename aside) the
+        // old one and rename the new one into its place.
+        StmtKind::AlterTable(_) | StmtKind::RenameTables { .. } => {
+            kind == crate::sql::ObjectKind::Table && renames_to(s, key)
+        }
         StmtKind::CreateType { name, .. } => {
             matches!(
                 kind,
@@ -58,6 +63,23 @@ pub fn recreated_later(
         }
         _ => false,
     })
+}
+
+/// Whether the statement renames some table to `key`.
+fn renames_to(stmt: &Statement, key: &str) -> bool {
+    match &stmt.kind {
+        StmtKind::AlterTable(at) => at.actions.iter().any(
+            |a| matches!(&a.action, crate::sql::AlterAction::RenameTable { to } if to.key() == key),
+        ),
+        StmtKind::RenameTables { renames } => renames.iter().any(|(_, to)| to.key() == key),
+        _ => false,
+    }
+}
+
+/// Whether a statement before `index` renamed a table to `key`: a name that came into being
+/// in this migration, which deployed code does not know.
+pub fn renamed_into_before(unit: &SqlUnit, index: usize, key: &str) -> bool {
+    unit.statements[..index].iter().any(|s| renames_to(s, key))
 }
 
 /// Reports every `DROP <kind>` of the unit that removes an object deployed code may use: not
