@@ -7,7 +7,7 @@
 use sqlparser::ast as sp;
 use sqlparser::ast::Spanned;
 
-use super::cursor::{Cursor, span_of, split_top_level};
+use super::cursor::{Cursor, code_text, span_of, split_top_level};
 use super::lexer::{Tok, TokKind};
 use super::recognize::{self, password_span, volatility};
 use crate::source::{SourceFile, Span};
@@ -105,7 +105,13 @@ impl<'a> Converter<'a> {
         match self.type_span_after(near.end) {
             Some(span) => {
                 let mut t = SqlType::parse(&dt.to_string(), span);
-                t.raw = span.text(self.text).to_string();
+                let toks: Vec<Tok> = self
+                    .toks
+                    .iter()
+                    .filter(|t| span.encloses(t.span))
+                    .copied()
+                    .collect();
+                t.raw = code_text(self.text, &toks);
                 Some(t)
             }
             None => Some(SqlType::parse(&dt.to_string(), near)),

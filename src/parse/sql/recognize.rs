@@ -675,7 +675,7 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
                     c.skip_one();
                 }
                 let type_span = c.span_of(start..c.pos);
-                let new_type = SqlType::parse(type_span.text(c.text), type_span);
+                let new_type = SqlType::parse(&c.code_text_of(start..c.pos), type_span);
                 let using = c
                     .eat("USING")
                     .then(|| c.rest_span().text(c.text).to_string());
@@ -838,7 +838,7 @@ pub fn column_def(c: &mut Cursor, dialect: Dialect) -> Option<ColumnDef> {
     }
     let data_type = (c.pos > type_start).then(|| {
         let span = c.span_of(type_start..c.pos);
-        SqlType::parse(span.text(c.text), span)
+        SqlType::parse(&c.code_text_of(type_start..c.pos), span)
     });
     let mut col = ColumnDef::new(name, data_type, Span::default());
     while !c.at_end() {
