@@ -7,8 +7,8 @@ use crate::sql::{AlterAction, ConstraintKind, Dialect, SqlUnit, StmtKind};
 crate::declare_rule! {
     /// ## What it does
     /// Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless the same migration
-    /// first proved the column has no NULLs with a validated `CHECK (col IS NOT NULL)`
-    /// constraint.
+    /// first proved the column has no NULLs: with a validated `CHECK (col IS NOT NULL)`
+    /// constraint, or by adding the column with a non-null default.
     ///
     /// ## Why is this bad?
     /// The statement fails if any row holds NULL, and deployed code that still writes NULL
@@ -59,7 +59,9 @@ impl Rule for SetNotNull {
     }
 }
 
-/// Whether an earlier statement added a validated `CHECK (column IS NOT NULL)` on the table.
+/// Whether an earlier statement proved the column holds no NULL: a validated
+/// `CHECK (column IS NOT NULL)` on the table, or the column was added with a non-null default
+/// (every existing row got it, and inserts that omit the column get it too).
 fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> bool {
     let mut candidates: Vec<(Option<String>, bool)> = Vec::new();
     for stmt in &unit.statements[..before] {
@@ -71,6 +73,12 @@ fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> 
         }
         for item in &at.actions {
             match &item.action {
+                AlterAction::AddColumn { column: c, .. }
+                    if c.name.norm() == column
+                        && c.default.as_ref().is_some_and(|d| !d.is_null) =>
+                {
+                    return true;
+                }
                 AlterAction::AddConstraint { constraint } => {
                     if let ConstraintKind::Check { expr } = &constraint.kind {
                         if checks_not_null(expr, unit.dialect).as_deref() == Some(column) {
