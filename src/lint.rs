@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Candidate, FileKind};
 use crate::parse::sql::ParsedSql;
-use crate::registry::{Cx, RuleMeta};
+use crate::registry::{Category, Cx, RuleMeta};
 use crate::rules::tool::{FileTooLarge, UnreadableFile};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span, Unreadable, read_source};
@@ -246,6 +246,17 @@ fn run_sql_rules(
 ) {
     let units = sql_units(source, parsed);
     for rule in &settings.rules {
+        // A dump (pg_dump, mysqldump...) is a snapshot of a schema or its data, not a change
+        // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are
+        // not migration hazards. Parse errors, naming and secrets still apply.
+        if parsed.dump.is_some()
+            && matches!(
+                rule.meta().category,
+                Category::BackwardIncompatible | Category::Locking | Category::MissingRollback
+            )
+        {
+            continue;
+        }
         for unit in &units {
             let mut cx = Cx::new(settings, source, rule.meta(), diags);
             rule.check_sql(unit, &mut cx);

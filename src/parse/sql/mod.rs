@@ -37,6 +37,9 @@ pub struct Section {
 
 pub struct ParsedSql {
     pub dialect: Dialect,
+    /// The tool that wrote the file, when it is a database dump (`pg_dump`, `mysqldump`...)
+    /// rather than a migration: a snapshot of a whole schema or its data, not a change.
+    pub dump: Option<&'static str>,
     pub tokens: Vec<Tok>,
     pub statements: Vec<Statement>,
     pub sections: Vec<Section>,
@@ -120,6 +123,7 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
         .collect();
     ParsedSql {
         dialect,
+        dump: dump_tool(text),
         tokens: split.tokens,
         statements,
         sections,
@@ -161,12 +165,14 @@ fn parse_one(
             Some(kind) => (kind, ParseState::Recognized),
             None => {
                 let (message, at) = describe_error(&err, &map, code, span);
-                (
-                    StmtKind::Other {
+                // A CREATE TABLE we cannot read still creates its table: later statements on
+                // it (and a DROP ... IF EXISTS just before it) must know the table is new.
+                let kind = recognize::created_table(text, code)
+                    .map(StmtKind::CreateTable)
+                    .unwrap_or_else(|| StmtKind::Other {
                         head: head_of(text, code),
-                    },
-                    ParseState::Failed { message, span: at },
-                )
+                    });
+                (kind, ParseState::Failed { message, span: at })
             }
         },
         Err(_) => match parens_balanced(code)
@@ -185,6 +191,23 @@ fn parse_one(
             ),
         },
     }
+}
+
+/// Which dump tool wrote the file, from the banner those tools put in their first lines.
+pub fn dump_tool(text: &str) -> Option<&'static str> {
+    let head = &text[..crate::source::floor_char_boundary(text, 2048)];
+    [
+        ("-- PostgreSQL database dump", "pg_dump"),
+        ("-- Dumped by pg_dump", "pg_dump"),
+        ("-- MySQL dump ", "mysqldump"),
+        ("-- MariaDB dump ", "mariadb-dump"),
+        ("-- phpMyAdmin SQL Dump", "phpMyAdmin"),
+        ("Navicat MySQL Data Transfer", "Navicat"),
+        ("Navicat Premium Data Transfer", "Navicat"),
+    ]
+    .into_iter()
+    .find(|(banner, _)| head.contains(banner))
+    .map(|(_, tool)| tool)
 }
 
 /// An unterminated string, quoted identifier, dollar quote, comment or COPY data block: nothing
@@ -365,6 +388,39 @@ mod tests {
         let text = format!("SELECT {}1{};", "(".repeat(10_000), ")".repeat(10_000));
         let p = parse_pg(&text);
         assert!(matches!(p.statements[0].parse, ParseState::Failed { .. }));
+    }
+
+    #[test]
+    fn dumps_are_told_by_their_banner() {
+        assert_eq!(
+            dump_tool("--\n-- PostgreSQL database dump\n--\nSET x = 1;"),
+            Some("pg_dump")
+        );
+        assert_eq!(
+            dump_tool("-- MySQL dump 10.13  Distrib 8.0\nDROP TABLE IF EXISTS `a`;"),
+            Some("mysqldump")
+        );
+        assert_eq!(
+            dump_tool("-- migration: dump old rows\nDROP TABLE a;"),
+            None
+        );
+    }
+
+    #[test]
+    fn an_unparseable_create_table_still_creates_its_table() {
+        let p = parse(
+            &SourceFile::from_text(
+                "t.sql",
+                "CREATE TABLE IF NOT EXISTS s.t (a int FROBNICATE);",
+            ),
+            Dialect::Postgres,
+        );
+        assert!(matches!(p.statements[0].parse, ParseState::Failed { .. }));
+        let StmtKind::CreateTable(ct) = &p.statements[0].kind else {
+            panic!("{:?}", p.statements[0].kind)
+        };
+        assert_eq!(ct.name.key(), "s.t");
+        assert!(ct.derived);
     }
 
     #[test]

@@ -495,6 +495,34 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
     }
 }
 
+/// What an unparseable `CREATE [OR REPLACE] [TEMPORARY] TABLE [IF NOT EXISTS] name ...` creates:
+/// the table's name, with its columns unknown (`derived`).
+pub fn created_table(text: &str, toks: &[Tok]) -> Option<CreateTable> {
+    let mut c = Cursor::new(text, toks);
+    if !c.eat("CREATE") {
+        return None;
+    }
+    let or_replace = c.eat_seq(&["OR", "REPLACE"]);
+    c.eat("GLOBAL");
+    c.eat("LOCAL");
+    let temporary = c.eat("TEMPORARY") || c.eat("TEMP");
+    c.eat("UNLOGGED");
+    if !c.eat("TABLE") {
+        return None;
+    }
+    let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);
+    let name = c.object_name()?;
+    Some(CreateTable {
+        name,
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        if_not_exists,
+        temporary,
+        derived: true,
+        or_replace,
+    })
+}
+
 /// The span of a literal password: `PASSWORD 'x'`, `IDENTIFIED BY 'x'`,
 /// `IDENTIFIED WITH plugin BY 'x'`.
 pub fn password_span(text: &str, toks: &[Tok]) -> Option<Span> {
