@@ -50,7 +50,12 @@ impl Rule for DropTable {
                 for name in names {
                     if unit.table_is_new(name, i)
                         || crate::rules::recreated_later(unit, i, ObjectKind::Table, &name.key())
-                        || crate::rules::renamed_into_before(unit, i, &name.key())
+                        || crate::rules::renamed_into_before(
+                            unit,
+                            i,
+                            ObjectKind::Table,
+                            &name.key(),
+                        )
                     {
                         continue;
                     }
