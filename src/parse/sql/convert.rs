@@ -73,7 +73,8 @@ impl<'a> Converter<'a> {
             .unwrap_or(Span::at(self.stmt_span.start));
         Ident {
             value: id.value.clone(),
-            quoted: id.quote_style.is_some(),
+            // Backticks (MySQL) do not make a name case-sensitive.
+            quoted: id.quote_style.is_some_and(|q| q != '`'),
             span,
         }
     }

@@ -101,7 +101,7 @@ impl<'a> Cursor<'a> {
             },
             TokKind::QuotedIdent => Ident {
                 value: unquote(raw),
-                quoted: true,
+                quoted: !raw.starts_with('`'),
                 span: t.span,
             },
             TokKind::String => Ident {

@@ -269,6 +269,12 @@ impl<'a> Lexer<'a> {
 
     fn word_body(&mut self) {
         while self.pos < self.bytes.len() && is_word_continue(self.bytes[self.pos]) {
+            // `END$$` after `DELIMITER $$`: `$` continues a word, but not into the delimiter.
+            if let Some(delim) = &self.delimiter
+                && self.text[self.pos..].starts_with(delim.as_str())
+            {
+                break;
+            }
             self.pos += 1;
         }
     }
@@ -463,6 +469,21 @@ mod tests {
         assert!(toks[1].2);
         let toks = kinds("/* abc", Dialect::Postgres);
         assert!(toks[0].2);
+    }
+
+    #[test]
+    fn a_word_stops_at_the_custom_delimiter() {
+        let text = "DROP PROCEDURE IF EXISTS p$$ END$$";
+        let mut lx = Lexer::new(text, Dialect::Mysql);
+        lx.set_delimiter(Some("$$".into()));
+        let mut toks = Vec::new();
+        while let Some(t) = lx.next_token() {
+            toks.push((t.kind, t.text(text).to_string()));
+        }
+        assert_eq!(toks[4], (TokKind::Word, "p".into()));
+        assert_eq!(toks[5].0, TokKind::Delimiter);
+        assert_eq!(toks[6], (TokKind::Word, "END".into()));
+        assert_eq!(toks[7].0, TokKind::Delimiter);
     }
 
     #[test]
