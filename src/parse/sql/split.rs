@@ -52,7 +52,6 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
     let mut lx = Lexer::new(text, dialect);
     let mut out = Split::default();
     let mut st = State::default();
-    let mysql_like = matches!(dialect, Dialect::Mysql | Dialect::Generic);
 
     while let Some(tok) = lx.next_token() {
         let idx = out.tokens.len();
@@ -92,13 +91,10 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                 });
                 st.start = idx + 1;
             }
-            TokKind::Word
-                if !st.has_code()
-                    && mysql_like
-                    && tok.is_kw(text, "DELIMITER")
-                    && !st.goose_block =>
-            {
-                // `DELIMITER //` sets a client-side terminator for what follows.
+            TokKind::Word if !st.has_code() && tok.is_kw(text, "DELIMITER") && !st.goose_block => {
+                // `DELIMITER //` sets a client-side terminator for what follows. It is MySQL's
+                // client syntax, but script runners accept it for other databases too
+                // (DolphinScheduler's PostgreSQL upgrades), and no statement starts with it.
                 let line = lx.rest_of_line(tok.span.start, TokKind::DelimiterCommand);
                 let delim = line.text(text)["DELIMITER".len()..].trim().to_string();
                 lx.set_delimiter(Some(delim));
