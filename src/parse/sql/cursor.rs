@@ -30,14 +30,6 @@ impl<'a> Cursor<'a> {
         self.toks.get(self.pos + ahead)
     }
 
-    pub fn next(&mut self) -> Option<&'a Tok> {
-        let t = self.toks.get(self.pos);
-        if t.is_some() {
-            self.pos += 1;
-        }
-        t
-    }
-
     pub fn tok_text(&self, t: &Tok) -> &'a str {
         t.span.text(self.text)
     }
@@ -145,7 +137,7 @@ impl<'a> Cursor<'a> {
     /// Skips a balanced `( ... )` group starting at the cursor.
     pub fn skip_group(&mut self) {
         let mut depth = 0usize;
-        while let Some(t) = self.next() {
+        for t in self.by_ref() {
             match t.kind {
                 TokKind::LParen => depth += 1,
                 TokKind::RParen => {
@@ -234,6 +226,19 @@ pub fn code_text(text: &str, toks: &[Tok]) -> String {
         prev_end = Some(t.span.end);
     }
     out
+}
+
+/// Consumes one token at a time.
+impl<'a> Iterator for Cursor<'a> {
+    type Item = &'a Tok;
+
+    fn next(&mut self) -> Option<&'a Tok> {
+        let t = self.toks.get(self.pos);
+        if t.is_some() {
+            self.pos += 1;
+        }
+        t
+    }
 }
 
 pub fn span_of(toks: &[Tok], range: std::ops::Range<usize>) -> Span {
