@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Candidate, FileKind};
 use crate::parse::sql::ParsedSql;
-use crate::registry::{Cx, RuleMeta};
+use crate::registry::{Category, Cx, RuleMeta};
 use crate::rules::tool::{FileTooLarge, UnreadableFile};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span, Unreadable, read_source};
@@ -54,8 +54,15 @@ fn unreadable(path: &Path, display: &str, why: Unreadable, settings: &Settings) 
         Unreadable::Binary { offset } | Unreadable::InvalidUtf8 { offset } => {
             // Keep the line structure up to the bad byte (so its line and column render right),
             // and show at most the last 120 bytes before it, with NULs made visible.
-            let bytes = std::fs::read(path).unwrap_or_default();
-            let end = (*offset).min(bytes.len());
+            let mut bytes = std::fs::read(path).unwrap_or_default();
+            // The offset counts a UTF-8 BOM, which is not text: drop it from the preview.
+            let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                3
+            } else {
+                0
+            };
+            bytes.drain(..bom);
+            let end = offset.saturating_sub(bom).min(bytes.len());
             let line_start = bytes[..end]
                 .iter()
                 .rposition(|b| *b == b'\n')
@@ -239,6 +246,17 @@ fn run_sql_rules(
 ) {
     let units = sql_units(source, parsed);
     for rule in &settings.rules {
+        // A dump (pg_dump, mysqldump...) is a snapshot of a schema or its data, not a change
+        // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are
+        // not migration hazards. Parse errors, naming and secrets still apply.
+        if parsed.dump.is_some()
+            && matches!(
+                rule.meta().category,
+                Category::BackwardIncompatible | Category::Locking | Category::MissingRollback
+            )
+        {
+            continue;
+        }
         for unit in &units {
             let mut cx = Cx::new(settings, source, rule.meta(), diags);
             rule.check_sql(unit, &mut cx);

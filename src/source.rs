@@ -246,9 +246,9 @@ impl SourceFile {
 pub enum Unreadable {
     /// The OS refused to read it (permission denied, a dangling link, a directory...).
     Io(String),
-    /// It holds NUL bytes or other binary content.
+    /// It holds NUL bytes or other binary content; `offset` is the first NUL in the file's bytes.
     Binary { offset: usize },
-    /// It is not valid UTF-8; `offset` is the first bad byte.
+    /// It is not valid UTF-8; `offset` is the first bad byte in the file's bytes.
     InvalidUtf8 { offset: usize },
     /// It is larger than the configured limit.
     TooLarge { size: u64, limit: u64 },
@@ -343,16 +343,28 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, bool), (Unreadable, Option<Line
             Some(LineCol { line: 1, column: 1 }),
         ));
     }
+    // Offsets in messages are file offsets (what a hex editor shows), so they count the BOM.
+    let in_file = if bom { 3 } else { 0 };
     if let Some(offset) = memchr::memchr(0, &bytes) {
         let pos = position_in_bytes(&bytes, offset);
-        return Err((Unreadable::Binary { offset }, Some(pos)));
+        return Err((
+            Unreadable::Binary {
+                offset: offset + in_file,
+            },
+            Some(pos),
+        ));
     }
     match String::from_utf8(bytes) {
         Ok(s) => Ok((s, bom)),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let pos = position_in_bytes(e.as_bytes(), offset);
-            Err((Unreadable::InvalidUtf8 { offset }, Some(pos)))
+            Err((
+                Unreadable::InvalidUtf8 {
+                    offset: offset + in_file,
+                },
+                Some(pos),
+            ))
         }
     }
 }
@@ -397,6 +409,10 @@ mod tests {
         ));
         let (e, pos) = decode(b"ok\n\xffbad".to_vec()).unwrap_err();
         assert_eq!(e, Unreadable::InvalidUtf8 { offset: 3 });
+        assert_eq!(pos, Some(LineCol { line: 2, column: 1 }));
+        // Offsets count the BOM; lines and columns do not.
+        let (e, pos) = decode(b"\xEF\xBB\xBFa;\n\0".to_vec()).unwrap_err();
+        assert_eq!(e, Unreadable::Binary { offset: 6 });
         assert_eq!(pos, Some(LineCol { line: 2, column: 1 }));
         assert_eq!(
             decode(b"\xEF\xBB\xBFselect 1".to_vec()).unwrap(),

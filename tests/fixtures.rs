@@ -5,11 +5,13 @@
 //! starts; `expect-file: CODE` marks a finding anywhere in the file. Files that cannot hold
 //! comments (binary, broken encodings) take their annotations from a sidecar `<name>.expect`
 //! with lines `LINE: CODE` or `file: CODE`. Pass cases say `should not generate diagnostics`.
-//! All mismatches are listed at once.
+//! A rule folder may hold a `schemaguard.toml` with settings its cases need (read like a user's
+//! config; the rule selection still wins). All mismatches are listed at once.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use schemaguard::config;
 use schemaguard::discover::{self, Candidate};
 use schemaguard::lint;
 use schemaguard::registry::{Category, builtin_rules};
@@ -117,7 +119,10 @@ fn expectations(path: &Path, code: &str) -> (BTreeSet<Finding>, BTreeSet<String>
     (lines, file_level)
 }
 
-fn settings_for(category: Category, code: &str) -> Settings {
+/// The settings a rule folder's cases run with. A folder may hold a `schemaguard.toml` for
+/// settings its cases need (a small `max-file-size`, a PostgreSQL version): it is read like a
+/// user's config file, and the rule selection below still wins over its `select`.
+fn settings_for(dir: &Path, category: Category, code: &str) -> Settings {
     // Tool rules report on other rules' findings (unused suppressions...): run everything and
     // compare only the rule under test.
     let select = if category == Category::Tool {
@@ -125,8 +130,12 @@ fn settings_for(category: Category, code: &str) -> Settings {
     } else {
         code.to_string()
     };
+    let config_path = dir.join("schemaguard.toml");
+    let config = config_path
+        .exists()
+        .then(|| config::load(&config_path).unwrap_or_else(|e| panic!("{e}")));
     Settings::resolve(
-        None,
+        config.as_ref(),
         &Overrides {
             select: Some(vec![select]),
             ..Default::default()
@@ -142,7 +151,7 @@ fn every_fixture_case_matches_its_annotations() {
     for rule in builtin_rules() {
         let m = rule.meta();
         let dir = repo().join("fixtures").join(m.category.name()).join(m.name);
-        let settings = settings_for(m.category, m.code);
+        let settings = settings_for(&dir, m.category, m.code);
         for case in cases(&dir) {
             cases_run += 1;
             let is_pass = case

@@ -6,7 +6,10 @@ pub mod locking;
 pub mod naming;
 pub mod tool;
 
-use crate::sql::{AlterItem, AlterTable, SqlUnit, Statement, StmtKind};
+use crate::sql::{
+    AlterAction, AlterItem, AlterTable, AlterTypeAction, ObjectKind, ObjectName, SqlUnit,
+    Statement, StmtKind,
+};
 
 /// Calls `f` for every ALTER TABLE action of the unit, with the statement's index.
 pub fn for_each_alter<'u>(
@@ -23,13 +26,11 @@ pub fn for_each_alter<'u>(
 }
 
 /// Whether statement `index` of the unit is followed by a CREATE of the same object: the
-/// drop-and-recreate pattern that changes a view or function definition.
-pub fn recreated_later(
-    unit: &SqlUnit,
-    index: usize,
-    kind: crate::sql::ObjectKind,
-    key: &str,
-) -> bool {
+/// drop-and-recreate pattern that changes a view or function definition; or, for tables and
+/// types, by a rename of another object into its name: the rebuild pattern (build a new table or
+/// enum, move the data, drop or rename the old one aside, rename the new one into place).
+pub fn recreated_later(unit: &SqlUnit, index: usize, kind: ObjectKind, key: &str) -> bool {
+    let types = |k: ObjectKind| matches!(k, ObjectKind::Type | ObjectKind::Domain);
     unit.statements[index + 1..].iter().any(|s| match &s.kind {
         StmtKind::Create {
             kind: k,
@@ -39,25 +40,48 @@ pub fn recreated_later(
             (*k == kind
                 || matches!(
                     (k, kind),
-                    (
-                        crate::sql::ObjectKind::Procedure,
-                        crate::sql::ObjectKind::Function
-                    ) | (
-                        crate::sql::ObjectKind::Function,
-                        crate::sql::ObjectKind::Procedure
-                    )
-                ))
+                    (ObjectKind::Procedure, ObjectKind::Function)
+                        | (ObjectKind::Function, ObjectKind::Procedure)
+                )
+                || types(*k) && types(kind))
                 && n.key() == key
         }
-        StmtKind::CreateTable(ct) => kind == crate::sql::ObjectKind::Table && ct.name.key() == key,
-        StmtKind::CreateType { name, .. } => {
-            matches!(
-                kind,
-                crate::sql::ObjectKind::Type | crate::sql::ObjectKind::Domain
-            ) && name.key() == key
+        StmtKind::CreateTable(ct) => kind == ObjectKind::Table && ct.name.key() == key,
+        StmtKind::CreateType { name, .. } => types(kind) && name.key() == key,
+        _ => renames_to(s, kind, key),
+    })
+}
+
+/// Whether the statement renames some table (or type) to `key`.
+fn renames_to(stmt: &Statement, kind: ObjectKind, key: &str) -> bool {
+    match &stmt.kind {
+        StmtKind::AlterTable(at) if kind == ObjectKind::Table => at
+            .actions
+            .iter()
+            .any(|a| matches!(&a.action, AlterAction::RenameTable { to } if to.key() == key)),
+        StmtKind::RenameTables { renames } if kind == ObjectKind::Table => {
+            renames.iter().any(|(_, to)| to.key() == key)
+        }
+        StmtKind::AlterType {
+            name,
+            action: AlterTypeAction::Rename { to },
+        } if matches!(kind, ObjectKind::Type | ObjectKind::Domain) => {
+            // The type stays in its schema.
+            let mut parts = name.parts.clone();
+            parts.pop();
+            parts.push(to.clone());
+            ObjectName { parts }.key() == key
         }
         _ => false,
-    })
+    }
+}
+
+/// Whether a statement before `index` renamed a table (or type) to `key`: a name that came into
+/// being in this migration, which deployed code does not know.
+pub fn renamed_into_before(unit: &SqlUnit, index: usize, kind: ObjectKind, key: &str) -> bool {
+    unit.statements[..index]
+        .iter()
+        .any(|s| renames_to(s, kind, key))
 }
 
 /// Reports every `DROP <kind>` of the unit that removes an object deployed code may use: not
@@ -66,7 +90,7 @@ pub fn recreated_later(
 pub fn report_drops(
     unit: &SqlUnit,
     cx: &mut crate::registry::Cx,
-    kinds: &[crate::sql::ObjectKind],
+    kinds: &[ObjectKind],
     help: &str,
 ) {
     if unit.is_down() {
@@ -96,7 +120,10 @@ pub fn report_drops(
                 StmtKind::CreateType { name: n, .. } => n.key() == key,
                 _ => false,
             });
-            if created_here || recreated_later(unit, i, *kind, &key) {
+            if created_here
+                || recreated_later(unit, i, *kind, &key)
+                || renamed_into_before(unit, i, *kind, &key)
+            {
                 continue;
             }
             let cascade_note = if *cascade {

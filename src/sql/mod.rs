@@ -21,6 +21,9 @@ use crate::source::{SourceFile, Span};
 pub struct Ident {
     /// The name without quotes.
     pub value: String,
+    /// Whether quoting makes the name case-sensitive: double quotes (and SQL Server brackets)
+    /// do; MySQL backticks do not (MySQL compares a name the same way quoted or not), so a
+    /// backtick-quoted name counts as unquoted here.
     pub quoted: bool,
     pub span: Span,
 }

@@ -19,20 +19,18 @@ pub struct SqlType {
 }
 
 impl fmt::Display for SqlType {
-    /// The type as written, on one line; long argument lists (big ENUMs) are shortened.
+    /// The type as written, on one line and at most 60 characters (messages quote it; a long
+    /// `ENUM(...)` would otherwise fill the screen).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let compact: String = self.raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if compact.chars().count() <= 60 {
-            return f.write_str(&compact);
+        const MAX: usize = 60;
+        let one_line = self.raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let one_line = one_line.replace("( ", "(").replace(" )", ")");
+        if one_line.chars().count() <= MAX {
+            f.write_str(&one_line)
+        } else {
+            let cut: String = one_line.chars().take(MAX - 1).collect();
+            write!(f, "{}…", cut.trim_end())
         }
-        let head = compact.split('(').next().unwrap_or(&compact).trim();
-        let shown: Vec<&str> = self.args.iter().take(3).map(String::as_str).collect();
-        write!(
-            f,
-            "{head}({}, … {} values)",
-            shown.join(", "),
-            self.args.len()
-        )
     }
 }
 
@@ -426,6 +424,14 @@ mod tests {
         assert!(t("text[]").array);
         assert_eq!(t("numeric(10, 2)").args, vec!["10", "2"]);
         assert_eq!(t("enum('a','b')").args, vec!["'a'", "'b'"]);
+    }
+
+    #[test]
+    fn display_is_one_short_line() {
+        assert_eq!(t("ENUM(\n  'a',\n  'b'\n)").to_string(), "ENUM('a', 'b')");
+        let long = t(&format!("enum({})", vec!["'value'"; 20].join(", "))).to_string();
+        assert!(long.chars().count() <= 60);
+        assert!(long.ends_with('…'));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use sqlparser::ast as sp;
 use sqlparser::ast::Spanned;
 
-use super::cursor::{Cursor, span_of, split_top_level};
+use super::cursor::{Cursor, code_text, span_of, split_top_level};
 use super::lexer::{Tok, TokKind};
 use super::recognize::{self, password_span, volatility};
 use crate::source::{SourceFile, Span};
@@ -73,7 +73,8 @@ impl<'a> Converter<'a> {
             .unwrap_or(Span::at(self.stmt_span.start));
         Ident {
             value: id.value.clone(),
-            quoted: id.quote_style.is_some(),
+            // Backticks (MySQL) do not make a name case-sensitive.
+            quoted: id.quote_style.is_some_and(|q| q != '`'),
             span,
         }
     }
@@ -105,7 +106,13 @@ impl<'a> Converter<'a> {
         match self.type_span_after(near.end) {
             Some(span) => {
                 let mut t = SqlType::parse(&dt.to_string(), span);
-                t.raw = span.text(self.text).to_string();
+                let toks: Vec<Tok> = self
+                    .toks
+                    .iter()
+                    .filter(|t| span.encloses(t.span))
+                    .copied()
+                    .collect();
+                t.raw = code_text(self.text, &toks);
                 Some(t)
             }
             None => Some(SqlType::parse(&dt.to_string(), near)),
@@ -164,9 +171,14 @@ impl<'a> Converter<'a> {
         (c.pos > from).then(|| span_of(self.toks, from..c.pos))
     }
 
-    fn default_expr(&self, e: &sp::Expr, fallback: Span) -> DefaultExpr {
-        let text = e.to_string();
-        let span = self.node_span(e).unwrap_or(fallback);
+    /// A default expression inside `within` (a column definition or a `SET DEFAULT` action).
+    /// Its span and text come from our tokens: sqlparser's expression spans often stop short
+    /// (`now` of `now()`), and its rendering changes the spelling (`::TEXT`).
+    fn default_expr(&self, e: &sp::Expr, within: Span) -> DefaultExpr {
+        let (text, span) = match self.default_span(within) {
+            Some(span) => (span.text(self.text).to_string(), span),
+            None => (e.to_string(), self.node_span(e).unwrap_or(within)),
+        };
         let is_null = matches!(e, sp::Expr::Value(v) if matches!(v.value, sp::Value::Null));
         DefaultExpr {
             volatility: volatility(&text, self.dialect),
@@ -174,6 +186,21 @@ impl<'a> Converter<'a> {
             span,
             is_null,
         }
+    }
+
+    /// From the token after the first `DEFAULT` in `within` to the next column option.
+    fn default_span(&self, within: Span) -> Option<Span> {
+        let toks: Vec<Tok> = self
+            .toks
+            .iter()
+            .filter(|t| within.encloses(t.span))
+            .copied()
+            .collect();
+        let at = toks.iter().position(|t| t.is_kw(self.text, "DEFAULT"))?;
+        let mut c = Cursor::new(self.text, &toks);
+        c.pos = at + 1;
+        recognize::skip_expr(&mut c);
+        (c.pos > at + 1).then(|| span_of(&toks, at + 1..c.pos))
     }
 
     fn column(&self, c: &sp::ColumnDef, extent: Option<Span>) -> ColumnDef {
@@ -584,6 +611,19 @@ impl<'a> Converter<'a> {
         }
     }
 
+    /// The code token right after the first occurrence of the keyword sequence `kws`.
+    fn after_keywords(&self, kws: &[&str]) -> Option<&'a Tok> {
+        let text = self.text;
+        let toks = self.toks;
+        (0..toks.len())
+            .find(|&i| {
+                kws.iter()
+                    .enumerate()
+                    .all(|(k, kw)| toks.get(i + k).is_some_and(|t| t.is_kw(text, kw)))
+            })
+            .and_then(|i| toks.get(i + kws.len()))
+    }
+
     fn txn(&self, kind: TxnKind) -> StmtKind {
         StmtKind::Transaction(kind)
     }
@@ -739,7 +779,11 @@ impl<'a> Converter<'a> {
                         value: v.value.value.clone(),
                     },
                     sp::AlterTypeOperation::RenameValue(v) => {
-                        let span = self.ident(&v.from).span;
+                        // The old label is a string literal: sqlparser gives it no position.
+                        let span = self
+                            .after_keywords(&["RENAME", "VALUE"])
+                            .map(|t| t.span)
+                            .unwrap_or_else(|| self.ident(&v.from).span);
                         AlterTypeAction::RenameValue {
                             from: v.from.value.clone(),
                             to: v.to.value.clone(),
@@ -794,12 +838,21 @@ impl<'a> Converter<'a> {
                 if_not_exists: false,
             },
             S::CreateSchema {
+                schema_name,
                 if_not_exists,
                 or_replace,
                 ..
             } => StmtKind::Create {
                 kind: ObjectKind::Schema,
-                name: None,
+                // `CREATE SCHEMA AUTHORIZATION joe` names the schema after the role.
+                name: Some(match schema_name {
+                    sp::SchemaName::Simple(n) | sp::SchemaName::NamedAuthorization(n, _) => {
+                        self.name(n)
+                    }
+                    sp::SchemaName::UnnamedAuthorization(role) => {
+                        ObjectName::single(self.ident(role))
+                    }
+                }),
                 or_replace: *or_replace,
                 if_not_exists: *if_not_exists,
             },
@@ -878,7 +931,8 @@ impl<'a> Converter<'a> {
                     values,
                     ..
                 } => StmtKind::Set {
-                    name: variable.to_string().to_ascii_lowercase(),
+                    // `SET "lock_timeout" = ...` names the same setting.
+                    name: variable.to_string().to_ascii_lowercase().replace('"', ""),
                     value: values
                         .iter()
                         .map(|v| v.to_string())

@@ -30,16 +30,6 @@ impl<'a> Cursor<'a> {
         self.toks.get(self.pos + ahead)
     }
 
-    // Named like Iterator::next on purpose; a cursor also peeks and backtracks, so it is not one.
-    #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Option<&'a Tok> {
-        let t = self.toks.get(self.pos);
-        if t.is_some() {
-            self.pos += 1;
-        }
-        t
-    }
-
     pub fn tok_text(&self, t: &Tok) -> &'a str {
         t.span.text(self.text)
     }
@@ -103,7 +93,7 @@ impl<'a> Cursor<'a> {
             },
             TokKind::QuotedIdent => Ident {
                 value: unquote(raw),
-                quoted: true,
+                quoted: !raw.starts_with('`'),
                 span: t.span,
             },
             TokKind::String => Ident {
@@ -147,7 +137,7 @@ impl<'a> Cursor<'a> {
     /// Skips a balanced `( ... )` group starting at the cursor.
     pub fn skip_group(&mut self) {
         let mut depth = 0usize;
-        while let Some(t) = self.next() {
+        for t in self.by_ref() {
             match t.kind {
                 TokKind::LParen => depth += 1,
                 TokKind::RParen => {
@@ -215,6 +205,40 @@ impl<'a> Cursor<'a> {
     pub fn text_of(&self, range: std::ops::Range<usize>) -> &'a str {
         self.span_of(range).text(self.text)
     }
+
+    /// Source text of the tokens in `range` without the comments between them.
+    pub fn code_text_of(&self, range: std::ops::Range<usize>) -> String {
+        code_text(self.text, &self.toks[range])
+    }
+}
+
+/// The source text of code tokens with whatever lies between them (comments, line breaks)
+/// reduced to one space, so `varchar(10)` stays `varchar(10)` and a comment inside a type or an
+/// enum's value list is not taken for part of it.
+pub fn code_text(text: &str, toks: &[Tok]) -> String {
+    let mut out = String::new();
+    let mut prev_end: Option<usize> = None;
+    for t in toks.iter().filter(|t| !t.is_trivia()) {
+        if prev_end.is_some_and(|e| e < t.span.start) {
+            out.push(' ');
+        }
+        out.push_str(t.span.text(text));
+        prev_end = Some(t.span.end);
+    }
+    out
+}
+
+/// Consumes one token at a time.
+impl<'a> Iterator for Cursor<'a> {
+    type Item = &'a Tok;
+
+    fn next(&mut self) -> Option<&'a Tok> {
+        let t = self.toks.get(self.pos);
+        if t.is_some() {
+            self.pos += 1;
+        }
+        t
+    }
 }
 
 pub fn span_of(toks: &[Tok], range: std::ops::Range<usize>) -> Span {
@@ -275,4 +299,18 @@ pub fn unquote(raw: &str) -> String {
         .unwrap_or(&raw[open.len_utf8()..]);
     let doubled: String = [close, close].iter().collect();
     inner.replace(&doubled, &close.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::sql::lexer::tokenize;
+    use crate::sql::Dialect;
+
+    #[test]
+    fn code_text_drops_comments() {
+        let text = "varchar(10) ENUM( -- note\n 'a', /* x */ 'b')";
+        let toks = tokenize(text, Dialect::Postgres);
+        assert_eq!(code_text(text, &toks), "varchar(10) ENUM( 'a', 'b')");
+    }
 }

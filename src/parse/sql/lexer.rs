@@ -294,6 +294,12 @@ impl<'a> Lexer<'a> {
 
     fn word_body(&mut self) {
         while self.pos < self.bytes.len() && is_word_continue(self.bytes[self.pos]) {
+            // `END$$` after `DELIMITER $$`: `$` continues a word, but not into the delimiter.
+            if let Some(delim) = &self.delimiter
+                && self.text[self.pos..].starts_with(delim.as_str())
+            {
+                break;
+            }
             self.pos += 1;
         }
     }
@@ -517,6 +523,21 @@ mod tests {
             toks.iter()
                 .any(|t| t.0 == TokKind::Template && t.1 == "${id_type}")
         );
+    }
+
+    #[test]
+    fn a_word_stops_at_the_custom_delimiter() {
+        let text = "DROP PROCEDURE IF EXISTS p$$ END$$";
+        let mut lx = Lexer::new(text, Dialect::Mysql);
+        lx.set_delimiter(Some("$$".into()));
+        let mut toks = Vec::new();
+        while let Some(t) = lx.next_token() {
+            toks.push((t.kind, t.text(text).to_string()));
+        }
+        assert_eq!(toks[4], (TokKind::Word, "p".into()));
+        assert_eq!(toks[5].0, TokKind::Delimiter);
+        assert_eq!(toks[6], (TokKind::Word, "END".into()));
+        assert_eq!(toks[7].0, TokKind::Delimiter);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct Section {
 
 pub struct ParsedSql {
     pub dialect: Dialect,
+    /// The tool that wrote the file, when it is a database dump (`pg_dump`, `mysqldump`...)
+    /// rather than a migration: a snapshot of a whole schema or its data, not a change.
+    pub dump: Option<&'static str>,
     pub tokens: Vec<Tok>,
     pub statements: Vec<Statement>,
     pub sections: Vec<Section>,
@@ -65,47 +68,45 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
             continue;
         }
         let span = span_of(&code, 0..code.len());
-        if raw.client_command {
+        // A comment or COPY data block that never ends swallows the rest of the file even when
+        // it is not part of the statement's code.
+        let unterminated = split.tokens[raw.tokens.clone()]
+            .iter()
+            .find(|t| t.unterminated);
+        let (kind, parse) = if let Some(bad) = unterminated {
+            never_closed(text, bad)
+        } else if raw.client_command {
             let head = if code[0].kind == TokKind::MetaCommand {
                 "psql meta-command"
             } else {
                 "DELIMITER"
             };
-            let kind = StmtKind::Other { head: head.into() };
-            statements.push(Statement {
-                kind,
-                span,
-                tokens: raw.tokens.clone(),
-                parse: ParseState::Recognized,
-                in_transaction: false,
-            });
-            continue;
-        }
-        let (kind, parse) = parse_one(source, &code, span, dialect, &*sp_dialect);
-        // A goose block is sent as one statement but may hold several: when it does not parse
-        // as one, analyse its statements one by one.
-        if raw.block && matches!(parse, ParseState::Failed { .. }) {
-            let parts = sub_split(text, &code);
-            if parts.len() > 1 {
-                for part in parts {
-                    let piece = &code[part];
-                    let span = span_of(piece, 0..piece.len());
-                    let (kind, parse) = parse_one(source, piece, span, dialect, &*sp_dialect);
-                    statements.push(Statement {
-                        kind,
-                        span,
-                        tokens: raw.tokens.clone(),
-                        parse,
-                        in_transaction: false,
-                    });
-                }
-                continue;
-            }
-        }
+            (
+                StmtKind::Other { head: head.into() },
+                ParseState::Recognized,
+            )
+        } else {
+            parse_one(source, &code, span, dialect, &*sp_dialect)
+        };
         statements.push(Statement {
             kind,
             span,
             tokens: raw.tokens.clone(),
+            parse,
+            in_transaction: false,
+        });
+    }
+    // An unterminated block comment after the last statement belongs to no statement: report it
+    // on its own, or the rest of the file would vanish silently.
+    if let Some(last) = split.tokens.len().checked_sub(1)
+        && split.tokens[last].unterminated
+        && !split.stmts.iter().any(|r| r.tokens.contains(&last))
+    {
+        let (kind, parse) = never_closed(text, &split.tokens[last]);
+        statements.push(Statement {
+            kind,
+            span: split.tokens[last].span,
+            tokens: last..last + 1,
             parse,
             in_transaction: false,
         });
@@ -122,6 +123,7 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
         .collect();
     ParsedSql {
         dialect,
+        dump: dump_tool(text),
         tokens: split.tokens,
         statements,
         sections,
@@ -137,31 +139,6 @@ fn parse_one(
     sp_dialect: &dyn sqlparser::dialect::Dialect,
 ) -> (StmtKind, ParseState) {
     let text: &str = &source.text;
-    // An unterminated string or comment: nothing downstream can make sense of the statement.
-    if let Some(bad) = code.iter().find(|t| t.unterminated) {
-        let what = match bad.kind {
-            TokKind::DollarString => "dollar-quoted string",
-            TokKind::String => "string literal",
-            TokKind::QuotedIdent => "quoted identifier",
-            TokKind::BlockComment => "block comment",
-            TokKind::CopyData => "COPY data block (no `\\.` line)",
-            _ => "token",
-        };
-        let opener = Span::new(
-            bad.span.start,
-            crate::source::ceil_char_boundary(text, bad.span.start + 1).min(bad.span.end),
-        );
-        let message = format!("this {what} is never closed, so the rest of the file is part of it");
-        return (
-            StmtKind::Other {
-                head: String::new(),
-            },
-            ParseState::Failed {
-                message,
-                span: opener,
-            },
-        );
-    }
     let stmt_text = without_templates(text, code, span);
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         parse_with_sqlparser(&stmt_text, sp_dialect)
@@ -178,22 +155,30 @@ fn parse_one(
             };
             (conv.statement(&ast), ParseState::Parsed)
         }
-        Ok(Err(err)) => match (!matches!(err, ParserError::RecursionLimitExceeded))
-            .then(|| recognize::recognize(text, code, dialect))
-            .flatten()
+        // The recogniser reads statements loosely; one with unbalanced parentheses is broken
+        // whatever its kind, so sqlparser's error stands.
+        Ok(Err(err)) => match (!matches!(err, ParserError::RecursionLimitExceeded)
+            && parens_balanced(code))
+        .then(|| recognize::recognize(text, code, dialect))
+        .flatten()
         {
             Some(kind) => (kind, ParseState::Recognized),
             None => {
                 let (message, at) = describe_error(&err, &map, code, span);
-                (
-                    StmtKind::Other {
+                // A CREATE TABLE we cannot read still creates its table: later statements on
+                // it (and a DROP ... IF EXISTS just before it) must know the table is new.
+                let kind = recognize::created_table(text, code)
+                    .map(StmtKind::CreateTable)
+                    .unwrap_or_else(|| StmtKind::Other {
                         head: head_of(text, code),
-                    },
-                    ParseState::Failed { message, span: at },
-                )
+                    });
+                (kind, ParseState::Failed { message, span: at })
             }
         },
-        Err(_) => match recognize::recognize(text, code, dialect) {
+        Err(_) => match parens_balanced(code)
+            .then(|| recognize::recognize(text, code, dialect))
+            .flatten()
+        {
             Some(kind) => (kind, ParseState::Recognized),
             None => (
                 StmtKind::Other {
@@ -226,47 +211,64 @@ fn without_templates<'t>(text: &'t str, code: &[Tok], span: Span) -> std::borrow
     std::borrow::Cow::Owned(out)
 }
 
-/// Splits a statement block's code tokens at `;` outside routine bodies (`BEGIN ... END`).
-fn sub_split(text: &str, code: &[Tok]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
+/// Which dump tool wrote the file, from the banner those tools put in their first lines.
+pub fn dump_tool(text: &str) -> Option<&'static str> {
+    let head = &text[..crate::source::floor_char_boundary(text, 2048)];
+    [
+        ("-- PostgreSQL database dump", "pg_dump"),
+        ("-- Dumped by pg_dump", "pg_dump"),
+        ("-- MySQL dump ", "mysqldump"),
+        ("-- MariaDB dump ", "mariadb-dump"),
+        ("-- phpMyAdmin SQL Dump", "phpMyAdmin"),
+        ("Navicat MySQL Data Transfer", "Navicat"),
+        ("Navicat Premium Data Transfer", "Navicat"),
+    ]
+    .into_iter()
+    .find(|(banner, _)| head.contains(banner))
+    .map(|(_, tool)| tool)
+}
+
+/// An unterminated string, quoted identifier, dollar quote, comment or COPY data block: nothing
+/// downstream can make sense of the statement, and the rest of the file is part of the token.
+fn never_closed(text: &str, bad: &Tok) -> (StmtKind, ParseState) {
+    let what = match bad.kind {
+        TokKind::DollarString => "dollar-quoted string",
+        TokKind::String => "string literal",
+        TokKind::QuotedIdent => "quoted identifier",
+        TokKind::BlockComment => "block comment",
+        TokKind::CopyData => "COPY data block (no `\\.` line)",
+        _ => "token",
+    };
+    let opener = Span::new(
+        bad.span.start,
+        crate::source::ceil_char_boundary(text, bad.span.start + 1).min(bad.span.end),
+    );
+    let message = format!("this {what} is never closed, so the rest of the file is part of it");
+    (
+        StmtKind::Other {
+            head: String::new(),
+        },
+        ParseState::Failed {
+            message,
+            span: opener,
+        },
+    )
+}
+
+/// Whether every `(` of the statement is closed, in order.
+fn parens_balanced(code: &[Tok]) -> bool {
     let mut depth = 0usize;
-    let mut start = 0;
-    for (i, t) in code.iter().enumerate() {
-        let next = code.get(i + 1);
+    for t in code {
         match t.kind {
-            TokKind::Semicolon if depth == 0 => {
-                if i > start {
-                    out.push(start..i);
-                }
-                start = i + 1;
-            }
-            TokKind::Word if t.is_kw(text, "BEGIN") || t.is_kw(text, "CASE") => {
-                let transaction = next.is_none_or(|n| {
-                    n.kind == TokKind::Semicolon
-                        || n.is_kw(text, "TRANSACTION")
-                        || n.is_kw(text, "WORK")
-                });
-                if !transaction {
-                    depth += 1;
-                }
-            }
-            TokKind::Word if t.is_kw(text, "END") && depth > 0 => {
-                let closes_other = next.is_some_and(|n| {
-                    ["IF", "LOOP", "WHILE", "REPEAT", "FOR"]
-                        .iter()
-                        .any(|k| n.is_kw(text, k))
-                });
-                if !closes_other {
-                    depth -= 1;
-                }
-            }
+            TokKind::LParen => depth += 1,
+            TokKind::RParen => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
             _ => {}
         }
     }
-    if start < code.len() {
-        out.push(start..code.len());
-    }
-    out
+    depth == 0
 }
 
 fn parse_with_sqlparser(
@@ -404,6 +406,39 @@ mod tests {
         let text = format!("SELECT {}1{};", "(".repeat(10_000), ")".repeat(10_000));
         let p = parse_pg(&text);
         assert!(matches!(p.statements[0].parse, ParseState::Failed { .. }));
+    }
+
+    #[test]
+    fn dumps_are_told_by_their_banner() {
+        assert_eq!(
+            dump_tool("--\n-- PostgreSQL database dump\n--\nSET x = 1;"),
+            Some("pg_dump")
+        );
+        assert_eq!(
+            dump_tool("-- MySQL dump 10.13  Distrib 8.0\nDROP TABLE IF EXISTS `a`;"),
+            Some("mysqldump")
+        );
+        assert_eq!(
+            dump_tool("-- migration: dump old rows\nDROP TABLE a;"),
+            None
+        );
+    }
+
+    #[test]
+    fn an_unparseable_create_table_still_creates_its_table() {
+        let p = parse(
+            &SourceFile::from_text(
+                "t.sql",
+                "CREATE TABLE IF NOT EXISTS s.t (a int FROBNICATE);",
+            ),
+            Dialect::Postgres,
+        );
+        assert!(matches!(p.statements[0].parse, ParseState::Failed { .. }));
+        let StmtKind::CreateTable(ct) = &p.statements[0].kind else {
+            panic!("{:?}", p.statements[0].kind)
+        };
+        assert_eq!(ct.name.key(), "s.t");
+        assert!(ct.derived);
     }
 
     #[test]

@@ -188,11 +188,13 @@ fn drop_stmt(c: &mut Cursor) -> Option<StmtKind> {
     let mut table = None;
     if kind == ObjectKind::Index && c.eat("ON") {
         table = Some(c.object_name()?);
-        // MySQL online DDL options.
+        // MySQL online DDL options: `ALGORITHM [=] x`, `LOCK [=] x`.
         while c.is("ALGORITHM") || c.is("LOCK") {
             c.next();
-            c.eat_kind(TokKind::Op);
-            c.next();
+            if c.peek().is_some_and(|t| c.tok_text(t) == "=") {
+                c.next();
+            }
+            c.next()?;
         }
     }
     let cascade = c.eat("CASCADE");
@@ -322,7 +324,7 @@ fn set_stmt(c: &mut Cursor) -> Option<StmtKind> {
     let local = c.eat("LOCAL");
     c.eat("SESSION");
     let name_tok = c.next()?;
-    let name = c.tok_text(name_tok).to_ascii_lowercase();
+    let name = c.tok_text(name_tok).to_ascii_lowercase().replace('"', "");
     if !(c.eat_kind(TokKind::Op).is_some() || c.eat("TO")) {
         return Some(StmtKind::Other { head: "SET".into() });
     }
@@ -421,7 +423,11 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             password: password_span(text, toks),
         });
     }
-    if c.is("UNIQUE") || c.is("INDEX") || c.is("FULLTEXT") || c.is("SPATIAL") {
+    if c.is("UNIQUE")
+        || c.is("INDEX")
+        || c.is_seq(&["FULLTEXT", "INDEX"])
+        || c.is_seq(&["SPATIAL", "INDEX"])
+    {
         // sqlparser refused this CREATE INDEX; recognise the essentials.
         let unique = c.eat("UNIQUE");
         for kw in ["FULLTEXT", "SPATIAL"] {
@@ -439,6 +445,16 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
         c.eat("ONLY");
         let table = c.object_name()?;
         let partial = toks.iter().any(|t| t.is_kw(text, "WHERE"));
+        // MySQL `ALGORITHM [=] x` / `LOCK [=] x` after the column list.
+        let option = |kw: &str| {
+            let at = toks.iter().position(|t| t.is_kw(text, kw))?;
+            let mut rest = toks[at + 1..].iter().filter(|t| t.text(text) != "=");
+            let value = rest.next()?;
+            Some((
+                value.text(text).to_ascii_uppercase(),
+                toks[at].span.cover(value.span),
+            ))
+        };
         return Some(StmtKind::CreateIndex(CreateIndex {
             name,
             table,
@@ -447,8 +463,8 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             concurrently,
             if_not_exists,
             partial,
-            algorithm: None,
-            lock: None,
+            algorithm: option("ALGORITHM"),
+            lock: option("LOCK"),
         }));
     }
     let kind = object_kind(c)?;
@@ -477,6 +493,34 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
         // A CREATE TABLE or INDEX that sqlparser refused is a real parse error for us.
         _ => None,
     }
+}
+
+/// What an unparseable `CREATE [OR REPLACE] [TEMPORARY] TABLE [IF NOT EXISTS] name ...` creates:
+/// the table's name, with its columns unknown (`derived`).
+pub fn created_table(text: &str, toks: &[Tok]) -> Option<CreateTable> {
+    let mut c = Cursor::new(text, toks);
+    if !c.eat("CREATE") {
+        return None;
+    }
+    let or_replace = c.eat_seq(&["OR", "REPLACE"]);
+    c.eat("GLOBAL");
+    c.eat("LOCAL");
+    let temporary = c.eat("TEMPORARY") || c.eat("TEMP");
+    c.eat("UNLOGGED");
+    if !c.eat("TABLE") {
+        return None;
+    }
+    let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);
+    let name = c.object_name()?;
+    Some(CreateTable {
+        name,
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        if_not_exists,
+        temporary,
+        derived: true,
+        or_replace,
+    })
 }
 
 /// The span of a literal password: `PASSWORD 'x'`, `IDENTIFIED BY 'x'`,
@@ -537,35 +581,19 @@ pub fn alter_table(c: &mut Cursor, dialect: Dialect) -> Option<AlterTable> {
             }
             continue;
         }
+        // MySQL and Oracle `ADD (col_def, CONSTRAINT ..., INDEX ...)`: one action per item.
         if ac.is("ADD") && ac.peek_at(1).is_some_and(|t| t.kind == TokKind::LParen) {
-            // MySQL/Oracle: `ADD (col type, CONSTRAINT ...)` adds several at once.
             ac.next();
             let open = ac.pos;
             ac.skip_group();
-            let close = ac.pos.saturating_sub(1);
             if !ac.at_end() {
                 return None;
             }
-            for inner in split_top_level(ac.toks, open + 1, close) {
-                let item_span = span_of(ac.toks, inner.clone());
-                let mut ic = Cursor::new(c.text, &ac.toks[inner.start..inner.end]);
-                let action = if ["CONSTRAINT", "PRIMARY", "FOREIGN", "UNIQUE", "CHECK"]
-                    .iter()
-                    .any(|k| ic.is(k))
-                {
-                    AlterAction::AddConstraint {
-                        constraint: table_constraint(&mut ic)?,
-                    }
-                } else {
-                    AlterAction::AddColumn {
-                        column: column_def(&mut ic, dialect)?,
-                        if_not_exists: false,
-                    }
-                };
-                table.actions.push(AlterItem {
-                    action,
-                    span: item_span,
-                });
+            for item in split_top_level(ac.toks, open + 1, ac.pos - 1) {
+                let mut ic = Cursor::new(c.text, &ac.toks[item.clone()]);
+                let action = add_action(&mut ic, dialect)?;
+                let span = span_of(ac.toks, item);
+                table.actions.push(AlterItem { action, span });
             }
             continue;
         }
@@ -575,58 +603,60 @@ pub fn alter_table(c: &mut Cursor, dialect: Dialect) -> Option<AlterTable> {
     Some(table)
 }
 
+/// What follows `ADD` in an ALTER TABLE action: a constraint, an index, a partition or a column.
+fn add_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
+    if c.is("CONSTRAINT")
+        || c.is("PRIMARY")
+        || c.is("FOREIGN")
+        || c.is("CHECK")
+        || c.is("EXCLUDE")
+        || (c.is("UNIQUE") && !c.is_seq(&["UNIQUE", "INDEX"]) && !c.is_seq(&["UNIQUE", "KEY"]))
+    {
+        let constraint = table_constraint(c)?;
+        return Some(AlterAction::AddConstraint { constraint });
+    }
+    if c.is("INDEX") || c.is("KEY") || c.is("FULLTEXT") || c.is("SPATIAL") || c.is("UNIQUE") {
+        let unique = c.eat("UNIQUE");
+        c.eat("FULLTEXT");
+        c.eat("SPATIAL");
+        if !(c.eat("INDEX") || c.eat("KEY") || unique) {
+            return None;
+        }
+        let name = if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
+            None
+        } else {
+            c.ident()
+        };
+        if c.eat("USING") {
+            c.next();
+        }
+        let columns = c.ident_list()?;
+        return Some(AlterAction::AddIndex {
+            name,
+            columns,
+            unique,
+        });
+    }
+    if c.is("PARTITION") || c.is("PARTITIONS") {
+        return Some(AlterAction::Other {
+            what: "ADD PARTITION".into(),
+        });
+    }
+    c.eat("COLUMN");
+    let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);
+    let column = column_def(c, dialect)?;
+    Some(AlterAction::AddColumn {
+        column,
+        if_not_exists,
+    })
+}
+
 fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
     let head = c.word_upper()?;
     match head.as_str() {
         "ADD" => {
             c.next();
-            if c.is("CONSTRAINT")
-                || c.is("PRIMARY")
-                || c.is("FOREIGN")
-                || c.is("CHECK")
-                || c.is("EXCLUDE")
-                || (c.is("UNIQUE")
-                    && !c.is_seq(&["UNIQUE", "INDEX"])
-                    && !c.is_seq(&["UNIQUE", "KEY"]))
-            {
-                let constraint = table_constraint(c)?;
-                return Some(AlterAction::AddConstraint { constraint });
-            }
-            if c.is("INDEX") || c.is("KEY") || c.is("FULLTEXT") || c.is("SPATIAL") || c.is("UNIQUE")
-            {
-                let unique = c.eat("UNIQUE");
-                c.eat("FULLTEXT");
-                c.eat("SPATIAL");
-                if !(c.eat("INDEX") || c.eat("KEY") || unique) {
-                    return None;
-                }
-                let name = if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
-                    None
-                } else {
-                    c.ident()
-                };
-                if c.eat("USING") {
-                    c.next();
-                }
-                let columns = c.ident_list()?;
-                return Some(AlterAction::AddIndex {
-                    name,
-                    columns,
-                    unique,
-                });
-            }
-            if c.is("PARTITION") || c.is("PARTITIONS") {
-                return Some(AlterAction::Other {
-                    what: "ADD PARTITION".into(),
-                });
-            }
-            c.eat("COLUMN");
-            let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);
-            let column = column_def(c, dialect)?;
-            Some(AlterAction::AddColumn {
-                column,
-                if_not_exists,
-            })
+            add_action(c, dialect)
         }
         "DROP" => {
             c.next();
@@ -673,7 +703,7 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
                     c.skip_one();
                 }
                 let type_span = c.span_of(start..c.pos);
-                let new_type = SqlType::parse(type_span.text(c.text), type_span);
+                let new_type = SqlType::parse(&c.code_text_of(start..c.pos), type_span);
                 let using = c
                     .eat("USING")
                     .then(|| c.rest_span().text(c.text).to_string());
@@ -706,9 +736,11 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
         }
         "RENAME" => {
             c.next();
-            if c.eat("TO") || c.eat("AS") {
+            // MySQL also accepts `RENAME new_name`, without TO or AS.
+            let bare = c.peek_at(1).is_none() && !c.is("TO") && !c.is("AS");
+            if c.eat("TO") || c.eat("AS") || bare {
                 let to = c.object_name()?;
-                return Some(AlterAction::RenameTable { to });
+                return c.at_end().then_some(AlterAction::RenameTable { to });
             }
             if c.eat("CONSTRAINT") {
                 let from = c.ident()?;
@@ -722,14 +754,8 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
                 let to = c.ident()?;
                 return Some(AlterAction::RenameIndex { from, to });
             }
-            let column_kw = c.eat("COLUMN");
+            c.eat("COLUMN");
             let from = c.ident()?;
-            if c.at_end() && !column_kw {
-                // MySQL: `RENAME new_name` renames the table.
-                return Some(AlterAction::RenameTable {
-                    to: ObjectName::single(from),
-                });
-            }
             c.eat("TO").then_some(())?;
             let to = c.ident()?;
             Some(AlterAction::RenameColumn { from, to })
@@ -840,26 +866,31 @@ pub fn column_def(c: &mut Cursor, dialect: Dialect) -> Option<ColumnDef> {
     }
     let data_type = (c.pos > type_start).then(|| {
         let span = c.span_of(type_start..c.pos);
-        SqlType::parse(span.text(c.text), span)
+        SqlType::parse(&c.code_text_of(type_start..c.pos), span)
     });
     let mut col = ColumnDef::new(name, data_type, Span::default());
     while !c.at_end() {
         if c.eat_seq(&["NOT", "NULL"]) {
             col.not_null = true;
+        } else if c.is("NOT") && c.peek_at(1).is_none() {
+            // A dangling `NOT`: the statement is unfinished.
+            return None;
         } else if c.eat("NULL") {
             col.not_null = false;
         } else if c.eat("DEFAULT") {
             let from = c.pos;
             skip_expr(c);
+            if c.pos == from {
+                return None;
+            }
             col.default = Some(default_expr(c, from..c.pos, dialect));
-            c.pos = c.pos.max(from);
         } else if c.eat_seq(&["PRIMARY", "KEY"]) {
             col.primary_key = true;
         } else if c.eat("UNIQUE") {
             c.eat("KEY");
             col.unique = true;
         } else if c.eat("REFERENCES") {
-            col.references = c.object_name();
+            col.references = Some(c.object_name()?);
             if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
                 c.skip_group();
             }
@@ -895,7 +926,7 @@ pub fn column_def(c: &mut Cursor, dialect: Dialect) -> Option<ColumnDef> {
 }
 
 /// Skips a default expression: up to the next column-option keyword at depth 0.
-fn skip_expr(c: &mut Cursor) {
+pub fn skip_expr(c: &mut Cursor) {
     let mut first = true;
     while !c.at_end() {
         let stop = [

@@ -1,10 +1,15 @@
 //! Splits a script into statements on the token stream.
 //!
 //! Knows the places where `;` does not end a statement: strings, dollar quotes and comments
-//! (the lexer), `BEGIN ATOMIC ... END` bodies, MySQL routine bodies and `DELIMITER` blocks,
-//! goose `StatementBegin`/`StatementEnd` blocks; and the places where something other than `;`
-//! ends one: a custom delimiter, SQL Server's `GO`, a migration-tool section marker. The data
-//! rows of `COPY ... FROM stdin` are attached to their statement.
+//! (the lexer), `BEGIN ATOMIC ... END` bodies, MySQL routine bodies and `DELIMITER` blocks;
+//! and the places where something other than `;` ends one: a custom delimiter, SQL Server's
+//! `GO`, a migration-tool section marker, goose's `StatementEnd`. The data rows of
+//! `COPY ... FROM stdin` are attached to their statement.
+//!
+//! goose sends a `StatementBegin`/`StatementEnd` block to the database in one piece, but the
+//! block often holds several statements (`CREATE TABLE a (...); CREATE TABLE b (...);`): they
+//! are split like any others, since the bodies that need the block (routines) are already kept
+//! whole by the rules above. The block's end still ends a statement without a `;`.
 
 use std::ops::Range;
 
@@ -22,9 +27,6 @@ pub struct RawStmt {
     pub terminated: bool,
     /// A psql meta-command or a `DELIMITER` line: not SQL, never parsed.
     pub client_command: bool,
-    /// The body of a goose `StatementBegin`/`StatementEnd` block: sent as one statement, but it
-    /// may hold several.
-    pub block: bool,
 }
 
 /// A `-- +goose Up`, `-- migrate:down`... marker: where a section of a migration file starts.
@@ -65,9 +67,8 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                             st.goose_block = true;
                         }
                         Annotation::StatementEnd => {
-                            st.in_block_stmt = true;
-                            st.finish(&mut out, idx + 1, false);
                             st.goose_block = false;
+                            st.finish(&mut out, idx + 1, false);
                         }
                         Annotation::Boundary => st.finish_before(&mut out, idx),
                         Annotation::Section(direction, no_transaction) => {
@@ -91,7 +92,6 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                     code: idx..idx + 1,
                     terminated: true,
                     client_command: true,
-                    block: false,
                 });
                 st.start = idx + 1;
             }
@@ -113,7 +113,6 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                     code: idx..idx + 1,
                     terminated: true,
                     client_command: true,
-                    block: false,
                 });
                 st.start = idx + 1;
             }
@@ -129,9 +128,7 @@ pub fn split(text: &str, dialect: Dialect) -> Split {
                 out.tokens.push(tok);
                 st.finish(&mut out, idx + 1, true);
             }
-            TokKind::Semicolon
-                if lx.delimiter().is_none() && !st.goose_block && st.block_depth == 0 =>
-            {
+            TokKind::Semicolon if lx.delimiter().is_none() && st.block_depth == 0 => {
                 out.tokens.push(tok);
                 let copy_from_stdin = st.is_copy_from_stdin(&out.tokens, text);
                 if copy_from_stdin && let Some(data) = lx.copy_data() {
@@ -163,8 +160,6 @@ struct State {
     /// Whether the current statement creates a MySQL-style routine (its BEGIN opens a block).
     routine: Option<bool>,
     goose_block: bool,
-    /// Set while finishing a goose block's statement.
-    in_block_stmt: bool,
 }
 
 impl State {
@@ -269,7 +264,6 @@ impl State {
                 code: first..self.last_code + 1,
                 terminated,
                 client_command: false,
-                block: self.goose_block || self.in_block_stmt,
             });
             self.start = end;
         } else if terminated {
@@ -279,7 +273,6 @@ impl State {
         self.first_code = None;
         self.block_depth = 0;
         self.routine = None;
-        self.in_block_stmt = false;
     }
 
     /// Ends the current statement (if it has code) just before token `idx`, unterminated.
@@ -455,7 +448,10 @@ mod tests {
         let text = "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() AS 'a; b';\nSELECT 1;\n-- +goose StatementEnd\n-- +goose Down\nDROP FUNCTION f;\n";
         let s = split(text, Dialect::Postgres);
         assert_eq!(s.sections.len(), 2);
-        assert_eq!(s.stmts.len(), 2);
+        assert_eq!(s.stmts.len(), 3);
+        // The block's end ends a statement that has no `;`, and a routine body stays whole.
+        let text = "-- +goose StatementBegin\nCREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW BEGIN SET NEW.a = 1; SET NEW.b = 2; END\n-- +goose StatementEnd\nSELECT 1;";
+        assert_eq!(stmts(text, Dialect::Mysql).len(), 2);
     }
 
     #[test]

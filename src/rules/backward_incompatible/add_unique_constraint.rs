@@ -1,11 +1,15 @@
+use crate::parse::sql::cursor::unquote;
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
-use crate::sql::{AlterAction, ConstraintKind, SqlUnit, StmtKind};
+use crate::sql::{AlterAction, ConstraintKind, Ident, ObjectName, SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags adding a unique constraint or unique index to a table that already holds data:
     /// `ADD UNIQUE`, `ADD CONSTRAINT ... UNIQUE`, MySQL `ADD UNIQUE KEY`, `CREATE UNIQUE INDEX`.
+    ///
+    /// A key that includes a column added (nullable, without a default) earlier in the same
+    /// migration is not reported: existing rows hold NULL there, and NULLs never collide.
     ///
     /// ## Why is this bad?
     /// If existing rows hold duplicates the migration fails (with `CONCURRENTLY`, it leaves an
@@ -45,19 +49,23 @@ impl Rule for AddUniqueConstraint {
             if unit.table_is_new(&at.name, i) {
                 return;
             }
-            let unique = match &item.action {
+            let columns: Vec<String> = match &item.action {
                 // USING INDEX attaches an index built earlier: the risk was taken (and flagged) there.
-                AlterAction::AddConstraint { constraint } => matches!(
-                    &constraint.kind,
+                AlterAction::AddConstraint { constraint } => match &constraint.kind {
                     ConstraintKind::Unique {
                         using_index: None,
-                        ..
-                    }
-                ),
-                AlterAction::AddIndex { unique, .. } => *unique,
-                _ => false,
+                        columns,
+                    } => columns.iter().map(Ident::norm).collect(),
+                    _ => return,
+                },
+                AlterAction::AddIndex {
+                    unique: true,
+                    columns,
+                    ..
+                } => columns.iter().map(Ident::norm).collect(),
+                _ => return,
             };
-            if unique {
+            if !covers_new_nullable_column(unit, i, &at.name, &columns) {
                 cx.report(item.span, format!("a unique constraint is added to existing table `{}`: it fails on duplicate rows, and deployed code inserting duplicates starts failing", at.name))
                     .label("new uniqueness requirement")
                     .help(HELP);
@@ -67,11 +75,78 @@ impl Rule for AddUniqueConstraint {
             if let StmtKind::CreateIndex(ci) = &stmt.kind
                 && ci.unique
                 && !unit.table_is_new(&ci.table, i)
+                && !covers_new_nullable_column(
+                    unit,
+                    i,
+                    &ci.table,
+                    &ci.columns
+                        .iter()
+                        .map(|c| expr_column(c))
+                        .collect::<Vec<_>>(),
+                )
             {
                 cx.report(stmt.span, format!("a unique index is created on existing table `{}`: it fails on duplicate rows, and deployed code inserting duplicates starts failing", ci.table))
                     .label("new uniqueness requirement")
                     .help(HELP);
             }
         }
+    }
+}
+
+/// Whether one of the unique key's columns was added, nullable and without a default, earlier in
+/// this migration. Every existing row then holds NULL in it, and NULLs never collide in a
+/// unique index; deployed code does not know the column and keeps writing NULL. So the new
+/// requirement cannot fail on old rows nor on old code.
+fn covers_new_nullable_column(
+    unit: &SqlUnit,
+    before: usize,
+    table: &ObjectName,
+    columns: &[String],
+) -> bool {
+    let key = table.key();
+    let Some(added) = unit.statements[..before]
+        .iter()
+        .position(|s| match &s.kind {
+            StmtKind::AlterTable(at) if at.name.key() == key => at.actions.iter().any(|a| {
+                matches!(&a.action, AlterAction::AddColumn { column, .. }
+                if !column.not_null
+                    && !column.primary_key
+                    && !column.identity
+                    && column.default.as_ref().is_none_or(|d| d.is_null)
+                    && columns.contains(&column.name.norm()))
+            }),
+            _ => false,
+        })
+    else {
+        return false;
+    };
+    // A backfill in between (an UPDATE, INSERT or COPY of the table, or code we cannot read)
+    // may have given old rows values that collide.
+    !unit.statements[added + 1..before]
+        .iter()
+        .any(|s| match &s.kind {
+            StmtKind::Update { table: t, .. }
+            | StmtKind::Insert { table: t, .. }
+            | StmtKind::Copy { table: Some(t), .. } => t.key() == key,
+            StmtKind::AlterTable(at) => {
+                at.name.key() == key
+                    && at
+                        .actions
+                        .iter()
+                        .any(|a| matches!(a.action, AlterAction::SetNotNull { .. }))
+            }
+            StmtKind::Do | StmtKind::Query | StmtKind::Other { .. } => true,
+            _ => false,
+        })
+}
+
+/// The column an index expression names, as the database stores it (`"runId"` -> `runId`,
+/// `Email` -> `email`); an expression that is not a plain column gives no match.
+fn expr_column(expr: &str) -> String {
+    let e = expr.trim();
+    if e.starts_with('"') || e.starts_with('`') {
+        unquote(e)
+    } else {
+        e.to_lowercase()
     }
 }

@@ -88,9 +88,10 @@ impl Rule for ChangeColumnType {
                         .label("rewrites the table")
                         .help("on a large table, add a new column, backfill it in batches and swap it in, instead of changing the type in place");
                 }
-                None if mysql => {
-                    // MODIFY restates the whole column; without its old definition we cannot
-                    // tell a type change from a comment or default change.
+                None if mysql || matches!(item.action, AlterAction::ModifyColumn { .. }) => {
+                    // MODIFY/CHANGE restates the whole column (in any dialect that has it);
+                    // without its old definition we cannot tell a type change from a comment or
+                    // default change.
                 }
                 None => {
                     cx.report(new_type.span, format!("the type of {target} changes to `{new_type}`; unless this only widens a varchar or numeric, PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock and deployed code may break"))

@@ -5,6 +5,10 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags `DROP TABLE` of a table that this migration did not create.
     ///
+    /// A table rebuilt by the migration is not reported: one created again under the same name
+    /// or replaced by a new table renamed into its place, and the old copy renamed aside earlier
+    /// in the migration (a name no deployed code knows).
+    ///
     /// ## Why is this bad?
     /// Code still deployed against the old schema fails on every query of the table, and its
     /// rows are lost: a rollback cannot bring them back.
@@ -46,6 +50,12 @@ impl Rule for DropTable {
                 for name in names {
                     if unit.table_is_new(name, i)
                         || crate::rules::recreated_later(unit, i, ObjectKind::Table, &name.key())
+                        || crate::rules::renamed_into_before(
+                            unit,
+                            i,
+                            ObjectKind::Table,
+                            &name.key(),
+                        )
                     {
                         continue;
                     }

@@ -5,6 +5,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags `DROP TYPE` and `DROP DOMAIN` of a type this migration did not create.
     ///
+    /// Dropping a type created again later in the migration, or the old copy a migration renamed
+    /// aside (the enum swap), is not reported.
+    ///
     /// ## Why is this bad?
     /// Columns, functions and casts that use the type break; with `CASCADE` the columns that use
     /// it are dropped along with their data.

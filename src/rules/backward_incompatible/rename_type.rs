@@ -1,9 +1,13 @@
 use crate::registry::{Cx, Rule};
-use crate::sql::{AlterTypeAction, SqlUnit, StmtKind};
+use crate::sql::{AlterTypeAction, ObjectKind, SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags renaming a type (`ALTER TYPE ... RENAME TO`).
+    ///
+    /// Renaming a type aside while the same migration gives its name to a new type (the enum
+    /// swap that removes values, whose column changes `change-column-type` reports) keeps the
+    /// name and is not reported.
     ///
     /// ## Why is this bad?
     /// Code that names the type (casts such as `'x'::order_status`, function signatures,
@@ -45,8 +49,16 @@ impl Rule for RenameType {
                 let created_here = unit.statements[..i].iter().any(
                     |s| matches!(&s.kind, StmtKind::CreateType { name: n, .. } if n.key() == key),
                 );
-                if !created_here {
-                    cx.report(stmt.span, format!("type `{name}` is renamed to `{to}` while deployed code may still name it"))
+                // The enum swap: the old type is renamed aside and a new one takes its name.
+                let replaced = crate::rules::recreated_later(unit, i, ObjectKind::Type, &key);
+                if !created_here && !replaced {
+                    // Point at `RENAME TO new_name`, where the statement may span lines.
+                    let span = unit
+                        .code_tokens(stmt)
+                        .find(|t| t.is_kw(&unit.source.text, "RENAME"))
+                        .map(|t| t.span.cover(to.span))
+                        .unwrap_or(stmt.span);
+                    cx.report(span, format!("type `{name}` is renamed to `{to}` while deployed code may still name it"))
                         .label("renamed here")
                         .help("create the new type and move columns over in a release, then drop the old type later");
                 }

@@ -1,12 +1,14 @@
+use crate::parse::sql::cursor::unquote;
+use crate::parse::sql::lexer::{TokKind, tokenize};
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
-use crate::sql::{AlterAction, ConstraintKind, SqlUnit, StmtKind};
+use crate::sql::{AlterAction, ConstraintKind, Dialect, SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless the same migration
-    /// first proved the column has no NULLs with a validated `CHECK (col IS NOT NULL)`
-    /// constraint.
+    /// first proved the column has no NULLs: with a validated `CHECK (col IS NOT NULL)`
+    /// constraint, or by adding the column with a non-null default.
     ///
     /// ## Why is this bad?
     /// The statement fails if any row holds NULL, and deployed code that still writes NULL
@@ -57,7 +59,9 @@ impl Rule for SetNotNull {
     }
 }
 
-/// Whether an earlier statement added a validated `CHECK (column IS NOT NULL)` on the table.
+/// Whether an earlier statement proved the column holds no NULL: a validated
+/// `CHECK (column IS NOT NULL)` on the table, or the column was added with a non-null default
+/// (every existing row got it, and inserts that omit the column get it too).
 fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> bool {
     let mut candidates: Vec<(Option<String>, bool)> = Vec::new();
     for stmt in &unit.statements[..before] {
@@ -69,11 +73,15 @@ fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> 
         }
         for item in &at.actions {
             match &item.action {
+                AlterAction::AddColumn { column: c, .. }
+                    if c.name.norm() == column
+                        && c.default.as_ref().is_some_and(|d| !d.is_null) =>
+                {
+                    return true;
+                }
                 AlterAction::AddConstraint { constraint } => {
                     if let ConstraintKind::Check { expr } = &constraint.kind {
-                        let e = expr.to_ascii_lowercase().replace(['(', ')', '"', '`'], " ");
-                        let words: Vec<&str> = e.split_whitespace().collect();
-                        if words == [column, "is", "not", "null"] {
+                        if checks_not_null(expr, unit.dialect).as_deref() == Some(column) {
                             candidates.push((
                                 constraint.name.as_ref().map(|n| n.norm()),
                                 !constraint.not_valid,
@@ -93,4 +101,36 @@ fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> 
         }
     }
     candidates.iter().any(|c| c.1)
+}
+
+/// The column a check expression of the form `[(] [table.]column IS NOT NULL [)]` tests, as the
+/// database stores its name (quoted names keep their case, unquoted ones fold to lower case).
+fn checks_not_null(expr: &str, dialect: Dialect) -> Option<String> {
+    let toks: Vec<_> = tokenize(expr, dialect)
+        .into_iter()
+        .filter(|t| !t.is_trivia() && !matches!(t.kind, TokKind::LParen | TokKind::RParen))
+        .collect();
+    let (tail, name) = match toks.len().checked_sub(3) {
+        Some(n) if n >= 1 => (&toks[n..], toks[n - 1]),
+        _ => return None,
+    };
+    let is_not_null = ["IS", "NOT", "NULL"]
+        .iter()
+        .zip(tail)
+        .all(|(kw, t)| t.is_kw(expr, kw));
+    // Anything before the column must be a qualifier (`t.` or `"t".`).
+    let qualifier_only = toks[..toks.len() - 4].chunks(2).all(|pair| {
+        matches!(
+            pair,
+            [q, d] if matches!(q.kind, TokKind::Word | TokKind::QuotedIdent) && d.kind == TokKind::Dot
+        )
+    });
+    if !is_not_null || !qualifier_only {
+        return None;
+    }
+    match name.kind {
+        TokKind::Word => Some(name.text(expr).to_lowercase()),
+        TokKind::QuotedIdent => Some(unquote(name.text(expr))),
+        _ => None,
+    }
 }

@@ -1,5 +1,6 @@
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
+use crate::source::Span;
 use crate::sql::{AlterAction, SqlUnit, Volatility};
 
 crate::declare_rule! {
@@ -45,6 +46,9 @@ impl Rule for AddColumnWithVolatileDefault {
             return;
         }
         let old_pg = cx.settings.postgres_version < 11;
+        // One ALTER TABLE rewrites the table once, however many of its actions need it: report
+        // the first such action of each statement and count the others.
+        let mut found: Vec<(usize, Span, String)> = Vec::new();
         for_each_alter(unit, |i, _, at, item| {
             let AlterAction::AddColumn { column, .. } = &item.action else {
                 return;
@@ -102,9 +106,25 @@ impl Rule for AddColumnWithVolatileDefault {
             } else {
                 return;
             };
-            cx.report(span, message)
+            found.push((i, span, message));
+        });
+        let mut k = 0;
+        while k < found.len() {
+            let (stmt, span, message) = &found[k];
+            let more = found[k + 1..].iter().take_while(|f| f.0 == *stmt).count();
+            let message = match more {
+                0 => message.clone(),
+                1 => format!(
+                    "{message} (1 more column of this statement does too; the table is rewritten once)"
+                ),
+                n => format!(
+                    "{message} ({n} more columns of this statement do too; the table is rewritten once)"
+                ),
+            };
+            cx.report(*span, message)
                 .label("rewrites the table")
                 .help(HELP);
-        });
+            k += more + 1;
+        }
     }
 }

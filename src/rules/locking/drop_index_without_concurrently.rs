@@ -59,7 +59,7 @@ impl Rule for DropIndexWithoutConcurrently {
             }
             let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             let d = cx
-                .report(stmt.span, format!("index {} is dropped without CONCURRENTLY, taking an ACCESS EXCLUSIVE lock on its table", list.join(", ")))
+                .report(stmt.span, format!("{} {} {} dropped without CONCURRENTLY, taking an ACCESS EXCLUSIVE lock on {}", if names.len() == 1 { "index" } else { "indexes" }, list.join(", "), if names.len() == 1 { "is" } else { "are" }, if names.len() == 1 { "its table" } else { "their tables" }))
                 .label("blocks every query on the table while it waits and runs")
                 .help("use DROP INDEX CONCURRENTLY (one index per statement, outside a transaction block)");
             if names.len() == 1

@@ -1,3 +1,4 @@
+use crate::parse::sql::cursor::Cursor;
 use crate::registry::{Cx, Rule};
 use crate::sql::{AlterAction, ObjectKind, ObjectName, SqlUnit, Statement, StmtKind};
 
@@ -55,10 +56,10 @@ impl Rule for MissingLockTimeout {
             if timeout_set {
                 return;
             }
-            let Some(table) = needs_lock(stmt) else {
+            let Some(table) = needs_lock(unit, stmt) else {
                 continue;
             };
-            if table.is_some_and(|t| unit.table_is_new(t, i)) {
+            if table.as_ref().is_some_and(|t| unit.table_is_new(t, i)) {
                 continue;
             }
             let on = table.map(|t| format!(" on `{t}`")).unwrap_or_default();
@@ -89,7 +90,29 @@ fn sets_lock_timeout(unit: &SqlUnit, stmt: &Statement) -> bool {
 }
 
 /// For a statement that takes a lock other sessions queue behind: the table it locks, if known.
-fn needs_lock(stmt: &Statement) -> Option<Option<&ObjectName>> {
+fn needs_lock(unit: &SqlUnit, stmt: &Statement) -> Option<Option<ObjectName>> {
+    needs_lock_on(stmt)
+        .map(|t| t.cloned())
+        .map(|t| match &stmt.kind {
+            StmtKind::Create {
+                kind: ObjectKind::Trigger,
+                ..
+            } => trigger_table(unit, stmt),
+            _ => t,
+        })
+}
+
+/// The table of `CREATE TRIGGER ... ON table`.
+fn trigger_table(unit: &SqlUnit, stmt: &Statement) -> Option<ObjectName> {
+    let code: Vec<_> = unit.code_tokens(stmt).copied().collect();
+    let text: &str = &unit.source.text;
+    let on = code.iter().position(|t| t.is_kw(text, "ON"))?;
+    let mut c = Cursor::new(text, &code);
+    c.pos = on + 1;
+    c.object_name()
+}
+
+fn needs_lock_on(stmt: &Statement) -> Option<Option<&ObjectName>> {
     match &stmt.kind {
         StmtKind::AlterTable(at) => {
             let weak = at.actions.iter().all(|a| match &a.action {

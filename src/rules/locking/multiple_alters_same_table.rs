@@ -1,12 +1,14 @@
-use std::collections::HashMap;
-
 use crate::registry::{Cx, Rule};
 use crate::sql::{AlterAction, SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags a migration that alters the same existing table in several `ALTER TABLE`
-    /// statements whose actions could be combined into one.
+    /// Flags consecutive `ALTER TABLE` statements on the same existing table whose actions
+    /// could be combined into one.
+    ///
+    /// Only statements that follow each other (comments aside) count: a data migration, or a
+    /// change to another table, between two ALTERs may need the first one done, so those are
+    /// left alone.
     ///
     /// ## Why is this bad?
     /// Each statement takes the table's lock again, and each rewrite-causing action rewrites the
@@ -37,33 +39,40 @@ impl Rule for MultipleAltersSameTable {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        // table key -> (index of the first combinable ALTER, how many there are)
-        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-        let mut order = Vec::new();
+        // Runs of consecutive combinable ALTERs of one table: (table key, first index, count).
+        // Anything else in between (a data migration, a change to another table, a constraint
+        // dropped so another table can change) may depend on the intermediate state, so it ends
+        // the run; comments on objects do not.
+        let mut runs: Vec<(String, usize, usize)> = Vec::new();
+        let mut current: Option<(String, usize, usize)> = None;
         for (i, stmt) in unit.statements.iter().enumerate() {
-            let StmtKind::AlterTable(at) = &stmt.kind else {
-                continue;
+            let key = match &stmt.kind {
+                StmtKind::AlterTable(at)
+                    if !unit.table_is_new(&at.name, i) && combinable(&at.actions) =>
+                {
+                    at.name.key()
+                }
+                StmtKind::Comment => continue,
+                _ => {
+                    runs.extend(current.take());
+                    continue;
+                }
             };
-            if unit.table_is_new(&at.name, i) || !combinable(&at.actions) {
-                continue;
-            }
-            let key = at.name.key();
-            let entry = seen.entry(key.clone()).or_insert_with(|| {
-                order.push(key);
-                (i, 0)
-            });
-            entry.1 += 1;
+            current = match current.take() {
+                Some((k, first, n)) if k == key => Some((k, first, n + 1)),
+                other => {
+                    runs.extend(other);
+                    Some((key, i, 1))
+                }
+            };
         }
-        for key in order {
-            let (first, count) = seen[&key];
-            if count < 2 {
-                continue;
-            }
+        runs.extend(current);
+        for (_, first, count) in runs.into_iter().filter(|r| r.2 >= 2) {
             let stmt = &unit.statements[first];
             let StmtKind::AlterTable(at) = &stmt.kind else {
                 continue;
             };
-            cx.report(stmt.span, format!("`{}` is altered by {count} separate statements in this migration; each one takes the table lock again", at.name))
+            cx.report(stmt.span, format!("`{}` is altered by {count} consecutive statements; each one takes the table lock again", at.name))
                 .label("first of several ALTERs of this table")
                 .help("combine the actions into one ALTER TABLE, separated by commas");
         }
