@@ -102,7 +102,7 @@ pub fn apply(
     }
     let mut extra = Vec::new();
     for d in &directives {
-        let mut valid = !d.reason.is_empty();
+        let valid = !d.reason.is_empty();
         if d.reason.is_empty() && settings.is_enabled(SuppressionWithoutReason::META.code) {
             let mut diag = Diagnostic::new(
                 &SuppressionWithoutReason::META,
@@ -113,8 +113,8 @@ pub fn apply(
             extra.push(diag);
         }
         for (sel, span) in &d.selectors {
+            // An unknown selector is reported; the known ones next to it still apply.
             if !selector_is_known(sel) {
-                valid = false;
                 if settings.is_enabled(UnknownRuleInSuppression::META.code) {
                     let mut diag = Diagnostic::new(
                         &UnknownRuleInSuppression::META,
