@@ -30,6 +30,8 @@ impl<'a> Cursor<'a> {
         self.toks.get(self.pos + ahead)
     }
 
+    // A cursor, not an iterator: it also peeks and backtracks.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<&'a Tok> {
         let t = self.toks.get(self.pos);
         if t.is_some() {
