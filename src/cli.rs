@@ -380,7 +380,11 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
     if let (true, Some(base)) = (args.only_changed_lines, &base) {
         changed::restrict_to_changed_lines(&mut reports, base).map_err(git_err)?;
     }
-    reports.extend(stale);
+    if let Some(stale) = stale {
+        // In path order, like every other report.
+        let at = reports.partition_point(|r| r.source.display < stale.source.display);
+        reports.insert(at, stale);
+    }
 
     let summary = lint::summarize(&reports);
     let color = args.output.is_none() && use_color(args.color, false);
