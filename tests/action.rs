@@ -58,7 +58,10 @@ fn load_action() -> Action {
         .map(|(k, v)| (k, text(v.as_mapping_get("value").unwrap())))
         .collect();
     let runs = doc.as_mapping_get("runs").unwrap();
-    assert_eq!(runs.as_mapping_get("using").map(text).as_deref(), Some("composite"));
+    assert_eq!(
+        runs.as_mapping_get("using").map(text).as_deref(),
+        Some("composite")
+    );
     let steps = runs
         .as_mapping_get("steps")
         .and_then(|s| s.as_sequence())
@@ -194,7 +197,11 @@ impl Runner {
 
     /// Runs the action's steps (stopping after `stop_after` if given, or at the first failing
     /// step, like the runner); returns each run step's id and result.
-    fn run_action(&mut self, action: &Action, stop_after: Option<&str>) -> Vec<(String, StepResult)> {
+    fn run_action(
+        &mut self,
+        action: &Action,
+        stop_after: Option<&str>,
+    ) -> Vec<(String, StepResult)> {
         let mut results = Vec::new();
         for (i, step) in action.steps.iter().enumerate() {
             let id = step.id.clone().unwrap_or_else(|| format!("step{i}"));
@@ -315,7 +322,11 @@ fn pull_request_checkout(root: &Path) -> (PathBuf, String) {
     .unwrap();
     git(&origin, &["add", "."]);
     git(&origin, &["commit", "-qm", "init"]);
-    std::fs::write(origin.join("db/002_legacy.sql"), "DROP TABLE legacy_orders;\n").unwrap();
+    std::fs::write(
+        origin.join("db/002_legacy.sql"),
+        "DROP TABLE legacy_orders;\n",
+    )
+    .unwrap();
     git(&origin, &["add", "."]);
     git(&origin, &["commit", "-qm", "legacy"]);
     git(&origin, &["checkout", "-qb", "feature"]);
@@ -339,7 +350,11 @@ fn pull_request_checkout(root: &Path) -> (PathBuf, String) {
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let head = git(&workspace, &["rev-parse", "HEAD"]);
     (workspace, head)
 }
@@ -393,13 +408,23 @@ fn pull_request_run_annotates_summarises_and_sets_outputs() {
     let results = runner.run_action(&action, None);
     let ids: Vec<&str> = results.iter().map(|(id, _)| id.as_str()).collect();
     let last = &results.last().unwrap().1;
-    assert_eq!(ids, ["plan", "install", "run"], "{}{}", last.stdout, last.stderr);
+    assert_eq!(
+        ids,
+        ["plan", "install", "run"],
+        "{}{}",
+        last.stdout,
+        last.stderr
+    );
     let (_, install) = &results[1];
     assert_eq!(install.status, 0, "{}", install.stderr);
     assert!(install.stdout.contains("using "), "{}", install.stdout);
     let (_, run) = &results[2];
     // An error finding fails the step (fail-on: error), after the reports are written.
-    assert_eq!(run.status, 1, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.status, 1,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
 
     // Only the pull request's migration is linted: the base was fetched into the shallow clone.
     assert!(
@@ -415,11 +440,18 @@ fn pull_request_run_annotates_summarises_and_sets_outputs() {
         run.stdout
     );
     assert!(!run.stdout.contains("002_legacy"), "{}", run.stdout);
-    assert!(run.stdout.contains("--diff-base origin/main"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("--diff-base origin/main"),
+        "{}",
+        run.stdout
+    );
 
     let summary = runner.summary();
     assert!(summary.contains("### schemaguard"), "{summary}");
-    assert!(summary.contains("Found 1 error, 1 warning in 1 file."), "{summary}");
+    assert!(
+        summary.contains("Found 1 error, 1 warning in 1 file."),
+        "{summary}"
+    );
     assert!(
         summary.contains(&format!(
             "(https://github.com/acme/shop/blob/{head}/db/003_drop_email.sql#L2)"
@@ -452,7 +484,11 @@ fn push_run_lints_everything_and_passes_below_fail_on() {
     let (_, run) = results.last().unwrap();
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(!run.stdout.contains("--diff-base"), "{}", run.stdout);
-    assert!(run.stdout.contains("file=db/002_legacy.sql"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("file=db/002_legacy.sql"),
+        "{}",
+        run.stdout
+    );
     let outputs = runner.action_outputs(&action);
     assert_eq!(outputs["errors"], "2", "{outputs:?}");
     assert_eq!(outputs["sarif-file"], "");
@@ -505,7 +541,11 @@ fn install_builds_from_the_action_source_or_crates_io_and_reuses_the_cache() {
     again.set("HOME", runner.env["HOME"].clone());
     let results = again.run_action(&action, Some("install"));
     let (_, install) = results.last().unwrap();
-    assert!(install.stdout.contains("restored from the cache"), "{}", install.stdout);
+    assert!(
+        install.stdout.contains("restored from the cache"),
+        "{}",
+        install.stdout
+    );
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
 
     // A release from crates.io.
