@@ -118,7 +118,7 @@ pub struct CheckArgs {
 
     /// Lint only files added or changed since the merge base of HEAD and this revision
     /// (e.g. origin/main), committed or not.
-    #[arg(long, value_name = "REF")]
+    #[arg(long, value_name = "REF", conflicts_with = "stdin_filename")]
     pub diff_base: Option<String>,
 
     /// With --diff-base: report only findings on lines changed since the merge base (a finding

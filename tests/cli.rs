@@ -216,6 +216,16 @@ fn stdin_filename_lints_an_unsaved_buffer() {
         stdout.starts_with("migrations/V9__new.sql:2:19: BC001 [error]"),
         "{stdout}"
     );
+    // A buffer has no diff against a base revision.
+    let (_, err, code) = run(schemaguard(&data()).args([
+        "check",
+        "--stdin-filename",
+        "a.sql",
+        "--diff-base",
+        "HEAD",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
 }
 
 // --- git-backed runs -------------------------------------------------------------------------
