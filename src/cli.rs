@@ -1,9 +1,12 @@
-//! The command line: `schemaguard check` and `schemaguard rule`.
+//! The command line: `schemaguard check`, `schemaguard rule` and `schemaguard server`.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::baseline;
+use crate::changed;
 
 use crate::config::{self, ConfigError};
 use crate::discover;
@@ -25,6 +28,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of `CheckArgs` does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and folders (default: the current folder).
@@ -37,6 +42,12 @@ pub enum Command {
     /// Developer tools: parser statistics and the like.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
+    /// Run the language server on standard input and output, for editors.
+    ///
+    /// It lints each open SQL, Terraform and YAML document as you type, with the config found
+    /// from the workspace (schemaguard.toml), and offers quick fixes, among them a suppression
+    /// comment for a finding.
+    Server(ServerArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +63,13 @@ pub enum DebugCommand {
         #[arg(long)]
         failures: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Accepted for editors that pass it; standard input and output is the only transport.
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]
@@ -118,12 +136,66 @@ pub struct CheckArgs {
 
     /// Lint only files added or changed since the merge base of HEAD and this revision
     /// (e.g. origin/main), committed or not.
-    #[arg(long, value_name = "REF")]
+    #[arg(long, value_name = "REF", conflicts_with = "stdin_filename")]
     pub diff_base: Option<String>,
+
+    /// With --diff-base: report only findings on lines changed since the merge base (a finding
+    /// about a whole file, or in a statement with a changed line, counts as changed).
+    #[arg(long, requires = "diff_base")]
+    pub only_changed_lines: bool,
+
+    /// Accept the findings recorded in this baseline file (default: `baseline` in the config),
+    /// and report its entries that no longer match anything (LN007).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Ignore the baseline named in the config.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
+
+    /// Record every current finding in a baseline file and exit 0 (no report is printed).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["diff_base", "stdin_filename", "baseline"]
+    )]
+    pub write_baseline: Option<PathBuf>,
 
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Also write a report in another format from the same run, e.g. `--report sarif=out.sarif`
+    /// (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<ExtraReport>,
+}
+
+/// An additional report of a run: `--report FORMAT=FILE`.
+#[derive(Debug, Clone)]
+pub struct ExtraReport {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_report(s: &str) -> Result<ExtraReport, String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, e.g. sarif=results.sarif (got `{s}`)"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        let names: Vec<&str> = Format::value_variants().iter().map(|f| f.name()).collect();
+        format!(
+            "unknown format `{format}` (expected one of {})",
+            names.join(", ")
+        )
+    })?;
+    if path.is_empty() {
+        return Err("the file name is missing after `=`".into());
+    }
+    Ok(ExtraReport {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -186,6 +258,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check(args),
         Command::Rule(args) => rule(args),
         Command::Debug(cmd) => debug(cmd),
+        Command::Server(_) => crate::server::run().map(|()| 0).map_err(CliError::Usage),
     };
     match result {
         Ok(code) => code,
@@ -258,8 +331,13 @@ pub fn settings_for(args: &CheckArgs) -> Result<Settings, CliError> {
         Some(config::load(path).map_err(CliError::Config)?)
     } else {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let found =
-            config::discover(&cwd).or_else(|| args.paths.first().and_then(|p| config::discover(p)));
+        let found = config::discover(&cwd)
+            .or_else(|| args.paths.first().and_then(|p| config::discover(p)))
+            .or_else(|| {
+                args.stdin_filename
+                    .as_ref()
+                    .and_then(|p| config::discover(p))
+            });
         match found {
             Some(p) => Some(config::load(&p).map_err(CliError::Config)?),
             None => None,
@@ -280,77 +358,72 @@ pub fn settings_for(args: &CheckArgs) -> Result<Settings, CliError> {
 
 fn check(args: CheckArgs) -> Result<i32, CliError> {
     let settings = settings_for(&args)?;
-    let mut reports: Vec<FileReport> = Vec::new();
-    let mut missing = Vec::new();
-    if let Some(name) = &args.stdin_filename {
-        let kind = discover::classify(name).ok_or_else(|| {
-            CliError::Usage(format!(
-                "cannot tell what kind of file `{}` is from its name",
-                name.display()
-            ))
-        })?;
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes)?;
-        let display = discover::display_path(name);
-        match crate::source::decode(bytes) {
-            Ok((text, bom)) => {
-                let mut source = SourceFile::new(name.clone(), display, text);
-                source.had_bom = bom;
-                reports.push(lint::lint_source(source, kind, &settings));
-            }
-            Err((why, _)) => return Err(CliError::Usage(format!("standard input: {why}"))),
-        }
-    } else {
-        let paths = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths.clone()
-        };
-        let found = discover::discover(&paths, &settings);
-        for (path, why) in &found.skipped {
-            eprintln!("schemaguard: skipping {}: {why}", path.display());
-        }
-        for e in &found.errors {
-            eprintln!("schemaguard: warning: {e}");
-        }
-        missing = found.missing;
-        let mut files = found.files;
-        if let Some(reference) = &args.diff_base {
-            let cwd = std::env::current_dir()?;
-            let base =
-                crate::git::resolve(reference, &cwd).map_err(|e| CliError::Usage(e.to_string()))?;
-            let changed: std::collections::HashSet<PathBuf> = base
-                .changed_files()
-                .map_err(|e| CliError::Usage(e.to_string()))?
-                .into_iter()
-                .map(|f| std::fs::canonicalize(&f.path).unwrap_or(f.path))
-                .collect();
-            files.retain(|c| {
-                changed.contains(&std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()))
-            });
-        }
-        reports = lint::lint_files(&files, &settings);
+    let git_err = |e: crate::git::GitError| CliError::Usage(e.to_string());
+    let base = match &args.diff_base {
+        Some(reference) => Some(changed::resolve_base(reference).map_err(git_err)?),
+        None => None,
+    };
+    let (mut reports, missing) = match &args.stdin_filename {
+        Some(name) => (vec![lint_stdin(name, &settings)?], Vec::new()),
+        None => lint_paths(&args, &settings, base.as_ref())?,
+    };
+
+    if let Some(path) = &args.write_baseline {
+        let recorded = baseline::build(&reports, path);
+        baseline::write(path, &recorded)?;
+        eprintln!(
+            "schemaguard: recorded {} finding{} in {}",
+            recorded.findings.len(),
+            if recorded.findings.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            path.display()
+        );
+        return Ok(if missing.is_empty() { 0 } else { 2 });
     }
+
+    let baseline_path = if args.no_baseline {
+        None
+    } else {
+        args.baseline.clone().or_else(|| settings.baseline.clone())
+    };
+    let stale = match &baseline_path {
+        Some(path) => {
+            let loaded = baseline::load(path).map_err(CliError::Usage)?;
+            baseline::apply(&loaded, &mut reports, &settings)
+        }
+        None => None,
+    };
+    if let (true, Some(base)) = (args.only_changed_lines, &base) {
+        changed::restrict_to_changed_lines(&mut reports, base).map_err(git_err)?;
+    }
+    if let Some(stale) = stale {
+        // In path order, like every other report.
+        let at = reports.partition_point(|r| r.source.display < stale.source.display);
+        reports.insert(at, stale);
+    }
+
     let summary = lint::summarize(&reports);
     let color = args.output.is_none() && use_color(args.color, false);
+    let workspace = std::env::var_os("GITHUB_WORKSPACE")
+        .filter(|w| !w.is_empty())
+        .map(PathBuf::from);
     let cx = RenderContext {
         reports: &reports,
         summary,
         settings: &settings,
         color,
+        workspace: workspace.as_deref(),
     };
-    match &args.output {
-        Some(path) => {
-            let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-            output::render(args.format, &cx, &mut file)?;
-            file.flush()?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            output::render(args.format, &cx, &mut lock)?;
-            lock.flush()?;
-        }
+    write_report(args.format, &cx, args.output.as_deref())?;
+    for extra in &args.reports {
+        let cx = RenderContext { color: false, ..cx };
+        write_report(extra.format, &cx, Some(&extra.path))?;
+    }
+    if args.format == Format::Github {
+        github_job_files(&cx, &args.reports)?;
     }
     for m in &missing {
         eprintln!("schemaguard: error: `{}` does not exist", m.display());
@@ -363,6 +436,122 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
         .flat_map(|r| r.active())
         .any(|d| settings.fails(d.severity));
     Ok(if failed && !args.exit_zero { 1 } else { 0 })
+}
+
+/// Lints the text on standard input as the file `name`.
+fn lint_stdin(name: &Path, settings: &Settings) -> Result<FileReport, CliError> {
+    let kind = discover::classify(name).ok_or_else(|| {
+        CliError::Usage(format!(
+            "cannot tell what kind of file `{}` is from its name",
+            name.display()
+        ))
+    })?;
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes)?;
+    let display = discover::display_path(name);
+    match crate::source::decode(bytes) {
+        Ok((text, bom)) => {
+            let mut source = SourceFile::new(name.to_path_buf(), display, text);
+            source.had_bom = bom;
+            Ok(lint::lint_source(source, kind, settings))
+        }
+        Err((why, _)) => Err(CliError::Usage(format!("standard input: {why}"))),
+    }
+}
+
+/// Finds and lints the files under the given paths (only the changed ones with a diff base);
+/// also returns the paths that do not exist.
+fn lint_paths(
+    args: &CheckArgs,
+    settings: &Settings,
+    base: Option<&crate::git::DiffBase>,
+) -> Result<(Vec<FileReport>, Vec<PathBuf>), CliError> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let found = discover::discover(&paths, settings);
+    for (path, why) in &found.skipped {
+        eprintln!("schemaguard: skipping {}: {why}", path.display());
+    }
+    for e in &found.errors {
+        eprintln!("schemaguard: warning: {e}");
+    }
+    let mut files = found.files;
+    if let Some(base) = base {
+        changed::keep_changed_files(&mut files, base)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+    }
+    Ok((lint::lint_files(&files, settings), found.missing))
+}
+
+/// Renders one report to a file, or to standard output.
+fn write_report(format: Format, cx: &RenderContext, path: Option<&Path>) -> Result<(), CliError> {
+    match path {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            output::render(format, cx, &mut file)?;
+            file.flush()?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            output::render(format, cx, &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// In a GitHub Actions job (`GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT` set), appends the findings
+/// table to the job summary and the counts (and the SARIF report's path) to the step outputs.
+fn github_job_files(cx: &RenderContext, extra: &[ExtraReport]) -> Result<(), CliError> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let append = |path: String| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map(std::io::BufWriter::new)
+    };
+    if let Some(path) = env("GITHUB_STEP_SUMMARY") {
+        let links = match (env("GITHUB_REPOSITORY"), github_sha()) {
+            (Some(repository), Some(sha)) => Some(output::github::Links {
+                server: env("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into()),
+                repository,
+                sha,
+            }),
+            _ => None,
+        };
+        let mut out = append(path)?;
+        output::github::step_summary(cx, links.as_ref(), &mut out)?;
+        out.flush()?;
+    }
+    if let Some(path) = env("GITHUB_OUTPUT") {
+        let sarif = extra
+            .iter()
+            .find(|r| r.format == Format::Sarif)
+            .map(|r| r.path.to_string_lossy().into_owned());
+        let mut out = append(path)?;
+        output::github::outputs(&cx.summary, sarif.as_deref(), &mut out)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The commit the job summary links to: a pull request's head (from the event payload), else
+/// `GITHUB_SHA`.
+fn github_sha() -> Option<String> {
+    let head = std::env::var_os("GITHUB_EVENT_PATH")
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|event| {
+            event["pull_request"]["head"]["sha"]
+                .as_str()
+                .map(str::to_string)
+        });
+    head.or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
 }
 
 fn rule(args: RuleArgs) -> Result<i32, CliError> {

@@ -39,6 +39,9 @@ pub struct RawConfig {
     pub dialects: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub postgres: Option<PostgresConfig>,
     pub mysql: Option<MysqlConfig>,
+    /// A baseline file (relative to the config file) of accepted findings, as written by
+    /// `schemaguard check --write-baseline FILE`; `--baseline` and `--no-baseline` override it.
+    pub baseline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,6 +5,8 @@
 //! applies [`suppress`]ions and the [`settings`], and masks secrets; [`output`] renders one
 //! [`diagnostic`] model in every format.
 
+pub mod baseline;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -15,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod registry;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod sql;

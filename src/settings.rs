@@ -63,6 +63,8 @@ pub struct Settings {
     /// working directory).
     pub root: PathBuf,
     pub config_path: Option<PathBuf>,
+    /// The configured baseline file (`baseline` in the config), anchored at the config's folder.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -288,6 +290,9 @@ impl Settings {
             exclude,
             respect_gitignore,
             fail_on,
+            baseline: raw
+                .and_then(|r| r.baseline.as_ref())
+                .map(|b| root.join(b.get_ref())),
             root,
             config_path: config.map(|c| c.path.clone()),
         })

@@ -1,13 +1,16 @@
 //! Renderers: pure functions from the reports to bytes, one per format.
 
 mod concise;
-mod github;
-mod json;
+pub mod github;
+mod gitlab;
+pub mod json;
+mod junit;
 mod pretty;
 mod sarif;
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::{FileReport, Summary};
@@ -24,8 +27,27 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for GitHub code scanning and other viewers.
     Sarif,
-    /// GitHub Actions workflow commands (inline pull request annotations).
+    /// GitHub Actions workflow commands (inline pull request annotations); in a GitHub Actions
+    /// job also the job summary table and the step outputs.
     Github,
+    /// GitLab Code Quality JSON (merge request widget and diff annotations).
+    Gitlab,
+    /// JUnit XML test report (Jenkins, GitLab and other CI test views).
+    Junit,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Pretty => "pretty",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+        }
+    }
 }
 
 /// Everything a renderer needs.
@@ -34,6 +56,9 @@ pub struct RenderContext<'a> {
     pub summary: Summary,
     pub settings: &'a Settings,
     pub color: bool,
+    /// The checked-out repository in a CI job (`GITHUB_WORKSPACE`): the github format reports
+    /// paths relative to it.
+    pub workspace: Option<&'a Path>,
 }
 
 pub fn render(format: Format, cx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
@@ -43,6 +68,8 @@ pub fn render(format: Format, cx: &RenderContext, out: &mut dyn Write) -> std::i
         Format::Json => json::render(cx, out),
         Format::Sarif => sarif::render(cx, out),
         Format::Github => github::render(cx, out),
+        Format::Gitlab => gitlab::render(cx, out),
+        Format::Junit => junit::render(cx, out),
     }
 }
 
@@ -62,6 +89,12 @@ pub fn range(report: &FileReport, d: &Diagnostic) -> (LineCol, LineCol) {
 /// (redacted, whitespace-folded) text of the finding's first line, and how many identical
 /// findings came before it in the file.
 pub fn fingerprints(report: &FileReport) -> Vec<String> {
+    fingerprints_as(report, &report.source.display)
+}
+
+/// [`fingerprints`] with the file named `path` (the baseline names files relative to itself, so
+/// it matches from any working directory).
+pub fn fingerprints_as(report: &FileReport, path: &str) -> Vec<String> {
     let text = &report.display_text;
     let mut seen: HashMap<(String, &str), usize> = HashMap::new();
     report
@@ -82,7 +115,7 @@ pub fn fingerprints(report: &FileReport) -> Vec<String> {
             *n += 1;
             let key = format!(
                 "{}\u{0}{}\u{0}{}\u{0}{}",
-                d.rule.code, report.source.display, content, occurrence
+                d.rule.code, path, content, occurrence
             );
             format!("{:016x}", fnv1a(key.as_bytes()))
         })

@@ -1,6 +1,7 @@
 //! LN: findings about the tool's own view of the input: what it could not parse or read, and
-//! suppressions that do nothing.
+//! suppressions and baseline entries that do nothing.
 
+mod baseline_entry_unmatched;
 mod file_too_large;
 mod parse_error;
 mod suppression_without_reason;
@@ -8,6 +9,7 @@ mod unknown_rule_in_suppression;
 mod unreadable_file;
 mod unused_suppression;
 
+pub use baseline_entry_unmatched::BaselineEntryUnmatched;
 pub use file_too_large::FileTooLarge;
 pub use parse_error::ParseError;
 pub use suppression_without_reason::SuppressionWithoutReason;
@@ -24,4 +26,5 @@ pub static RULES: &[&dyn Rule] = &[
     &UnusedSuppression,
     &UnknownRuleInSuppression,
     &SuppressionWithoutReason,
+    &BaselineEntryUnmatched,
 ];
