@@ -14,6 +14,7 @@ pub mod output;
 pub mod parse;
 pub mod registry;
 pub mod rules;
+pub mod secrets;
 pub mod settings;
 pub mod source;
 pub mod sql;
