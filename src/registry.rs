@@ -294,6 +294,7 @@ pub fn builtin_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::rules::backward_incompatible::RULES);
         rules.extend_from_slice(crate::rules::locking::RULES);
         rules.extend_from_slice(crate::rules::naming::RULES);
+        rules.extend_from_slice(crate::rules::sensitive_data::RULES);
         rules.extend_from_slice(crate::rules::tool::RULES);
         rules.sort_by_key(|r| r.meta().code);
         rules
