@@ -92,9 +92,9 @@ pub fn url_password(text: &str, p: usize) -> Option<Found> {
     f.weak = weak;
     let lower = scheme.to_ascii_lowercase();
     f.detail = Some(if jdbc {
-        format!("JDBC `{lower}` URL")
+        format!("a JDBC `{lower}` URL")
     } else {
-        format!("`{lower}://` URL")
+        format!("a `{lower}://` URL")
     });
     Some(f)
 }
@@ -196,15 +196,15 @@ pub fn kv_password(text: &str, hit: usize) -> Option<Found> {
     };
     let detail =
         if matches!(before, b'?' | b'&') && (line.contains("://") || line.contains("jdbc:")) {
-            "URL query"
+            "a URL query"
         } else if line.contains(';') && has_key(&[';']) {
-            "ADO.NET/ODBC connection string"
+            "an ADO.NET/ODBC connection string"
         } else if matches!(before, b' ' | b'\t' | b'\'' | b'"')
             && (line.contains("host=") || line.contains("dbname=") || line.contains("user="))
         {
-            "libpq connection string"
+            "a libpq connection string"
         } else if line.contains("jdbc:") && before == b';' {
-            "JDBC URL"
+            "a JDBC URL"
         } else {
             return None;
         };

@@ -162,7 +162,8 @@ pub struct SecretMatch {
     /// reported, as weak, only when `[secrets] report-placeholders` is on.
     pub weak: bool,
     /// A non-secret qualifier for messages: the key of an assignment (`smtp_password`), the
-    /// kind of connection string (`` `postgres://` URL ``), the Stripe key kind.
+    /// kind of connection string with its article (``a `postgres://` URL``), the Stripe key
+    /// kind (`secret key`), the PEM key type (`RSA`).
     pub detail: Option<String>,
 }
 

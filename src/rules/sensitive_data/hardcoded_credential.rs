@@ -10,7 +10,7 @@ crate::declare_rule! {
     /// Flags a key that names a credential (`password`, `passwd`, `pwd`, `secret`, `token`,
     /// `api_key`, `client_secret`, `private_key`…, in any case style: `DB_PASSWORD`,
     /// `spring.datasource.password`, `clientSecret`) set to a literal value, whatever the
-    /// value's entropy: `SuperSecret123!` is a finding.
+    /// value's entropy: a memorable, low-entropy password is a finding too.
     ///
     /// It reads `.env`, `*.properties`, `*.conf`, `*.cnf` and `*.ini` files beside migrations
     /// (`flyway.conf`, `liquibase.properties`), JSON and `key=value` text inside SQL strings and
@@ -20,13 +20,13 @@ crate::declare_rule! {
     /// Not findings: empty values, references and templates (`${VAR}`, `$VAR`, `{{ secret }}`,
     /// `${{ secrets.X }}`, `<password>`, `%(pw)s`, `var.x`, `ENV_VAR_NAME`, file paths),
     /// encrypted values (`ENC(…)`, `{cipher}…`), password hashes (bcrypt, Argon2, scrypt,
-    /// PBKDF2, crypt, `{SSHA}`, hex digests under a password key) and keys whose last word is
+    /// PBKDF2, crypt, `{SSHA}`, hex strings of 16+ digits under a password key) and keys whose last word is
     /// not the credential (`password_file`, `password_hash`, `token_ttl`).
     ///
     /// ## Why is this bad?
     /// A literal credential in the repository is readable by everyone with access to it, now
-    /// and in every past and future clone. Entropy-based scanners miss memorable passwords such
-    /// as `SuperSecret123!`; this rule goes by the key's name instead.
+    /// and in every past and future clone. Entropy-based scanners miss memorable passwords
+    /// (a word, a season, a year and a symbol); this rule goes by the key's name instead.
     ///
     /// ## Example
     /// ```sql
