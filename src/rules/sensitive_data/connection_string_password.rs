@@ -48,7 +48,7 @@ impl Rule for ConnectionStringPassword {
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         if file_checked(cx) {
-            report_family(cx, Family::ConnectionString, &sql_scan::secrets(unit));
+            report_family(cx, Family::ConnectionString, sql_scan::secrets(unit).iter());
         }
     }
 

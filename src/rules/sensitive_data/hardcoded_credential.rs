@@ -58,7 +58,7 @@ impl Rule for HardcodedCredential {
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         if file_checked(cx) {
-            report_family(cx, Family::Credential, &sql_scan::secrets(unit));
+            report_family(cx, Family::Credential, sql_scan::secrets(unit).iter());
         }
     }
 

@@ -34,6 +34,7 @@ use crate::diagnostic::Severity;
 use crate::parse::kv::KvFile;
 use crate::registry::{Cx, Rule};
 use crate::secrets::{self, Detector, Family, SecretMatch};
+use crate::source::Span;
 
 pub static RULES: &[&dyn Rule] = &[
     &ProviderToken,
@@ -124,12 +125,13 @@ pub fn message_of(m: &SecretMatch, place: &str) -> String {
     }
 }
 
-/// Reports one match with the current rule (the caller has checked its family).
+/// Reports one match with the current rule (the caller has checked its family). `place` says
+/// where, for the message ("in a string literal", "in `DATABASE_URL`"); it may be empty.
 pub fn report_match(cx: &mut Cx, m: &SecretMatch, place: &str) {
     if !reportable(cx, m) {
         return;
     }
-    let message = message_of(m, place);
+    let message = message_of(m, place).trim_end().to_string();
     let label = label_of(m);
     let d = cx
         .report(m.span, message)
@@ -154,18 +156,23 @@ pub fn report_family<'m>(
     }
 }
 
-/// The secrets of a key-value config file: every value scanned, every entry checked as an
-/// assignment. Places read "in `flyway.password`".
-pub fn key_value_secrets(file: &KvFile) -> Vec<(SecretMatch, String)> {
+/// The secrets of key/value pairs `(key, value, value_span)`: a `.env` or properties file, a
+/// YAML mapping, HCL attributes. Every value is scanned with [`secrets::scan_text`] (place
+/// "in `KEY`"), and every pair whose value holds nothing else is checked with
+/// [`secrets::check_assignment`] (the message names the key; its place is empty).
+pub fn pair_secrets<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str, Span)>,
+) -> Vec<(SecretMatch, String)> {
     let mut out = Vec::new();
-    for e in &file.entries {
-        let place = format!("in `{}`", e.key);
-        let scanned = secrets::scan_text(&e.value, e.value_span.start);
-        let found_inside = !scanned.is_empty();
-        out.extend(scanned.into_iter().map(|m| (m, place.clone())));
-        if !found_inside && let Some(m) = secrets::check_assignment(&e.key, &e.value, e.value_span)
-        {
-            out.push((m, "in this file".to_string()));
+    for (key, value, span) in pairs {
+        let scanned = secrets::scan_text(value, span.start);
+        if scanned.is_empty() {
+            if let Some(m) = secrets::check_assignment(key, value, span) {
+                out.push((m, String::new()));
+            }
+        } else {
+            let place = format!("in `{key}`");
+            out.extend(scanned.into_iter().map(|m| (m, place.clone())));
         }
     }
     out
@@ -176,7 +183,11 @@ pub fn check_key_value_family(file: &KvFile, cx: &mut Cx, family: Family) {
     if !file_checked(cx) {
         return;
     }
-    let found = key_value_secrets(file);
+    let found = pair_secrets(
+        file.entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.value_span)),
+    );
     report_family(cx, family, &found);
     // Commented-out entries still commit their values: scan comments for formats alone.
     let comments: Vec<(SecretMatch, String)> = file

@@ -47,7 +47,7 @@ impl Rule for PrivateKey {
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         if file_checked(cx) {
-            report_family(cx, Family::PrivateKey, &sql_scan::secrets(unit));
+            report_family(cx, Family::PrivateKey, sql_scan::secrets(unit).iter());
         }
     }
 

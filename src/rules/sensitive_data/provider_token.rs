@@ -49,7 +49,7 @@ impl Rule for ProviderToken {
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         if file_checked(cx) {
-            report_family(cx, Family::ProviderToken, &sql_scan::secrets(unit));
+            report_family(cx, Family::ProviderToken, sql_scan::secrets(unit).iter());
         }
     }
 

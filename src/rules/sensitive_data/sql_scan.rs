@@ -1,6 +1,10 @@
 //! Where secrets and personal data hide in SQL: string literals, dollar-quoted bodies,
 //! comments and `COPY … FROM stdin` data; and which column each INSERT/COPY value goes to.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
 use crate::parse::sql::lexer::{Tok, TokKind};
 use crate::secrets::{self, SecretMatch};
 use crate::source::Span;
@@ -319,7 +323,37 @@ fn config_key_like(key: &str, column: Option<&str>) -> bool {
 /// Every credential in the unit, with where it is: formats and connection strings in all free
 /// text, credential-named columns of INSERT/COPY rows, key/value rows
 /// (`('smtp.password', '…')`), and `column = '…'` assignments (`UPDATE … SET`).
-pub fn secrets(unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
+///
+/// Four rules (SD001-SD004) ask for the same unit one after the other, on the same thread:
+/// the last result is kept per thread, keyed by the file's text (held, so its address cannot
+/// be reused) and the unit's statements.
+pub fn secrets(unit: &SqlUnit) -> Rc<Vec<(SecretMatch, String)>> {
+    type Cached = (
+        Arc<str>,
+        Option<Span>,
+        usize,
+        Rc<Vec<(SecretMatch, String)>>,
+    );
+    thread_local! {
+        static LAST: RefCell<Option<Cached>> = const { RefCell::new(None) };
+    }
+    let first = unit.statements.first().map(|s| s.span);
+    let count = unit.statements.len();
+    if let Some(hit) = LAST.with(|c| {
+        c.borrow().as_ref().and_then(|(text, f, n, v)| {
+            (Arc::ptr_eq(text, &unit.source.text) && *f == first && *n == count).then(|| v.clone())
+        })
+    }) {
+        return hit;
+    }
+    let found = Rc::new(compute_secrets(unit));
+    LAST.with(|c| {
+        *c.borrow_mut() = Some((unit.source.text.clone(), first, count, found.clone()));
+    });
+    found
+}
+
+fn compute_secrets(unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
     let text: &str = &unit.source.text;
     let mut out: Vec<(SecretMatch, String)> = Vec::new();
     for t in texts(unit) {
