@@ -34,6 +34,11 @@ crate::declare_rule! {
     /// CREATE SERVER reporting FOREIGN DATA WRAPPER dblink_fdw
     ///     OPTIONS (dsn 'postgresql://report@reporting.internal/reports');
     /// ```
+    ///
+    /// ## Options
+    /// `[secrets] report-placeholders = true` also reports well-known defaults as weak;
+    /// `allow-patterns`, `allow-paths` and `allow-fingerprints` accept values, files and
+    /// single findings.
     pub struct ConnectionStringPassword {
         code: "SD003",
         name: "connection-string-password",

@@ -42,6 +42,10 @@ crate::declare_rule! {
     /// INSERT INTO customers (name, email, phone) VALUES
     ///     ('Test Customer', 'customer1@example.com', '+1 312 555 0142');
     /// ```
+    ///
+    /// ## Options
+    /// `[secrets] allow-patterns` accepts values (your company's own contact addresses),
+    /// `allow-paths` accepts files (a fixture folder of synthetic data).
     pub struct PersonalDataInSeed {
         code: "SD006",
         name: "personal-data-in-seed",

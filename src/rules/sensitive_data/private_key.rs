@@ -33,6 +33,10 @@ crate::declare_rule! {
     /// ```sql
     /// INSERT INTO signing_keys (kid, key_ref) VALUES ('2024-01', 'vault:transit/keys/jwt-2024-01');
     /// ```
+    ///
+    /// ## Options
+    /// `[secrets] allow-paths` accepts files holding throwaway test keys; `allow-fingerprints`
+    /// accepts single findings.
     pub struct PrivateKey {
         code: "SD002",
         name: "private-key",

@@ -35,6 +35,12 @@ crate::declare_rule! {
     /// INSERT INTO integrations (name, config)
     /// VALUES ('s3-export', '{"access_key_id_env": "EXPORT_AWS_ACCESS_KEY_ID"}');
     /// ```
+    ///
+    /// ## Options
+    /// Under `[secrets]` in `schemaguard.toml`: `allow-patterns` (regular expressions of values
+    /// that are not secrets, e.g. a vendor's documented test key), `allow-paths` (globs of files
+    /// whose secrets are not reported) and `allow-fingerprints` (single findings accepted on
+    /// purpose, by the `fingerprint` of the JSON output).
     pub struct ProviderToken {
         code: "SD001",
         name: "provider-token",
