@@ -284,44 +284,68 @@ pub fn embedded(text: &str, hit: usize) -> Option<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::assert_span;
 
-    fn emb(t: &str, word: &str) -> Option<String> {
+    fn emb(t: &str, word: &str) -> Option<(usize, usize)> {
         let p = t.find(word)?;
-        embedded(t, p).map(|f| t[f.start..f.end].to_string())
+        embedded(t, p).map(|f| (f.start, f.end))
     }
 
     #[test]
     fn embedded_assignments() {
-        assert_eq!(
-            emb(r#"{"smtp_password": "SuperSecret123!"}"#, "password").as_deref(),
-            Some("SuperSecret123!")
-        );
-        assert_eq!(
-            emb("password=SuperSecret123!", "password").as_deref(),
-            Some("SuperSecret123!")
-        );
-        assert_eq!(emb("x password: SuperSecret123!", "password"), None);
-        assert_eq!(
-            emb("  password: SuperSecret123!\n", "password").as_deref(),
-            Some("SuperSecret123!")
-        );
-        assert_eq!(
-            emb("password = crypt(password, gen_salt('bf'))", "password"),
-            None
-        );
-        assert_eq!(emb("password == 'x1x2x3x4'", "password"), None);
-        assert_eq!(emb(r#"{"password": "${DB_PASSWORD}"}"#, "password"), None);
-        assert_eq!(
-            emb(r#"{"passwordPolicy": {"minLength": 6}}"#, "password"),
-            None
-        );
-        assert_eq!(
-            emb("v_password := 'Wq8vLm2pZ'", "password").as_deref(),
-            Some("Wq8vLm2pZ")
-        );
-        assert_eq!(
-            emb("list?token=${token}&tenantId=${tenantId}", "token"),
-            None
-        );
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            (
+                r#"{"smtp_password": "SuperSecret123!"}"#,
+                "password",
+                Some("SuperSecret123!"),
+            ),
+            (
+                "password=SuperSecret123!",
+                "password",
+                Some("SuperSecret123!"),
+            ),
+            ("x password: SuperSecret123!", "password", None),
+            (
+                "  password: SuperSecret123!\n",
+                "password",
+                Some("SuperSecret123!"),
+            ),
+            (
+                "password = crypt(password, gen_salt('bf'))",
+                "password",
+                None,
+            ),
+            ("password == 'x1x2x3x4'", "password", None),
+            (r#"{"password": "${DB_PASSWORD}"}"#, "password", None),
+            (r#"{"passwordPolicy": {"minLength": 6}}"#, "password", None),
+            ("v_password := 'Wq8vLm2pZ'", "password", Some("Wq8vLm2pZ")),
+            ("list?token=${token}&tenantId=${tenantId}", "token", None),
+            (
+                "- ADMIN_PASSWORD=P4zzW)rd>>123_",
+                "PASSWORD",
+                Some("P4zzW)rd>>123_"),
+            ),
+            ("f(password=Wq8vLm2pZ)", "password", Some("Wq8vLm2pZ")),
+            ("secure_auth_token=_decrypted(x),", "token", None),
+            (r#"x ? "a.private_key" : "a.token""#, "private_key", None),
+            (
+                "credentialsSecret: ps-cluster1-s3-credentials",
+                "Secret",
+                None,
+            ),
+            (r"job:\n  accessToken: \'\'\n", "accessToken", None),
+            (
+                r"mq:\n  password: Wq8vLm2pZ\n  port: 5672",
+                "password",
+                Some("Wq8vLm2pZ"),
+            ),
+            ("password: cGFzc3dvcmQ=", "password", None),
+        ];
+        for (i, (text, word, want)) in cases.iter().enumerate() {
+            let got = emb(text, word);
+            // Base64 of a placeholder is a weak match, not a literal one.
+            let got = got.filter(|_| !embedded(text, text.find(word).unwrap()).unwrap().weak);
+            assert_span(text, got, *want, i);
+        }
     }
 }

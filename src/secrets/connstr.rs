@@ -224,61 +224,64 @@ pub fn kv_password(text: &str, hit: usize) -> Option<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::assert_span;
 
-    fn url(t: &str) -> Option<String> {
+    fn url(t: &str) -> Option<(usize, usize)> {
         let p = t.find("://")?;
-        url_password(t, p).map(|f| t[f.start..f.end].to_string())
+        url_password(t, p).map(|f| (f.start, f.end))
     }
 
     #[test]
     fn urls() {
-        assert_eq!(
-            url("postgres://app:Tr0ub4dor&3@db:5432/app").as_deref(),
-            Some("Tr0ub4dor&3")
-        );
-        assert_eq!(
-            url("mongodb+srv://svc:Wq8vLm2pZ@cluster0.mongodb.net/x").as_deref(),
-            Some("Wq8vLm2pZ")
-        );
-        assert_eq!(
-            url("jdbc:mysql://app:Wq8vLm2pZ@db/x").as_deref(),
-            Some("Wq8vLm2pZ")
-        );
-        assert_eq!(url("postgres://app@db/app"), None);
-        assert_eq!(url("postgres://app:${DB_PASSWORD}@db/app"), None);
-        assert_eq!(url("postgres://app:@db/app"), None);
-        assert_eq!(url("https://example.com/a:b@c"), None);
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "postgres://app:Tr0ub4dor&3@db:5432/app",
+                Some("Tr0ub4dor&3"),
+            ),
+            (
+                "mongodb+srv://svc:Wq8vLm2pZ@cluster0.mongodb.net/x",
+                Some("Wq8vLm2pZ"),
+            ),
+            ("jdbc:mysql://app:Wq8vLm2pZ@db/x", Some("Wq8vLm2pZ")),
+            ("postgres://app@db/app", None),
+            ("postgres://app:${DB_PASSWORD}@db/app", None),
+            ("postgres://app:@db/app", None),
+            ("https://example.com/a:b@c", None),
+        ];
+        for (i, (text, want)) in cases.iter().enumerate() {
+            assert_span(text, url(text), *want, i);
+        }
         let t = "postgres://postgres:postgres@localhost/db";
         assert!(url_password(t, t.find("://").unwrap()).unwrap().weak);
     }
 
-    fn kv(t: &str) -> Option<String> {
-        let p = t
-            .to_ascii_lowercase()
-            .find("password")
-            .or_else(|| t.to_ascii_lowercase().find("pwd"))?;
-        kv_password(t, p).map(|f| t[f.start..f.end].to_string())
+    fn kv(t: &str) -> Option<(usize, usize)> {
+        let lower = t.to_ascii_lowercase();
+        let p = lower.find("password").or_else(|| lower.find("pwd"))?;
+        kv_password(t, p).map(|f| (f.start, f.end))
     }
 
     #[test]
     fn key_values() {
-        assert_eq!(
-            kv("Server=db;Database=app;User Id=app;Password=Wq8vLm2pZ;").as_deref(),
-            Some("Wq8vLm2pZ")
-        );
-        assert_eq!(
-            kv("jdbc:postgresql://db/app?user=app&password=Wq8vLm2pZ").as_deref(),
-            Some("Wq8vLm2pZ")
-        );
-        assert_eq!(
-            kv("host=db dbname=app user=app password=Wq8vLm2pZ").as_deref(),
-            Some("Wq8vLm2pZ")
-        );
-        assert_eq!(
-            kv("Driver={X};Server=db;Pwd={Wq8vLm2pZ};").as_deref(),
-            Some("Wq8vLm2pZ")
-        );
-        assert_eq!(kv("password=Wq8vLm2pZ"), None);
-        assert_eq!(kv("Server=db;Password=${DB_PASSWORD};"), None);
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "Server=db;Database=app;User Id=app;Password=Wq8vLm2pZ;",
+                Some("Wq8vLm2pZ"),
+            ),
+            (
+                "jdbc:postgresql://db/app?user=app&password=Wq8vLm2pZ",
+                Some("Wq8vLm2pZ"),
+            ),
+            (
+                "host=db dbname=app user=app password=Wq8vLm2pZ",
+                Some("Wq8vLm2pZ"),
+            ),
+            ("Driver={X};Server=db;Pwd={Wq8vLm2pZ};", Some("Wq8vLm2pZ")),
+            ("password=Wq8vLm2pZ", None),
+            ("Server=db;Password=${DB_PASSWORD};", None),
+        ];
+        for (i, (text, want)) in cases.iter().enumerate() {
+            assert_span(text, kv(text), *want, i);
+        }
     }
 }

@@ -373,72 +373,107 @@ pub fn check_assignment(key: &str, value: &str, value_span: Span) -> Option<Secr
     })
 }
 
+/// Test helper: asserts that `got` is the span of `expected` in `text`. Failures show offsets
+/// and the case number, never the values.
+#[cfg(test)]
+pub(crate) fn assert_span(
+    text: &str,
+    got: Option<(usize, usize)>,
+    expected: Option<&str>,
+    case: usize,
+) {
+    let want = expected.map(|e| {
+        let s = text
+            .find(e)
+            .expect("the expected value is in the case text");
+        (s, s + e.len())
+    });
+    assert_eq!(got, want, "case {case}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn found(text: &str) -> Vec<(Detector, String)> {
+    /// The detector and span of each match (never the matched text).
+    fn found(text: &str) -> Vec<(Detector, usize, usize)> {
         scan_text(text, 0)
             .into_iter()
-            .map(|m| (m.detector, m.span.text(text).to_string()))
+            .map(|m| (m.detector, m.span.start, m.span.end))
             .collect()
     }
 
-    #[test]
-    fn provider_tokens() {
-        let key = "AKIA2OGYBAH6STMMNXNN";
-        assert_eq!(
-            found(&format!("key={key}")),
-            vec![(Detector::AwsAccessKeyId, key.to_string())]
-        );
-        assert!(found("AKIAIOSFODNN7EXAMPLE").is_empty());
-        let gh = "ghp_R8mK2vQx7LpN4tWz9YcB3hJd6FsG1aEu5XoI";
-        assert_eq!(found(gh), vec![(Detector::GithubToken, gh.to_string())]);
-        let gl = "glpat-Xk9mR2vQ7pL4tWz8YcB3";
-        assert_eq!(found(gl), vec![(Detector::GitlabToken, gl.to_string())]);
-        let sk = "sk_live_51Hx9mR2vQ7pL4tWz8YcB3hJd";
-        assert_eq!(found(sk), vec![(Detector::StripeKey, sk.to_string())]);
-        assert!(found("sk_test_51Hx9mR2vQ7pL4tWz8YcB3hJd").is_empty());
-        let slack = "xoxb-2048613975-4096827153-Rk8mW2vQx7LpN4tWz9YcB3hJ";
-        assert_eq!(
-            found(slack),
-            vec![(Detector::SlackToken, slack.to_string())]
-        );
-        let hook = "https://hooks.slack.com/services/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";
-        assert_eq!(
-            found(hook),
-            vec![(
-                Detector::SlackWebhook,
-                "T04HX9M2Q/B05LR7V3Z/Rk8mW2vQx7LpN4tWz9YcB3hJ".to_string()
-            )]
-        );
+    fn at(text: &str, value: &str, d: Detector) -> Vec<(Detector, usize, usize)> {
+        let s = text
+            .find(value)
+            .expect("the expected value is in the case text");
+        vec![(d, s, s + value.len())]
     }
 
     #[test]
-    fn connection_strings_and_assignments() {
-        assert_eq!(
-            found("postgres://app:Tr0ub4dor3x@db.internal:5432/app"),
-            vec![(
+    fn detectors() {
+        let hook = "https://hooks.slack.com/services/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";
+        let cases: &[(&str, &str, Detector)] = &[
+            (
+                "key=AKIA2OGYBAH6STMMNXNN",
+                "AKIA2OGYBAH6STMMNXNN",
+                Detector::AwsAccessKeyId,
+            ),
+            (
+                "ghp_R8mK2vQx7LpN4tWz9YcB3hJd6FsG1aEu5XoI",
+                "ghp_R8mK2vQx7LpN4tWz9YcB3hJd6FsG1aEu5XoI",
+                Detector::GithubToken,
+            ),
+            (
+                "glpat-Xk9mR2vQ7pL4tWz8YcB3",
+                "glpat-Xk9mR2vQ7pL4tWz8YcB3",
+                Detector::GitlabToken,
+            ),
+            (
+                "sk_live_51Hx9mR2vQ7pL4tWz8YcB3hJd",
+                "sk_live_51Hx9mR2vQ7pL4tWz8YcB3hJd",
+                Detector::StripeKey,
+            ),
+            (
+                "xoxb-2048613975-4096827153-Rk8mW2vQx7LpN4tWz9YcB3hJ",
+                "xoxb-2048613975-4096827153-Rk8mW2vQx7LpN4tWz9YcB3hJ",
+                Detector::SlackToken,
+            ),
+            (
+                hook,
+                "T04HX9M2Q/B05LR7V3Z/Rk8mW2vQx7LpN4tWz9YcB3hJ",
+                Detector::SlackWebhook,
+            ),
+            (
+                "postgres://app:Tr0ub4dor3x@db.internal:5432/app",
+                "Tr0ub4dor3x",
                 Detector::ConnectionStringPassword,
-                "Tr0ub4dor3x".to_string()
-            )]
-        );
-        assert_eq!(
-            found(r#"{"smtp_password": "SuperSecret123!"}"#),
-            vec![(
+            ),
+            (
+                r#"{"smtp_password": "SuperSecret123!"}"#,
+                "SuperSecret123!",
                 Detector::CredentialAssignment,
-                "SuperSecret123!".to_string()
-            )]
-        );
-        assert!(found(r#"{"smtp_password": "${SMTP_PASSWORD}"}"#).is_empty());
-        // The connection-string reading wins over the assignment one.
-        assert_eq!(
-            found("Server=db;User Id=app;Password=Tr0ub4dor3x;"),
-            vec![(
+            ),
+            // The connection-string reading wins over the assignment one.
+            (
+                "Server=db;User Id=app;Password=Tr0ub4dor3x;",
+                "Tr0ub4dor3x",
                 Detector::ConnectionStringPassword,
-                "Tr0ub4dor3x".to_string()
-            )]
-        );
+            ),
+        ];
+        for (i, (text, value, detector)) in cases.iter().enumerate() {
+            assert_eq!(found(text), at(text, value, *detector), "case {i}");
+        }
+        for (i, text) in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "sk_test_51Hx9mR2vQ7pL4tWz8YcB3hJd",
+            r#"{"smtp_password": "${SMTP_PASSWORD}"}"#,
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert!(found(text).is_empty(), "not-a-secret case {i}");
+        }
     }
 
     #[test]

@@ -559,7 +559,7 @@ mod tests {
 
     #[test]
     fn references() {
-        for v in [
+        for (i, v) in [
             "${DB_PASSWORD}",
             "${{ secrets.DB_PASSWORD }}",
             "{{ .Values.auth.password }}",
@@ -584,14 +584,17 @@ mod tests {
             "%s_upgrades",
             "[parameters('adminPassword')]",
             "user.authorization.password",
-        ] {
-            assert_eq!(classify_value(v), ValueClass::Reference, "{v}");
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(classify_value(v), ValueClass::Reference, "case {i}");
         }
     }
 
     #[test]
     fn placeholders_and_literals() {
-        for v in [
+        for (i, v) in [
             "changeme",
             "password",
             "CHANGE_ME",
@@ -600,17 +603,23 @@ mod tests {
             "********",
             "abc",
             "postgres",
-        ] {
-            assert_eq!(classify_value(v), ValueClass::Placeholder, "{v}");
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(classify_value(v), ValueClass::Placeholder, "case {i}");
         }
-        for v in [
+        for (i, v) in [
             "SuperSecret123!",
             "letmein",
             "P@ssw0rd",
             "Password123!",
             "hunter2hunter2",
-        ] {
-            assert_eq!(classify_value(v), ValueClass::Literal, "{v}");
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(classify_value(v), ValueClass::Literal, "case {i}");
         }
         assert_eq!(classify_value(""), ValueClass::Empty);
         assert_eq!(classify_value("''"), ValueClass::Empty);
