@@ -42,6 +42,7 @@ pub struct RawConfig {
     /// A baseline file (relative to the config file) of accepted findings, as written by
     /// `schemaguard check --write-baseline FILE`; `--baseline` and `--no-baseline` override it.
     pub baseline: Option<Spanned<String>>,
+    pub secrets: Option<SecretsConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +61,23 @@ pub struct PostgresConfig {
 pub struct MysqlConfig {
     /// The server version, "8.0" by default: decides which online DDL is possible.
     pub version: Option<Spanned<String>>,
+}
+
+/// `[secrets]`: what the sensitive-data rules accept.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretsConfig {
+    /// Glob patterns (relative to the config file) of paths whose secrets are not reported
+    /// (test fixtures with throwaway keys).
+    pub allow_paths: Option<Vec<Spanned<String>>>,
+    /// Regular expressions: a found value that matches one is not a secret (`^sk_test_`).
+    pub allow_patterns: Option<Vec<Spanned<String>>>,
+    /// Fingerprints (from the JSON `fingerprint` or SARIF `partialFingerprints`) of findings
+    /// accepted on purpose; they are reported as suppressed.
+    pub allow_fingerprints: Option<Vec<Spanned<String>>>,
+    /// Report obvious placeholders and well-known defaults (`changeme`, `password`,
+    /// `postgres`) as weak credentials. Default false.
+    pub report_placeholders: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -198,6 +216,27 @@ mod tests {
         assert_eq!(
             err.span.map(|s| s.text(&err.text).to_string()).as_deref(),
             Some("frobnicate")
+        );
+    }
+
+    #[test]
+    fn secrets_section_is_strict() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schemaguard.toml");
+        std::fs::write(
+            &path,
+            "[secrets]\nallow-paths = [\"tests/**\"]\nreport-placeholders = true\n",
+        )
+        .unwrap();
+        let cfg = load(&path).unwrap();
+        let secrets = cfg.raw.secrets.unwrap();
+        assert_eq!(secrets.report_placeholders, Some(true));
+        std::fs::write(&path, "[secrets]\nallow-path = []\n").unwrap();
+        let err = load(&path).unwrap_err();
+        assert!(
+            err.message.contains("unknown field `allow-path`"),
+            "{}",
+            err.message
         );
     }
 

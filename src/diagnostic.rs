@@ -76,7 +76,7 @@ pub struct Fix {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
     /// `inline` (a comment on the line or before the statement), `file` (an ignore-file comment),
-    /// or `baseline`.
+    /// `baseline`, or `config` (accepted in the config, e.g. `[secrets] allow-fingerprints`).
     pub kind: &'static str,
     pub reason: String,
 }

@@ -16,6 +16,9 @@ pub enum FileKind {
     Python,
     /// JSON: Terraform plans, Liquibase JSON changelogs.
     Json,
+    /// Key-value config beside migrations: `.env`, `*.properties`, `*.conf`, `*.cnf`, `*.ini`
+    /// (`flyway.conf`, `liquibase.properties`). Only credential rules read them.
+    KeyValue,
 }
 
 impl FileKind {
@@ -27,12 +30,13 @@ impl FileKind {
             FileKind::Xml => "xml",
             FileKind::Python => "python",
             FileKind::Json => "json",
+            FileKind::KeyValue => "key-value config",
         }
     }
 
     /// Whether this build lints the kind (the others are recognised and left alone).
     pub fn is_linted(self) -> bool {
-        matches!(self, FileKind::Sql)
+        matches!(self, FileKind::Sql | FileKind::KeyValue)
     }
 }
 
@@ -41,6 +45,9 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
     if name.ends_with(".tf.json") {
         return Some(FileKind::Terraform);
+    }
+    if crate::parse::kv::KvFlavor::of(&name).is_some() {
+        return Some(FileKind::KeyValue);
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {

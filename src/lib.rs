@@ -17,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod registry;
 pub mod rules;
+pub mod secrets;
 pub mod server;
 pub mod settings;
 pub mod source;

@@ -127,6 +127,28 @@ pub fn lint_source(source: SourceFile, kind: FileKind, settings: &Settings) -> F
             );
             Some(d)
         }
+        FileKind::KeyValue => {
+            let flavor = crate::parse::kv::KvFlavor::of(&source.display)
+                .unwrap_or(crate::parse::kv::KvFlavor::Ini);
+            let kv = crate::parse::kv::parse(&source.text, flavor);
+            for rule in &settings.rules {
+                let mut cx = Cx::new(settings, &source, rule.meta(), &mut diags);
+                rule.check_key_values(&kv, &mut cx);
+            }
+            let comments: Vec<CommentRef> = kv
+                .comments
+                .iter()
+                .map(|s| CommentRef { span: *s })
+                .collect();
+            finish(
+                &source,
+                &mut diags,
+                &comments,
+                &|offset| kv.scope(offset),
+                settings,
+            );
+            None
+        }
         FileKind::Terraform
         | FileKind::Yaml
         | FileKind::Xml
@@ -137,11 +159,33 @@ pub fn lint_source(source: SourceFile, kind: FileKind, settings: &Settings) -> F
         }
     };
     let display_text = redacted_text(&source.text, &diags);
-    FileReport {
+    let mut report = FileReport {
         source: Arc::new(source),
         display_text,
         diagnostics: diags,
         dialect,
+    };
+    allow_fingerprints(&mut report, settings);
+    report
+}
+
+/// Marks findings whose fingerprint `[secrets] allow-fingerprints` lists as suppressed (they
+/// stay masked: the value is still in the file).
+fn allow_fingerprints(report: &mut FileReport, settings: &Settings) {
+    if !settings.secrets.has_fingerprints() {
+        return;
+    }
+    let fps = crate::output::fingerprints(report);
+    for (d, fp) in report.diagnostics.iter_mut().zip(fps) {
+        if d.suppression.is_none()
+            && d.rule.category == crate::registry::Category::SensitiveData
+            && settings.secrets.fingerprint_allowed(&fp)
+        {
+            d.suppression = Some(crate::diagnostic::Suppression {
+                kind: "config",
+                reason: "listed in [secrets] allow-fingerprints".into(),
+            });
+        }
     }
 }
 
@@ -308,6 +352,10 @@ pub fn finish(
     diags.dedup_by(|a, b| a.span == b.span && a.rule.code == b.rule.code && a.message == b.message);
 }
 
+/// Secrets at least this long are also masked where they are repeated in the file; shorter
+/// ones would mask ordinary words.
+const MIN_REPEAT_MASK: usize = 6;
+
 /// How much of a secret may stay visible: nothing for short values, two characters otherwise.
 fn visible_prefix(secret: &str) -> usize {
     if secret.chars().count() >= 16 {
@@ -317,12 +365,20 @@ fn visible_prefix(secret: &str) -> usize {
     }
 }
 
-/// Masks a secret, keeping its byte length (so every span into the text stays valid).
+/// Masks a secret, keeping its byte length (so every span into the text stays valid) and its
+/// line breaks (so a multi-line secret, such as a private key, keeps the lines after it where
+/// they are).
 pub fn mask(secret: &str) -> String {
     let keep = visible_prefix(secret);
     let mut out = String::with_capacity(secret.len());
     out.push_str(&secret[..keep]);
-    out.extend(std::iter::repeat_n('*', secret.len() - keep));
+    out.extend(secret.as_bytes()[keep..].iter().map(|b| {
+        if matches!(b, b'\n' | b'\r') {
+            *b as char
+        } else {
+            '*'
+        }
+    }));
     out
 }
 
@@ -336,10 +392,32 @@ pub fn redacted_text(text: &Arc<str>, diags: &[Diagnostic]) -> Arc<str> {
     if spans.is_empty() {
         return text.clone();
     }
+    // The same value written again elsewhere in the file (a password repeated in a comment, a
+    // second connection string) is masked too, found or not.
+    let values: std::collections::BTreeSet<&str> = spans
+        .iter()
+        .map(|s| s.text(text))
+        .filter(|v| v.len() >= MIN_REPEAT_MASK)
+        .collect();
+    let mut repeats = Vec::new();
+    for v in values {
+        for at in memchr::memmem::find_iter(text.as_bytes(), v.as_bytes()) {
+            repeats.push(Span::new(at, at + v.len()));
+        }
+    }
+    spans.extend(repeats);
     spans.sort();
+    // Overlapping secrets are masked as one, so no visible prefix lands inside another secret.
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
-    for s in spans {
+    for s in merged {
         let start = crate::source::floor_char_boundary(text, s.start.max(pos));
         let end = crate::source::ceil_char_boundary(text, s.end);
         if end <= pos {

@@ -210,6 +210,11 @@ pub trait Rule: Send + Sync {
 
     /// Called once per SQL script (a migration file, or the up or down part of one).
     fn check_sql(&self, _unit: &crate::sql::SqlUnit, _cx: &mut Cx) {}
+
+    /// Called once per key-value config file beside migrations (`.env`, `*.properties`,
+    /// `*.conf`, `*.cnf`, `*.ini`). Only credential rules implement it, so such files found
+    /// while walking a repository never produce other findings.
+    fn check_key_values(&self, _file: &crate::parse::kv::KvFile, _cx: &mut Cx) {}
 }
 
 /// Declares a native rule: a unit struct whose doc comment is the rule's documentation.
@@ -289,6 +294,7 @@ pub fn builtin_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::rules::backward_incompatible::RULES);
         rules.extend_from_slice(crate::rules::locking::RULES);
         rules.extend_from_slice(crate::rules::naming::RULES);
+        rules.extend_from_slice(crate::rules::sensitive_data::RULES);
         rules.extend_from_slice(crate::rules::tool::RULES);
         rules.sort_by_key(|r| r.meta().code);
         rules

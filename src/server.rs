@@ -510,7 +510,7 @@ pub fn suppression_edit(
 ) -> Option<TextEdit> {
     let (open, close) = match kind {
         FileKind::Sql => ("--", ""),
-        FileKind::Terraform | FileKind::Yaml | FileKind::Python => ("#", ""),
+        FileKind::Terraform | FileKind::Yaml | FileKind::Python | FileKind::KeyValue => ("#", ""),
         FileKind::Xml => ("<!--", " -->"),
         FileKind::Json => return None,
     };

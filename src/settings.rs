@@ -65,6 +65,34 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// The configured baseline file (`baseline` in the config), anchored at the config's folder.
     pub baseline: Option<PathBuf>,
+    /// `[secrets]`: what the sensitive-data rules accept.
+    pub secrets: SecretsSettings,
+}
+
+/// The resolved `[secrets]` section.
+#[derive(Debug, Default)]
+pub struct SecretsSettings {
+    allow_paths: Option<GlobSet>,
+    allow_patterns: Vec<regex::Regex>,
+    allow_fingerprints: HashSet<String>,
+    /// Report obvious placeholders and well-known defaults as weak credentials.
+    pub report_placeholders: bool,
+}
+
+impl SecretsSettings {
+    /// Whether a found value matches an `allow-patterns` entry (so it is not a secret).
+    pub fn value_allowed(&self, value: &str) -> bool {
+        self.allow_patterns.iter().any(|r| r.is_match(value))
+    }
+
+    /// Whether a finding's fingerprint is accepted by `allow-fingerprints`.
+    pub fn fingerprint_allowed(&self, fingerprint: &str) -> bool {
+        self.allow_fingerprints.contains(fingerprint)
+    }
+
+    pub fn has_fingerprints(&self) -> bool {
+        !self.allow_fingerprints.is_empty()
+    }
 }
 
 impl Default for Settings {
@@ -271,6 +299,7 @@ impl Settings {
             })?,
             None => (8, 0),
         };
+        let secrets = resolve_secrets(raw.and_then(|r| r.secrets.as_ref()), &err)?;
         let respect_gitignore = cli
             .respect_gitignore
             .or(raw.and_then(|r| r.respect_gitignore))
@@ -295,7 +324,16 @@ impl Settings {
                 .map(|b| root.join(b.get_ref())),
             root,
             config_path: config.map(|c| c.path.clone()),
+            secrets,
         })
+    }
+
+    /// Whether secrets found in this file are not reported (`[secrets] allow-paths`).
+    pub fn secrets_allowed_in(&self, path: &Path) -> bool {
+        self.secrets
+            .allow_paths
+            .as_ref()
+            .is_some_and(|set| set.is_match(self.relative(path)))
     }
 
     pub fn is_enabled(&self, code: &str) -> bool {
@@ -365,6 +403,51 @@ impl Settings {
             FailOn::Severity(min) => severity >= min,
         }
     }
+}
+
+fn resolve_secrets(
+    raw: Option<&crate::config::SecretsConfig>,
+    err: &dyn Fn(std::ops::Range<usize>, String) -> ConfigError,
+) -> Result<SecretsSettings, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(SecretsSettings::default());
+    };
+    let mut out = SecretsSettings {
+        report_placeholders: raw.report_placeholders.unwrap_or(false),
+        ..Default::default()
+    };
+    if let Some(paths) = &raw.allow_paths {
+        let mut set = GlobSetBuilder::new();
+        for pattern in paths {
+            set.add(glob_pattern(pattern.get_ref()).map_err(|e| err(pattern.span(), e))?);
+            let below = format!("{}/**", pattern.get_ref().trim_end_matches('/'));
+            set.add(glob_pattern(&below).map_err(|e| err(pattern.span(), e))?);
+        }
+        out.allow_paths = Some(set.build().map_err(|e| err(0..0, e.to_string()))?);
+    }
+    for pattern in raw.allow_patterns.iter().flatten() {
+        let re = regex::Regex::new(pattern.get_ref()).map_err(|e| {
+            err(
+                pattern.span(),
+                format!("invalid regular expression in allow-patterns: {e}"),
+            )
+        })?;
+        out.allow_patterns.push(re);
+    }
+    for fp in raw.allow_fingerprints.iter().flatten() {
+        let v = fp.get_ref().trim().to_ascii_lowercase();
+        if v.len() != 16 || !v.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(err(
+                fp.span(),
+                format!(
+                    "`{}` is not a finding fingerprint (16 hex digits, from the JSON `fingerprint` field)",
+                    fp.get_ref()
+                ),
+            ));
+        }
+        out.allow_fingerprints.insert(v);
+    }
+    Ok(out)
 }
 
 fn parse_mysql_version(v: &str) -> Option<(u32, u32)> {

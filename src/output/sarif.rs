@@ -108,7 +108,7 @@ pub fn render(cx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
                 result["ruleIndex"] = json!(i);
             }
             if let Some(s) = &d.suppression {
-                result["suppressions"] = json!([{ "kind": if s.kind == "baseline" { "external" } else { "inSource" }, "justification": s.reason }]);
+                result["suppressions"] = json!([{ "kind": if matches!(s.kind, "inline" | "file") { "inSource" } else { "external" }, "justification": s.reason }]);
             }
             if !d.labels.is_empty() {
                 result["relatedLocations"] = json!(d.labels.iter().enumerate().map(|(i, l)| {

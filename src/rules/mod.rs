@@ -4,6 +4,7 @@
 pub mod backward_incompatible;
 pub mod locking;
 pub mod naming;
+pub mod sensitive_data;
 pub mod tool;
 
 use crate::sql::{

@@ -1,0 +1,63 @@
+use crate::parse::kv::KvFile;
+use crate::registry::{Cx, Rule};
+use crate::secrets::Family;
+use crate::sql::SqlUnit;
+
+use super::{check_key_value_family, file_checked, report_family, sql_scan};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags connection strings that carry their password: URLs with a password in the user
+    /// part (`postgres://app:pw@db/app`, `postgresql://`, `mysql://`, `mongodb://`,
+    /// `mongodb+srv://`, `redis://`, `jdbc:mysql://`, and any other scheme), JDBC and URL query
+    /// parameters (`?user=app&password=…`), ADO.NET/ODBC strings (`Server=…;Password=…;`) and
+    /// libpq conninfo strings (`host=db user=app password=…`).
+    ///
+    /// Only the password is masked. References (`${DB_PASSWORD}`, `%s`, `<password>`) are not
+    /// findings; a password equal to the user name, or a well-known default (`postgres`,
+    /// `changeme`), is reported as weak only with `report-placeholders = true` under `[secrets]`.
+    ///
+    /// ## Why is this bad?
+    /// A connection string travels: into logs, error messages, CI output and every copy of the
+    /// repository. With its password inline, anyone who sees it can connect to the database.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE SERVER reporting FOREIGN DATA WRAPPER dblink_fdw
+    ///     OPTIONS (dsn 'postgresql://report:Kq7vR2mXw9@reporting.internal/reports');
+    /// ```
+    ///
+    /// ## Use instead
+    /// Keep the password out of the string and supply it separately (a user mapping filled at
+    /// deploy time, `PGPASSWORD`, a `.pgpass` file, a secret manager):
+    /// ```sql
+    /// CREATE SERVER reporting FOREIGN DATA WRAPPER dblink_fdw
+    ///     OPTIONS (dsn 'postgresql://report@reporting.internal/reports');
+    /// ```
+    ///
+    /// ## Options
+    /// `[secrets] report-placeholders = true` also reports well-known defaults as weak;
+    /// `allow-patterns`, `allow-paths` and `allow-fingerprints` accept values, files and
+    /// single findings.
+    pub struct ConnectionStringPassword {
+        code: "SD003",
+        name: "connection-string-password",
+        category: SensitiveData,
+        severity: Error,
+        security_severity: 8.0,
+    }
+}
+
+impl Rule for ConnectionStringPassword {
+    crate::rule_meta!();
+
+    fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::ConnectionString, sql_scan::secrets(unit).iter());
+        }
+    }
+
+    fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
+        check_key_value_family(file, cx, Family::ConnectionString);
+    }
+}

@@ -1,0 +1,68 @@
+use crate::parse::kv::KvFile;
+use crate::registry::{Cx, Rule};
+use crate::secrets::Family;
+use crate::sql::SqlUnit;
+
+use super::{check_key_value_family, file_checked, report_family, sql_scan};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a key that names a credential (`password`, `passwd`, `pwd`, `secret`, `token`,
+    /// `api_key`, `client_secret`, `private_key`…, in any case style: `DB_PASSWORD`,
+    /// `spring.datasource.password`, `clientSecret`) set to a literal value, whatever the
+    /// value's entropy: a memorable, low-entropy password is a finding too.
+    ///
+    /// It reads `.env`, `*.properties`, `*.conf`, `*.cnf` and `*.ini` files beside migrations
+    /// (`flyway.conf`, `liquibase.properties`), JSON and `key=value` text inside SQL strings and
+    /// comments, credential-named columns of `INSERT` and `COPY` rows, key/value rows such as
+    /// `('mail.smtp.password', '…')`, and `UPDATE … SET password = '…'`.
+    ///
+    /// Not findings: empty values, references and templates (`${VAR}`, `$VAR`, `{{ secret }}`,
+    /// `${{ secrets.X }}`, `<password>`, `%(pw)s`, `var.x`, `ENV_VAR_NAME`, file paths),
+    /// encrypted values (`ENC(…)`, `{cipher}…`), password hashes (bcrypt, Argon2, scrypt,
+    /// PBKDF2, crypt, `{SSHA}`, hex strings of 16+ digits under a password key) and keys whose last word is
+    /// not the credential (`password_file`, `password_hash`, `token_ttl`).
+    ///
+    /// ## Why is this bad?
+    /// A literal credential in the repository is readable by everyone with access to it, now
+    /// and in every past and future clone. Entropy-based scanners miss memorable passwords
+    /// (a word, a season, a year and a symbol); this rule goes by the key's name instead.
+    ///
+    /// ## Example
+    /// ```sql
+    /// INSERT INTO app_settings (name, value) VALUES ('mail.smtp.password', 'Winter2024!Mail');
+    /// ```
+    ///
+    /// ## Use instead
+    /// Keep a reference in the repository and the value in the environment or a secret manager:
+    /// ```sql
+    /// INSERT INTO app_settings (name, value) VALUES ('mail.smtp.password', '${SMTP_PASSWORD}');
+    /// ```
+    ///
+    /// ## Options
+    /// Under `[secrets]` in `schemaguard.toml`: `report-placeholders = true` also reports obvious
+    /// placeholders and well-known defaults (`changeme`, `password`, `postgres`, values shorter
+    /// than 4 characters) as weak credentials; `allow-patterns`, `allow-paths` and
+    /// `allow-fingerprints` accept values, files and single findings.
+    pub struct HardcodedCredential {
+        code: "SD004",
+        name: "hardcoded-credential",
+        category: SensitiveData,
+        severity: Error,
+        security_severity: 7.5,
+    }
+}
+
+impl Rule for HardcodedCredential {
+    crate::rule_meta!();
+
+    fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::Credential, sql_scan::secrets(unit).iter());
+        }
+    }
+
+    fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
+        check_key_value_family(file, cx, Family::Credential);
+    }
+}

@@ -1,0 +1,552 @@
+//! The secrets engine: credentials and personal data in text, for every input kind.
+//!
+//! It knows nothing of SQL, YAML or Terraform. An input kind hands it strings with their offsets
+//! and gets back byte spans of the secrets in them:
+//!
+//! - [`scan_text`]`(text, base)`: provider-format tokens, private keys, connection-string
+//!   passwords and credential assignments written *inside* a string (a SQL literal, a YAML
+//!   scalar, an HCL string, a `.env` value, a comment).
+//! - [`check_assignment`]`(key, value, value_span)`: a credential-named key set to a literal
+//!   (a `.env` line, a YAML mapping entry, an HCL attribute, an INSERT column).
+//! - [`classify_value`] / [`is_placeholder`]: whether a value is a reference (`${VAR}`,
+//!   `{{ secret }}`, `var.x`, `${{ secrets.X }}`, `<password>`), empty, encrypted, a hash, or an
+//!   obvious dummy (`changeme`).
+//! - [`credential_key`]: whether a key names a credential.
+//! - [`pii::scan_pii`]: personal data in a value (emails, phones, national ids, cards, IBANs).
+//!
+//! Spans cover the secret alone (the password inside a URL, the body of a PEM block), so
+//! renderers mask exactly that. A match never carries the secret's text.
+//!
+//! Speed: one Aho-Corasick pass over the text finds every literal a detector starts from
+//! (token prefixes, `://`, `PRIVATE KEY`, credential words); detectors only look at those
+//! positions. Text without any of them costs one scan.
+
+mod assign;
+mod connstr;
+mod keys;
+mod pem;
+pub mod pii;
+mod providers;
+mod value;
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+pub use keys::{KeyKind, credential_key};
+pub use value::{HashKind, ValueClass, classify_value, hash_kind, is_placeholder};
+
+use crate::source::Span;
+
+/// Which detector found a secret. Each belongs to one [`Family`], and each family is one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Detector {
+    AwsAccessKeyId,
+    AwsSecretAccessKey,
+    GcpServiceAccountKey,
+    PrivateKey,
+    GithubToken,
+    GitlabToken,
+    SlackToken,
+    SlackWebhook,
+    StripeKey,
+    Jwt,
+    ConnectionStringPassword,
+    CredentialAssignment,
+}
+
+/// Groups of detectors that one rule reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Tokens of a known provider (SD001).
+    ProviderToken,
+    /// Private keys (SD002).
+    PrivateKey,
+    /// Passwords inside connection strings (SD003).
+    ConnectionString,
+    /// Credential-named keys set to literals (SD004).
+    Credential,
+}
+
+impl Detector {
+    pub const ALL: [Detector; 12] = [
+        Detector::AwsAccessKeyId,
+        Detector::AwsSecretAccessKey,
+        Detector::GcpServiceAccountKey,
+        Detector::PrivateKey,
+        Detector::GithubToken,
+        Detector::GitlabToken,
+        Detector::SlackToken,
+        Detector::SlackWebhook,
+        Detector::StripeKey,
+        Detector::Jwt,
+        Detector::ConnectionStringPassword,
+        Detector::CredentialAssignment,
+    ];
+
+    /// A stable kebab-case id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Detector::AwsAccessKeyId => "aws-access-key-id",
+            Detector::AwsSecretAccessKey => "aws-secret-access-key",
+            Detector::GcpServiceAccountKey => "gcp-service-account-key",
+            Detector::PrivateKey => "private-key",
+            Detector::GithubToken => "github-token",
+            Detector::GitlabToken => "gitlab-token",
+            Detector::SlackToken => "slack-token",
+            Detector::SlackWebhook => "slack-webhook",
+            Detector::StripeKey => "stripe-key",
+            Detector::Jwt => "jwt",
+            Detector::ConnectionStringPassword => "connection-string-password",
+            Detector::CredentialAssignment => "credential-assignment",
+        }
+    }
+
+    /// What was found, for messages: "an AWS access key id".
+    pub fn description(self) -> &'static str {
+        match self {
+            Detector::AwsAccessKeyId => "an AWS access key id",
+            Detector::AwsSecretAccessKey => "an AWS secret access key",
+            Detector::GcpServiceAccountKey => "a GCP service-account private key",
+            Detector::PrivateKey => "a private key",
+            Detector::GithubToken => "a GitHub token",
+            Detector::GitlabToken => "a GitLab token",
+            Detector::SlackToken => "a Slack token",
+            Detector::SlackWebhook => "a Slack webhook URL",
+            Detector::StripeKey => "a Stripe key",
+            Detector::Jwt => "a JSON Web Token",
+            Detector::ConnectionStringPassword => "a password in a connection string",
+            Detector::CredentialAssignment => "a literal credential",
+        }
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Detector::GcpServiceAccountKey | Detector::PrivateKey => Family::PrivateKey,
+            Detector::ConnectionStringPassword => Family::ConnectionString,
+            Detector::CredentialAssignment => Family::Credential,
+            _ => Family::ProviderToken,
+        }
+    }
+
+    /// Which of two overlapping matches wins: the more specific detector.
+    fn priority(self) -> u8 {
+        match self.family() {
+            Family::PrivateKey => 4,
+            Family::ProviderToken => 3,
+            Family::ConnectionString => 2,
+            Family::Credential => 1,
+        }
+    }
+}
+
+/// How sure a detector is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    /// Shape alone is suggestive.
+    Low,
+    /// A credential-named key or a connection-string context says so.
+    Medium,
+    /// A provider's exact format (prefix, alphabet, length, checksum).
+    High,
+}
+
+/// A secret found in text. It holds where the secret is, never the secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretMatch {
+    pub detector: Detector,
+    /// The secret alone, as absolute byte offsets (`base` added).
+    pub span: Span,
+    pub confidence: Confidence,
+    /// An obvious dummy or well-known default (`changeme`, a password equal to the user name):
+    /// reported, as weak, only when `[secrets] report-placeholders` is on.
+    pub weak: bool,
+    /// A non-secret qualifier for messages: the key of an assignment (`smtp_password`), the
+    /// kind of connection string with its article (``a `postgres://` URL``), the Stripe key
+    /// kind (`secret key`), the PEM key type (`RSA`).
+    pub detail: Option<String>,
+}
+
+/// What a detector returns, relative to the text it scanned.
+#[derive(Clone, Debug)]
+pub(crate) struct Found {
+    detector: Detector,
+    start: usize,
+    end: usize,
+    confidence: Confidence,
+    weak: bool,
+    detail: Option<String>,
+}
+
+impl Found {
+    fn new(detector: Detector, start: usize, end: usize, confidence: Confidence) -> Self {
+        Found {
+            detector,
+            start,
+            end,
+            confidence,
+            weak: false,
+            detail: None,
+        }
+    }
+
+    fn into_match(self, base: usize) -> SecretMatch {
+        SecretMatch {
+            detector: self.detector,
+            span: Span::new(base + self.start, base + self.end),
+            confidence: self.confidence,
+            weak: self.weak,
+            detail: self.detail,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Trigger {
+    Aws,
+    Github,
+    Gitlab,
+    Slack,
+    SlackWebhook,
+    Stripe,
+    Jwt,
+    PrivateKey,
+    Url,
+    /// A credential word: connection-string `password=` entries and embedded assignments.
+    Word,
+}
+
+const NEEDLES: &[(&str, Trigger)] = &[
+    ("AKIA", Trigger::Aws),
+    ("ASIA", Trigger::Aws),
+    ("ABIA", Trigger::Aws),
+    ("ACCA", Trigger::Aws),
+    ("ghp_", Trigger::Github),
+    ("gho_", Trigger::Github),
+    ("ghu_", Trigger::Github),
+    ("ghs_", Trigger::Github),
+    ("ghr_", Trigger::Github),
+    ("github_pat_", Trigger::Github),
+    ("glpat-", Trigger::Gitlab),
+    ("gldt-", Trigger::Gitlab),
+    ("glrt-", Trigger::Gitlab),
+    ("glptt-", Trigger::Gitlab),
+    ("glft-", Trigger::Gitlab),
+    ("glimt-", Trigger::Gitlab),
+    ("glagent-", Trigger::Gitlab),
+    ("gloas-", Trigger::Gitlab),
+    ("glcbt-", Trigger::Gitlab),
+    ("glsoat-", Trigger::Gitlab),
+    ("xox", Trigger::Slack),
+    ("xapp-", Trigger::Slack),
+    ("hooks.slack.com/", Trigger::SlackWebhook),
+    ("sk_live_", Trigger::Stripe),
+    ("rk_live_", Trigger::Stripe),
+    ("whsec_", Trigger::Stripe),
+    ("eyJ", Trigger::Jwt),
+    ("PRIVATE KEY", Trigger::PrivateKey),
+    ("://", Trigger::Url),
+    ("password", Trigger::Word),
+    ("passwd", Trigger::Word),
+    ("pwd", Trigger::Word),
+    ("pass", Trigger::Word),
+    ("secret", Trigger::Word),
+    ("token", Trigger::Word),
+    ("apikey", Trigger::Word),
+    ("api_key", Trigger::Word),
+    ("api-key", Trigger::Word),
+    ("_key", Trigger::Word),
+    ("credential", Trigger::Word),
+];
+
+fn prefilter() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(NEEDLES.iter().map(|(n, _)| n))
+            .expect("static needles")
+    })
+}
+
+/// Every secret written inside `text`; `base` is the offset of `text` in its file.
+///
+/// Finds provider-format tokens, private keys, passwords in connection strings and credential
+/// assignments embedded in the text. Overlapping matches keep the most specific detector.
+/// Weak matches (see [`SecretMatch::weak`]) are included; callers decide whether to report them.
+pub fn scan_text(text: &str, base: usize) -> Vec<SecretMatch> {
+    let mut found: Vec<Found> = Vec::new();
+    if text.len() < 8 {
+        return Vec::new();
+    }
+    let mut last_word_key_end = 0;
+    for m in prefilter().find_overlapping_iter(text) {
+        let pos = m.start();
+        let trigger = NEEDLES[m.pattern().as_usize()].1;
+        let hit = match trigger {
+            Trigger::Aws => providers::aws_access_key_id(text, pos).inspect(|f| {
+                if let Some(s) = providers::aws_secret_after_id(text, f.end) {
+                    found.push(s);
+                }
+            }),
+            Trigger::Github => providers::github_token(text, pos),
+            Trigger::Gitlab => providers::gitlab_token(text, pos),
+            Trigger::Slack => providers::slack_token(text, pos),
+            Trigger::SlackWebhook => providers::slack_webhook(text, pos),
+            Trigger::Stripe => providers::stripe_key(text, pos),
+            Trigger::Jwt => providers::jwt(text, pos),
+            Trigger::PrivateKey => pem::private_key(text, pos),
+            Trigger::Url => connstr::url_password(text, pos),
+            Trigger::Word => {
+                // Several needles hit the same key (`password`, `pass`): look at a key once.
+                if pos < last_word_key_end {
+                    continue;
+                }
+                let f = connstr::kv_password(text, pos).or_else(|| assign::embedded(text, pos));
+                if let Some(f) = &f {
+                    last_word_key_end = f.start;
+                }
+                f
+            }
+        };
+        if let Some(f) = hit {
+            found.push(f);
+        }
+    }
+    resolve(found)
+        .into_iter()
+        .map(|f| f.into_match(base))
+        .collect()
+}
+
+/// Sorts matches and drops the lower-priority one of any overlapping pair.
+fn resolve(mut found: Vec<Found>) -> Vec<Found> {
+    found.sort_by(|a, b| {
+        (a.start, std::cmp::Reverse(a.detector.priority()), a.end).cmp(&(
+            b.start,
+            std::cmp::Reverse(b.detector.priority()),
+            b.end,
+        ))
+    });
+    let mut out: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        if let Some(last) = out.last_mut()
+            && f.start < last.end
+        {
+            if f.detector.priority() > last.detector.priority() {
+                *last = f;
+            }
+            continue;
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// A credential-named `key` assigned `value` (already unquoted; `value_span` is where it is).
+///
+/// Returns `None` when the key names no credential, when the value is empty, a reference or
+/// placeholder expression, encrypted, a password hash, or not a secret (`true`), and when
+/// [`scan_text`] finds something in the value itself (a token, a URL password): callers run
+/// `scan_text` on every value, so each secret is reported once. An obvious dummy comes back
+/// with `weak` set. `SuperSecret123!` is a finding, whatever its entropy.
+pub fn check_assignment(key: &str, value: &str, value_span: Span) -> Option<SecretMatch> {
+    let kind = credential_key(key)?;
+    if !scan_text(value, value_span.start).is_empty() {
+        return None;
+    }
+    let (detector, weak) = assign::judge(kind, Some(key), value)?;
+    let lead = value.len() - value.trim_start().len();
+    let trimmed = value.trim();
+    let start = value_span.start + lead;
+    Some(SecretMatch {
+        detector,
+        span: Span::new(start, start + trimmed.len()),
+        confidence: if detector == Detector::AwsSecretAccessKey {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        weak,
+        detail: Some(key.trim().to_string()),
+    })
+}
+
+/// Test helper: asserts that `got` is the span of `expected` in `text`. Failures show offsets
+/// and the case number, never the values.
+#[cfg(test)]
+pub(crate) fn assert_span(
+    text: &str,
+    got: Option<(usize, usize)>,
+    expected: Option<&str>,
+    case: usize,
+) {
+    let want = expected.map(|e| {
+        let s = text
+            .find(e)
+            .expect("the expected value is in the case text");
+        (s, s + e.len())
+    });
+    assert_eq!(got, want, "case {case}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The detector and span of each match (never the matched text).
+    fn found(text: &str) -> Vec<(Detector, usize, usize)> {
+        scan_text(text, 0)
+            .into_iter()
+            .map(|m| (m.detector, m.span.start, m.span.end))
+            .collect()
+    }
+
+    fn at(text: &str, value: &str, d: Detector) -> Vec<(Detector, usize, usize)> {
+        let s = text
+            .find(value)
+            .expect("the expected value is in the case text");
+        vec![(d, s, s + value.len())]
+    }
+
+    #[test]
+    fn detectors() {
+        let hook = "https://hooks.slack.com/services/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";
+        let cases: &[(&str, &str, Detector)] = &[
+            (
+                "key=AKIA2OGYBAH6STMMNXNN",
+                "AKIA2OGYBAH6STMMNXNN",
+                Detector::AwsAccessKeyId,
+            ),
+            (
+                "ghp_R8mK2vQx7LpN4tWz9YcB3hJd6FsG1aEu5XoI",
+                "ghp_R8mK2vQx7LpN4tWz9YcB3hJd6FsG1aEu5XoI",
+                Detector::GithubToken,
+            ),
+            (
+                "glpat-Xk9mR2vQ7pL4tWz8YcB3",
+                "glpat-Xk9mR2vQ7pL4tWz8YcB3",
+                Detector::GitlabToken,
+            ),
+            (
+                "sk_live_51Hx9mR2vQ7pL4tWz8YcB3hJd",
+                "sk_live_51Hx9mR2vQ7pL4tWz8YcB3hJd",
+                Detector::StripeKey,
+            ),
+            (
+                "xoxb-2048613975-4096827153-Rk8mW2vQx7LpN4tWz9YcB3hJ",
+                "xoxb-2048613975-4096827153-Rk8mW2vQx7LpN4tWz9YcB3hJ",
+                Detector::SlackToken,
+            ),
+            (
+                hook,
+                "T04HX9M2Q/B05LR7V3Z/Rk8mW2vQx7LpN4tWz9YcB3hJ",
+                Detector::SlackWebhook,
+            ),
+            (
+                "postgres://app:Tr0ub4dor3x@db.internal:5432/app",
+                "Tr0ub4dor3x",
+                Detector::ConnectionStringPassword,
+            ),
+            (
+                r#"{"smtp_password": "SuperSecret123!"}"#,
+                "SuperSecret123!",
+                Detector::CredentialAssignment,
+            ),
+            // The connection-string reading wins over the assignment one.
+            (
+                "Server=db;User Id=app;Password=Tr0ub4dor3x;",
+                "Tr0ub4dor3x",
+                Detector::ConnectionStringPassword,
+            ),
+        ];
+        for (i, (text, value, detector)) in cases.iter().enumerate() {
+            assert_eq!(found(text), at(text, value, *detector), "case {i}");
+        }
+        for (i, text) in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "sk_test_51Hx9mR2vQ7pL4tWz8YcB3hJd",
+            r#"{"smtp_password": "${SMTP_PASSWORD}"}"#,
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert!(found(text).is_empty(), "not-a-secret case {i}");
+        }
+    }
+
+    #[test]
+    fn never_panics_around_multibyte_text() {
+        // Every trigger next to multi-byte characters, at every offset.
+        let triggers = [
+            "AKIA",
+            "ghp_",
+            "glpat-",
+            "xoxb-",
+            "xapp-",
+            "hooks.slack.com/",
+            "sk_live_",
+            "whsec_",
+            "eyJ",
+            "PRIVATE KEY",
+            "-----BEGIN PRIVATE KEY-----",
+            "://",
+            "jdbc:",
+            "password=",
+            "pwd=",
+            "\"token\": ",
+            "secret: ",
+            "api_key=",
+            "@",
+            "+4",
+            "DE44",
+            "4539 ",
+        ];
+        for t in triggers {
+            for pad in ["码", "é", "🔑", "码码码码码", ""] {
+                for text in [
+                    format!("{pad}{t}{pad}"),
+                    format!("{pad}{t}"),
+                    format!("{t}{pad}{pad}{t}{pad}"),
+                    format!("码码{pad}x{t}码://码@码:码"),
+                ] {
+                    let _ = scan_text(&text, 0);
+                    let _ = pii::scan_pii(&text, 0, None);
+                    for k in ["password", "api_key"] {
+                        let _ = check_assignment(k, &text, Span::new(0, text.len()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn check_assignment_decisions() {
+        let at = |k: &str, v: &str| check_assignment(k, v, Span::new(10, 10 + v.len()));
+        let m = at("DB_PASSWORD", "SuperSecret123!").unwrap();
+        assert_eq!(m.span, Span::new(10, 25));
+        assert!(!m.weak);
+        assert!(at("DB_PASSWORD", "changeme").unwrap().weak);
+        assert!(at("DB_PASSWORD", "${DB_PASSWORD}").is_none());
+        assert!(at("DB_PASSWORD", "").is_none());
+        assert!(at("password_hash", "SuperSecret123!").is_none());
+        assert!(
+            at(
+                "password",
+                "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"
+            )
+            .is_none()
+        );
+        assert!(at("api_key", "5f4dcc3b5aa765d61d8327deb882cf99").is_some());
+        assert!(at("password", "5f4dcc3b5aa765d61d8327deb882cf99").is_none());
+        // A URL password is the connection-string detector's.
+        assert!(at("password", "postgres://a:Tr0ub4dor3x@h/db").is_none());
+        let aws = at(
+            "aws_secret_access_key",
+            "Wq8vLm2pZ7kR4tN9xB3cF6hJ1dS5gA0eY2uI8oPq",
+        )
+        .unwrap();
+        assert_eq!(aws.detector, Detector::AwsSecretAccessKey);
+    }
+}

@@ -1,0 +1,312 @@
+//! Redaction: every fixture of the sensitive-data rules is linted with every rule and rendered
+//! in every output format (`Format` is iterated, so formats added later are covered), and no
+//! secret a fixture holds may appear in the bytes, raw or escaped. Where a format shows source
+//! text (code frames, SARIF snippets), the masked form must be there instead.
+//!
+//! Failure messages name the fixture, line and format of a leak, never the secret.
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use schemaguard::discover::{self, Candidate};
+use schemaguard::lint::{self, FileReport, mask};
+use schemaguard::output::{self, Format, RenderContext};
+use schemaguard::secrets::{ValueClass, classify_value};
+use schemaguard::settings::{Overrides, Settings};
+
+/// Every secret the fail fixtures hold, written out in full: a detector whose span covers only
+/// part of a secret would leave the rest visible, and only the full value catches that.
+const FIXTURE_SECRETS: &[&str] = &[
+    // provider-token
+    "AKIAVQJXXVBOTHD2WTFL",
+    "ASIAHBMUAPTT2ZN5X2PD",
+    "HVJWDBt2hWdQZUm14QhoxhLPAbQcEFUV2fsjGHb6",
+    "ghp_qN9Nifp28uwCDydesokF5NSAllsNdV40J599",
+    "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",
+    "glpat-7dFanUrOSE62chn4xdeJ",
+    "xoxb-064307422460-2910524185755-Xqxni7z9KwRkNr4aE28uz5eR",
+    "TPZ1QSSK384/B3WU9TAHEAK/1aSJARa7717tzNlIrTtfkbSh",
+    "sk_live_2Cde2wioVMEuUYMjPeFXsRgZzCYTHY2I",
+    "rk_live_vGYF0eYF2ExFJgKLDL36awmUDt8QvwTH",
+    "whsec_6Iuj2OkDCJ23VmCwykTp4EilsS2aQnjU",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtcmVwb3J0aW5nIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImlhdCI6MTcxODAwMDAwMH0.f6e9cpCGybY9lMR4pAwBp3GVy1PixOqoRGrB5Vpg5C6",
+    // private-key (lines of the key bodies)
+    "hYePP2lny2pg17+dUM2jNKogorTAuRVpQ09oiVeZWJ9QyucS19AvMp2gUAeSsUfF",
+    "gUl8oPK+HJN45P/ED75cNRqsKz5b70CO8W7RQHy2Yp+ptzsJqLOJqu3g9DYpQaxE",
+    "N+cNljiRkV71kDRuIr2jhTxs+OHKDpnJh/rgiOaPq/N9RtlnnudSkpmKog0Qwp/v",
+    "aQcT7xl2cwC6dT0ctPVnaawqrczLJWImKMG4hEbuUVDPDR/m0k5iqkwUONAIifEc",
+    "Lav+q5ZvQmLL8ZrF8w50SR2Qugs4lIFVRdxtDyKUOtfZUTqr8aFvnKbnHFbDfj3u",
+    "+ypO09RnKw1zW9/ohP46PbmT1TOkzfR1wKbPXTXx8TTx4XUMGmTtfc6y+xI25MTL",
+    // connection-string-password
+    "B09lmZYcZt7d",
+    "C9HVfrRz3eKFIf",
+    "Qm7tXv2LpW9s",
+    "Hn4cY8rTq2Vz",
+    "Jx5pR8wN2kLq",
+    "Vt3Mz9Qc6RwY",
+    "Lp6Wq2Xn8Rt4",
+    "Gz8Kd3Wv5Nq1",
+    // hardcoded-credential
+    "SuperSecret123!",
+    "Kf83jdLq0vXw27Pz",
+    "Rm4Tq8Wz2Xc6Vb1N",
+    "Tr0ub4dor&3horse",
+    "Yq7Nw2Lk9Rv4Zp6T",
+    "Summer#Breeze2024",
+    "Nq5Xw8Lz3Rt7Kv2P",
+    "Autumn#Leaves42",
+    "Pl4ntP0t!Green",
+    // literal-role-password
+    "Rq8#vLm2pZ7k",
+    "md5d8578edf8458ce06fbc5bb76a58c5ca4",
+    "SCRAM-SHA-256$4096:c2FsdHNhbHRzYWx0$c3RvcmVka2V5c3RvcmVka2V5c3RvcmVka2V5:c2VydmVya2V5c2VydmVya2V5c2VydmVya2V5",
+    "Aud1t0r!Spring",
+    "Wx7!mQ2zLp9R",
+    "Yb4$kN8vTr1S",
+    "Cz6#pW3nHq5V",
+    "Dm2@rT7xKs4B",
+    // personal-data-in-seed
+    "h.lindqvist@nordmail.se",
+    "rafael.ortega@correo-rapido.es",
+    "+46 70 123 45 67",
+    "+34 612 34 56 78",
+    "536-90-4812",
+    "4539 1578 3021 7451",
+    "DE39 3705 0299 1234 5678 90",
+    "m.novak@posta-kvik.cz",
+    "+420 601 234 567",
+    "5228465190872333",
+    "GB89NWBK60161398765432",
+    "(312) 846-2291",
+    "FR8630006000019876543210187",
+    "akira.tanaka@kaisha-mail.jp",
+    "+81 90 1234 5678",
+    "lena.vogel@postfach-mail.de",
+    "+49 151 23456789",
+];
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if !p.to_string_lossy().ends_with(".expect") {
+            out.push(p);
+        }
+    }
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(repo())
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Every fixture of the category, linted with every rule.
+fn reports() -> (Vec<FileReport>, Settings) {
+    let mut files = Vec::new();
+    walk(&repo().join("fixtures/sensitive-data"), &mut files);
+    files.sort();
+    assert!(!files.is_empty(), "no sensitive-data fixtures found");
+    let settings = Settings::resolve(
+        None,
+        &Overrides {
+            select: Some(vec!["ALL".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let reports = files
+        .iter()
+        .filter_map(|f| {
+            let kind = discover::classify(f)?;
+            Some(lint::lint_file(
+                &Candidate {
+                    display: rel(f),
+                    path: f.clone(),
+                    kind,
+                },
+                &settings,
+            ))
+        })
+        .collect();
+    (reports, settings)
+}
+
+/// A secret with where it came from (for failure messages that do not print it).
+struct Secret {
+    value: String,
+    origin: String,
+}
+
+fn secrets(reports: &[FileReport]) -> Vec<Secret> {
+    let mut out: Vec<Secret> = Vec::new();
+    for r in reports {
+        for d in &r.diagnostics {
+            for s in &d.secrets {
+                let value = s.text(&r.source.text);
+                // Published dummies (`changeme`) are no secret, and appear in the docs.
+                if value.len() < 6 || classify_value(value) == ValueClass::Placeholder {
+                    continue;
+                }
+                out.push(Secret {
+                    value: value.to_string(),
+                    origin: format!(
+                        "{}:{} ({}, {} bytes)",
+                        r.source.display,
+                        r.source.line_col(s.start).line,
+                        d.rule.code,
+                        value.len()
+                    ),
+                });
+            }
+        }
+    }
+    for (i, v) in FIXTURE_SECRETS.iter().enumerate() {
+        out.push(Secret {
+            value: v.to_string(),
+            origin: format!("FIXTURE_SECRETS[{i}] ({} bytes)", v.len()),
+        });
+    }
+    out
+}
+
+/// The forms a value takes in the outputs: raw, JSON-escaped, and escaped for GitHub
+/// workflow commands.
+fn forms(value: &str) -> Vec<String> {
+    let json = serde_json::to_string(value).unwrap();
+    let json = json[1..json.len() - 1].to_string();
+    let github = value
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    let mut v = vec![value.to_string(), json, github];
+    v.dedup();
+    v
+}
+
+fn render(format: Format, reports: &[FileReport], settings: &Settings) -> Vec<u8> {
+    let cx = RenderContext {
+        reports,
+        summary: lint::summarize(reports),
+        settings,
+        color: false,
+        workspace: None,
+    };
+    let mut out = Vec::new();
+    output::render(format, &cx, &mut out).unwrap();
+    out
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn every_fixture_secret_is_found_and_masked() {
+    let (reports, _) = reports();
+    let mut problems = Vec::new();
+    for (i, secret) in FIXTURE_SECRETS.iter().enumerate() {
+        let holders: Vec<&FileReport> = reports
+            .iter()
+            .filter(|r| r.source.text.contains(secret))
+            .collect();
+        if holders.is_empty() {
+            problems.push(format!(
+                "FIXTURE_SECRETS[{i}] is in no fixture (stale list?)"
+            ));
+        }
+        for r in holders {
+            if r.display_text.contains(secret) {
+                problems.push(format!(
+                    "FIXTURE_SECRETS[{i}] is not masked in the display text of {}",
+                    r.source.display
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn no_output_format_prints_a_fixture_secret() {
+    let (reports, settings) = reports();
+    let secrets = secrets(&reports);
+    assert!(
+        secrets.len() > FIXTURE_SECRETS.len(),
+        "the fixtures found no secrets"
+    );
+    let mut problems = Vec::new();
+    for format in Format::value_variants() {
+        let bytes = render(*format, &reports, &settings);
+        for s in &secrets {
+            for form in forms(&s.value) {
+                if contains(&bytes, form.as_bytes()) {
+                    problems.push(format!(
+                        "{format:?} output contains the secret from {}",
+                        s.origin
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn formats_that_show_source_show_the_masked_form() {
+    let (reports, settings) = reports();
+    let pretty = String::from_utf8(render(Format::Pretty, &reports, &settings)).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&render(Format::Sarif, &reports, &settings)).unwrap();
+    let mut problems = Vec::new();
+    // Code frames show the masked value of the single-line secret each active finding points at.
+    for r in &reports {
+        for d in r.active().filter(|d| d.rule.code.starts_with("SD")) {
+            for s in d.secrets.iter().filter(|s| d.span.encloses(**s)) {
+                let value = s.text(&r.source.text);
+                if value.contains('\n') || value.len() < 6 {
+                    continue;
+                }
+                if !pretty.contains(&mask(value)) {
+                    problems.push(format!(
+                        "pretty output lacks the masked form of the secret at {}:{} ({})",
+                        r.source.display,
+                        r.source.line_col(s.start).line,
+                        d.rule.code
+                    ));
+                }
+            }
+        }
+    }
+    // SARIF snippets of secret findings are masked.
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let mut snippets = 0;
+    for res in results {
+        let rule = res["ruleId"].as_str().unwrap_or("");
+        if !matches!(
+            rule,
+            "SD001" | "SD002" | "SD003" | "SD004" | "SD005" | "SD006"
+        ) {
+            continue;
+        }
+        let region = &res["locations"][0]["physicalLocation"]["region"];
+        let Some(text) = region["snippet"]["text"].as_str() else {
+            continue;
+        };
+        snippets += 1;
+        if !text.contains('*') {
+            problems.push(format!(
+                "SARIF snippet of a {rule} finding at line {} is not masked",
+                region["startLine"]
+            ));
+        }
+    }
+    assert!(snippets > 0, "no SARIF snippets of secret findings");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
