@@ -34,6 +34,16 @@ pub enum Command {
     Check(CheckArgs),
     /// Show a rule's documentation, or list every rule.
     Rule(RuleArgs),
+    /// Print each migration folder with the framework detected for it (a debugging aid).
+    #[command(hide = true)]
+    Frameworks(FrameworksArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    /// Folders to look at.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +177,7 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Rule(args) => rule(args),
+        Command::Frameworks(args) => frameworks(args),
     };
     match result {
         Ok(code) => code,
@@ -295,22 +306,7 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
             eprintln!("schemaguard: warning: {e}");
         }
         missing = found.missing;
-        let mut files = found.files;
-        if let Some(reference) = &args.diff_base {
-            let cwd = std::env::current_dir()?;
-            let base =
-                crate::git::resolve(reference, &cwd).map_err(|e| CliError::Usage(e.to_string()))?;
-            let changed: std::collections::HashSet<PathBuf> = base
-                .changed_files()
-                .map_err(|e| CliError::Usage(e.to_string()))?
-                .into_iter()
-                .map(|f| std::fs::canonicalize(&f.path).unwrap_or(f.path))
-                .collect();
-            files.retain(|c| {
-                changed.contains(&std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()))
-            });
-        }
-        reports = lint::lint_files(&files, &settings);
+        reports = lint_found(found.files, &args, &paths, &settings)?;
     }
     let summary = lint::summarize(&reports);
     let color = args.output.is_none() && use_color(args.color, false);
@@ -344,6 +340,124 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
         .flat_map(|r| r.active())
         .any(|d| settings.fails(d.severity));
     Ok(if failed && !args.exit_zero { 1 } else { 0 })
+}
+
+/// Lints what discovery found. With `--diff-base`, only files added or changed since the base
+/// are reported, while the rest of their migration folders is replayed and compared with the
+/// base; files named explicitly bring their migration folders along the same way.
+fn lint_found(
+    mut files: Vec<discover::Candidate>,
+    args: &CheckArgs,
+    paths: &[PathBuf],
+    settings: &Settings,
+) -> Result<Vec<FileReport>, CliError> {
+    let mut base = None;
+    if let Some(reference) = &args.diff_base {
+        let cwd = std::env::current_dir()?;
+        let resolved =
+            crate::git::resolve(reference, &cwd).map_err(|e| CliError::Usage(e.to_string()))?;
+        let gb = crate::git::GitBase::new(resolved).map_err(|e| CliError::Usage(e.to_string()))?;
+        files.retain(|c| gb.is_changed(&c.path));
+        base = Some(gb);
+    }
+    let context = if base.is_some() || paths.iter().any(|p| p.is_file()) {
+        discover::context_for(&files, settings)
+    } else {
+        Vec::new()
+    };
+    Ok(lint::lint_request(
+        &files,
+        &context,
+        settings,
+        base.as_ref().map(|b| b as &dyn crate::assemble::BaseLookup),
+    ))
+}
+
+/// The hidden `frameworks` command: each folder holding migration-like files, with the framework
+/// detected for it (`plain` when none) and its migration count.
+fn frameworks(args: FrameworksArgs) -> Result<i32, CliError> {
+    let settings = Settings::default();
+    let found = discover::discover(&args.paths, &settings);
+    let sources: Vec<(SourceFile, discover::FileKind)> = found
+        .files
+        .iter()
+        .filter_map(|c| {
+            crate::source::read_source(&c.path, &c.display, settings.max_file_size)
+                .ok()
+                .map(|s| (s, c.kind))
+        })
+        .collect();
+    let loaded: Vec<crate::assemble::Loaded> = {
+        use rayon::prelude::*;
+        sources
+            .into_par_iter()
+            .map(|(source, kind)| crate::assemble::Loaded {
+                model: lint::parse_file(&source, kind, &settings),
+                source,
+                reported: true,
+            })
+            .collect()
+    };
+    let refs: Vec<crate::frameworks::FileRef> = loaded
+        .iter()
+        .map(|l| crate::frameworks::FileRef {
+            display: &l.source.display,
+            path: &l.source.path,
+            model: &l.model,
+        })
+        .collect();
+    let sets = crate::frameworks::assemble(&refs, &settings);
+    let mut in_set = vec![false; loaded.len()];
+    let mut out = std::io::stdout().lock();
+    let mut lines: Vec<String> = Vec::new();
+    let mut rows: std::collections::BTreeMap<(String, String), (usize, usize)> = Default::default();
+    for s in &sets {
+        for &f in &s.files {
+            in_set[f] = true;
+        }
+        if s.framework == crate::frameworks::Framework::Liquibase {
+            // A changelog tree spans folders: one row per folder holding its changelogs.
+            for &f in &s.files {
+                let d = &loaded[f].source.display;
+                let dir = d.rsplit_once('/').map(|(d, _)| d).unwrap_or(".");
+                let e = rows
+                    .entry((dir.to_string(), s.framework.to_string()))
+                    .or_default();
+                e.0 += s.migrations.iter().filter(|m| m.file == f).count();
+                e.1 += 1;
+            }
+        } else {
+            let e = rows
+                .entry((s.root.clone(), s.framework.to_string()))
+                .or_default();
+            e.0 += s.migrations.len();
+            e.1 += s.files.len();
+        }
+    }
+    for ((dir, fw), (m, n)) in rows {
+        lines.push(format!("{dir}\t{fw}\t{m}\t{n}"));
+    }
+    let mut plain: std::collections::BTreeMap<String, usize> = Default::default();
+    for (i, l) in loaded.iter().enumerate() {
+        let migration_like = matches!(l.model.info, crate::parse::script::FileInfo::Sql);
+        if !in_set[i] && migration_like {
+            let dir = l
+                .source
+                .display
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or(".");
+            *plain.entry(dir.to_string()).or_default() += 1;
+        }
+    }
+    for (dir, n) in plain {
+        lines.push(format!("{dir}\tplain\t0\t{n}"));
+    }
+    lines.sort();
+    for l in lines {
+        writeln!(out, "{l}")?;
+    }
+    Ok(0)
 }
 
 fn rule(args: RuleArgs) -> Result<i32, CliError> {
