@@ -215,6 +215,19 @@ fn run_unit(unit: &SqlUnit, source: &SourceFile, settings: &Settings, diags: &mu
     }
 }
 
+/// Marks the statements the tool runs inside its implicit transaction.
+fn mark_transaction(unit: &mut SqlUnit, script: &Script, tx: bool) {
+    if !tx {
+        return;
+    }
+    let first = script.stmts.start;
+    for (i, s) in unit.statements.iter_mut().enumerate() {
+        if !script.autocommit.contains(&(first + i)) {
+            s.in_transaction = true;
+        }
+    }
+}
+
 /// Whether the tool runs `script` in a transaction.
 fn in_transaction(
     fw: Framework,
@@ -274,9 +287,7 @@ fn run_set(
             let mut unit = unit_for(f, u.script, Direction::Up, replay.then_some(&catalog));
             unit.new_tables = new_tables.clone();
             let tx = in_transaction(set.framework, m, u.script, u.statements, true);
-            for s in &mut unit.statements {
-                s.in_transaction |= tx;
-            }
+            mark_transaction(&mut unit, u.script, tx);
             let mut diags = Vec::new();
             run_unit(&unit, &f.source, settings, &mut diags);
             out.extend(diags.into_iter().map(|d| (u.file, d)));
@@ -310,7 +321,13 @@ fn run_set(
             HashSet::new()
         };
         if let Some(u) = &up {
-            catalog.apply_all(u.statements);
+            if m.conditional {
+                for s in u.statements {
+                    catalog.apply_uncertain(s);
+                }
+            } else {
+                catalog.apply_all(u.statements);
+            }
             if is_new(u.file) {
                 new_tables.extend(
                     catalog
@@ -326,12 +343,12 @@ fn run_set(
             && files[d.file].reported
         {
             let f = &files[d.file];
-            let mut unit = unit_for(f, d.script, Direction::Down, Some(&catalog));
+            // popx downs undo other parts of their change: the schema after this up is not theirs.
+            let cat = (set.framework != Framework::Popx).then_some(&catalog);
+            let mut unit = unit_for(f, d.script, Direction::Down, cat);
             unit.new_tables = new_tables.clone();
             let tx = in_transaction(set.framework, m, d.script, d.statements, false);
-            for s in &mut unit.statements {
-                s.in_transaction |= tx;
-            }
+            mark_transaction(&mut unit, d.script, tx);
             let mut diags = Vec::new();
             run_unit(&unit, &f.source, settings, &mut diags);
             out.extend(diags.into_iter().map(|d2| (d.file, d2)));

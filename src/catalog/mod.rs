@@ -381,6 +381,20 @@ impl Catalog {
         }
     }
 
+    /// Applies a statement that may not run (a Liquibase changeSet with preconditions or a
+    /// `dbms` filter): what it touches becomes partially known.
+    pub fn apply_uncertain(&mut self, stmt: &Statement) {
+        self.apply(stmt);
+        let touched = match &stmt.kind {
+            StmtKind::CreateTable(ct) => Some(ct.name.key()),
+            StmtKind::AlterTable(at) => Some(at.name.key()),
+            _ => None,
+        };
+        if let Some(t) = touched.and_then(|k| self.tables.get_mut(&k)) {
+            t.complete = false;
+        }
+    }
+
     pub fn apply_all<'s>(&mut self, stmts: impl IntoIterator<Item = &'s Statement>) {
         for s in stmts {
             self.apply(s);
@@ -415,8 +429,52 @@ pub fn reverse_differences(
 ) -> Vec<Difference> {
     let mut after_up = before.clone();
     let mut effects: Vec<(Effect, Span)> = Vec::new();
+    // Names the up renamed away or dropped: creating one again replaces an object that existed
+    // before (the rename-create-drop dance of enum changes), it does not add one.
+    let mut vacated: BTreeSet<String> = BTreeSet::new();
     for s in up {
-        effects.extend(effects_of(&after_up, s).into_iter().map(|e| (e, s.span)));
+        for e in effects_of(&after_up, s) {
+            match &e {
+                Effect::TableDropped(k, _)
+                | Effect::Dropped(_, k, _)
+                | Effect::IndexDropped(k, _) => {
+                    vacated.insert(k.clone());
+                }
+                Effect::TableRenamed { from, .. } => {
+                    vacated.insert(from.clone());
+                }
+                Effect::TableCreated(k, _)
+                | Effect::Created(_, k, _)
+                | Effect::IndexCreated(k, _)
+                    if vacated.contains(k) =>
+                {
+                    continue;
+                }
+                Effect::ConstraintAdded { table, name, .. }
+                    if vacated.contains(&format!("{table}|{name}")) =>
+                {
+                    continue;
+                }
+                _ => {}
+            }
+            effects.push((e, s.span));
+        }
+        match &s.kind {
+            StmtKind::AlterType {
+                name,
+                action: crate::sql::AlterTypeAction::Rename { .. },
+            } => {
+                vacated.insert(name.key());
+            }
+            StmtKind::AlterTable(at) => {
+                for item in &at.actions {
+                    if let AlterAction::DropConstraint { name, .. } = &item.action {
+                        vacated.insert(format!("{}|{}", at.name.key(), name.norm()));
+                    }
+                }
+            }
+            _ => {}
+        }
         after_up.apply(s);
     }
     let mut after = after_up.clone();
@@ -434,6 +492,26 @@ pub fn reverse_differences(
         }
     }
     out
+}
+
+/// A type as the database stores it: canonical name and arguments (`character varying` and
+/// `varchar` are one type; so are `text` and `varchar` without a length on PostgreSQL).
+fn canonical_type(t: &SqlType) -> String {
+    let name = if t.name == "varchar" && t.args.is_empty() {
+        "text"
+    } else {
+        t.name.as_str()
+    };
+    let mut s = name.to_string();
+    if !t.args.is_empty() {
+        s.push('(');
+        s.push_str(&t.args.join(","));
+        s.push(')');
+    }
+    if t.array {
+        s.push_str("[]");
+    }
+    s
 }
 
 #[derive(Clone, Debug)]
@@ -591,13 +669,13 @@ fn effects_of(cat: &Catalog, s: &Statement) -> Vec<Effect> {
                         let old = table
                             .and_then(|t| t.column(&column.norm()))
                             .and_then(|c| c.data_type.as_ref())
-                            .map(|t| t.raw.to_ascii_lowercase());
+                            .map(canonical_type);
                         out.push(Effect::TypeChanged {
                             table: tkey.clone(),
                             column: column.norm(),
                             display: col(&column.value),
                             old,
-                            new: new_type.raw.to_ascii_lowercase(),
+                            new: canonical_type(new_type),
                         });
                     }
                     AlterAction::SetNotNull { column } | AlterAction::DropNotNull { column } => out
@@ -690,7 +768,7 @@ impl Effect {
                     .column(column)?
                     .data_type
                     .as_ref()
-                    .map(|t| t.raw.to_ascii_lowercase())?;
+                    .map(canonical_type)?;
                 match old {
                     Some(old) if &now != old => Some(format!(
                         "column `{display}` is `{now}` after the down; it was `{old}` before the up"

@@ -85,6 +85,7 @@ pub fn build(set: &mut MigrationSet, files: &[FileRef]) {
             up: info.upgrade.map(|s| ScriptRef { file: i, script: s }),
             down: info.downgrade.map(|s| ScriptRef { file: i, script: s }),
             transaction: true,
+            conditional: false,
         });
     }
 }

@@ -78,6 +78,7 @@ pub fn build(set: &mut MigrationSet, files: &[FileRef]) {
             up,
             down,
             transaction: tx,
+            conditional: false,
         });
     }
 }

@@ -178,6 +178,7 @@ pub fn build(set: &mut MigrationSet, files: &[FileRef], naming: &FlywayNaming) {
                     up: script,
                     down: None,
                     transaction: !stmts.iter().any(non_transactional),
+                    conditional: false,
                 });
             }
         }

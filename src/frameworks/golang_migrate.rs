@@ -39,6 +39,14 @@ pub fn parse_name(name: &str) -> Option<GmName> {
         "down" => false,
         _ => return None,
     };
+    // popx: `.autocommit` runs the file outside a transaction.
+    if parts.len() > 1
+        && parts
+            .last()
+            .is_some_and(|p| p.eq_ignore_ascii_case("autocommit"))
+    {
+        parts.pop();
+    }
     let dialect = match parts.last() {
         Some(d) if parts.len() > 1 && DIALECTS.contains(&d.to_ascii_lowercase().as_str()) => {
             Some(parts.pop()?.to_ascii_lowercase())
@@ -99,6 +107,7 @@ pub fn build(set: &mut MigrationSet, files: &[FileRef]) {
             up,
             down,
             transaction: false,
+            conditional: false,
         });
     }
 }

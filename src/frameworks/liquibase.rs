@@ -151,6 +151,7 @@ fn walk(
                 }),
                 down: cs.rollback.map(|r| ScriptRef { file, script: r }),
                 transaction: script.transaction != Some(false),
+                conditional: cs.conditional,
             });
         }
         for &t in inc.into_iter().flatten() {

@@ -230,6 +230,9 @@ pub struct Migration {
     pub down: Option<ScriptRef>,
     /// Whether the tool runs the up in a transaction.
     pub transaction: bool,
+    /// It may not run everywhere (Liquibase `dbms`, preconditions): the schema replay treats
+    /// what it touches as partly known.
+    pub conditional: bool,
 }
 
 /// A file in a set that does not follow the set's naming convention.

@@ -33,6 +33,7 @@ pub fn build(set: &mut MigrationSet, files: &[FileRef]) {
             up: Some(ScriptRef { file: i, script: 0 }),
             down: None,
             transaction: f.model.statements.len() > 1,
+            conditional: false,
         });
     }
     super::sort_by_version(&mut set.migrations);

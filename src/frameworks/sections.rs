@@ -45,6 +45,7 @@ pub fn build(
             up,
             down: find(Direction::Down),
             transaction,
+            conditional: false,
         });
     }
     super::sort_by_version(&mut set.migrations);

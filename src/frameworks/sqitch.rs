@@ -104,6 +104,7 @@ pub fn build(set: &mut MigrationSet, files: &[FileRef]) {
             }),
             down: down.map(|d| ScriptRef { file: d, script: 0 }),
             transaction: false,
+            conditional: false,
         });
     }
 }

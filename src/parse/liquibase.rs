@@ -183,6 +183,48 @@ fn collect_sql_regions(tree: &Tree, e: &Element, b: &mut Builder, depth: usize) 
 /// The SQL text of an element that holds SQL (`<sql>`, `<rollback>` text, `<createProcedure>`):
 /// its range in the file and its text written over that range.
 fn sql_region(text: &str, e: &Element) -> Option<(Range<usize>, String)> {
+    sql_region_raw(text, e).map(|(r, t)| (r, fill_properties(&t)))
+}
+
+/// Changelog parameters (`${schema}`) written over with an identifier of the same length, so
+/// the SQL around them still parses.
+fn fill_properties(s: &str) -> String {
+    if !s.contains("${") {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find("${") {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        match rest
+            .find('}')
+            .filter(|e| *e < 80 && !rest[..*e].contains('\n'))
+        {
+            Some(end) => {
+                // `${prefix}` -> `_prefix_`: same length, still readable in messages.
+                out.push('_');
+                out.extend(rest.as_bytes()[2..end].iter().map(|&c| {
+                    if c.is_ascii_alphanumeric() {
+                        c as char
+                    } else {
+                        '_'
+                    }
+                }));
+                out.push('_');
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push_str("${");
+                rest = &rest[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn sql_region_raw(text: &str, e: &Element) -> Option<(Range<usize>, String)> {
     let holds_sql = matches!(
         e.name.as_str(),
         "sql" | "rollback" | "createProcedure" | "createView"
@@ -322,6 +364,10 @@ fn change_set(tree: &Tree, cs: &Element, b: &mut Builder, sql_src: &SourceFile) 
         rollback,
         body: cs.span,
         reruns: truthy(cs.value("runOnChange")) || truthy(cs.value("runAlways")),
+        conditional: cs
+            .attr("dbms")
+            .is_some_and(|d| !d.value.eq_ignore_ascii_case("all"))
+            || tree.children(cs).any(|c| c.name == "preConditions"),
     }
 }
 
@@ -1188,6 +1234,7 @@ pub fn parse_formatted_sql(source: &SourceFile, dialect: Dialect) -> FileModel {
             rollback,
             body: Span::new(m.span.start, end),
             reruns: attrs.contains("runonchange:true") || attrs.contains("runalways:true"),
+            conditional: attrs.contains("dbms:"),
         });
     }
     if let Some(sh) = &shadow {

@@ -264,11 +264,13 @@ struct Walker<'a> {
     items: Vec<Item>,
     opaque: bool,
     irreversible: Option<(Span, String)>,
+    /// Inside `with op.get_context().autocommit_block():`.
+    autocommit: bool,
 }
 
 enum Item {
-    Stmt(Box<Statement>),
-    Sql(usize),
+    Stmt(Box<Statement>, bool),
+    Sql(usize, bool),
 }
 
 fn stmt(kind: StmtKind, span: Span) -> Statement {
@@ -293,8 +295,16 @@ fn fill_template(s: &str) -> String {
                 .find('}')
                 .filter(|e| *e < 60 && !s[i..i + e].contains('\n'))
         {
-            out.push('x');
-            out.push_str(&"_".repeat(end));
+            // `{table}` -> `_table_`: same length, still readable in messages.
+            out.push('_');
+            out.extend(s.as_bytes()[i + 1..i + end].iter().map(|&c| {
+                if c.is_ascii_alphanumeric() {
+                    c as char
+                } else {
+                    '_'
+                }
+            }));
+            out.push('_');
             i += end + 1;
             continue;
         }
@@ -322,7 +332,8 @@ fn fill_template(s: &str) -> String {
 
 impl<'a> Walker<'a> {
     fn push(&mut self, kind: StmtKind, at: Span) {
-        self.items.push(Item::Stmt(Box::new(stmt(kind, at))));
+        self.items
+            .push(Item::Stmt(Box::new(stmt(kind, at)), self.autocommit));
     }
 
     fn alter(&mut self, table: ObjectName, actions: Vec<AlterItem>, at: Span) {
@@ -422,7 +433,7 @@ impl<'a> Walker<'a> {
         }
         let idx = self.regions.len();
         self.regions.push((start..end, value));
-        self.items.push(Item::Sql(idx));
+        self.items.push(Item::Sql(idx, self.autocommit));
         true
     }
 
@@ -487,8 +498,16 @@ impl<'a> Walker<'a> {
                             inner = Some((v.id.to_string(), ObjectName::single(t)));
                         }
                     }
+                    let autocommit = w.items.iter().any(|i| {
+                        matches!(&i.context_expr, Expr::Call(c) if type_name(&c.func).as_deref() == Some("autocommit_block"))
+                    });
                     match &inner {
                         Some(b) => self.body(&w.body, Some(b), depth + 1),
+                        None if autocommit => {
+                            let was = std::mem::replace(&mut self.autocommit, true);
+                            self.body(&w.body, batch, depth + 1);
+                            self.autocommit = was;
+                        }
                         None => {
                             self.opaque = true;
                             self.body(&w.body, batch, depth + 1);
@@ -919,6 +938,7 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> FileModel {
             items: Vec::new(),
             opaque: false,
             irreversible: None,
+            autocommit: false,
         };
         w.body(&f.body, None, 0);
         let base = all_regions.len();
@@ -949,17 +969,22 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> FileModel {
     let sql_src: &SourceFile = shadow.as_deref().unwrap_or(source);
     for (name, items, opaque, irreversible, def_span, base) in walked {
         let first = model.statements.len();
+        let mut autocommit = Vec::new();
         for it in items {
-            match it {
-                Item::Stmt(mut s) => {
+            let (range, outside) = match it {
+                Item::Stmt(mut s, outside) => {
                     let at = model.tokens.len();
                     s.tokens = at..at;
                     model.statements.push(*s);
+                    (model.statements.len() - 1..model.statements.len(), outside)
                 }
-                Item::Sql(i) => {
+                Item::Sql(i, outside) => {
                     let (range, _) = all_regions[base + i].clone();
-                    append_sql(&mut model, sql_src, range, dialect);
+                    (append_sql(&mut model, sql_src, range, dialect), outside)
                 }
+            };
+            if outside {
+                autocommit.extend(range);
             }
         }
         let dir = if name == "upgrade" {
@@ -970,6 +995,7 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> FileModel {
         let mut script = Script::new(dir, first..model.statements.len(), def_span);
         script.opaque = opaque;
         script.irreversible = irreversible;
+        script.autocommit = autocommit;
         model.scripts.push(script);
         if name == "upgrade" {
             info.upgrade = Some(model.scripts.len() - 1);

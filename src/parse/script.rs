@@ -36,6 +36,9 @@ pub struct Script {
     pub no_auto_rollback: Vec<(String, Span)>,
     /// Liquibase: a `<rollback/>` with nothing in it (the author says nothing needs undoing).
     pub declared_empty: bool,
+    /// Statements (indices into the file's statements) the script runs outside its transaction
+    /// (Alembic `autocommit_block()`).
+    pub autocommit: Vec<usize>,
 }
 
 impl Script {
@@ -49,6 +52,7 @@ impl Script {
             opaque: false,
             no_auto_rollback: Vec::new(),
             declared_empty: false,
+            autocommit: Vec::new(),
         }
     }
 
@@ -87,6 +91,8 @@ pub struct ChangeSetInfo {
     pub body: Span,
     /// `runOnChange="true"` or `runAlways`: editing it is expected.
     pub reruns: bool,
+    /// Runs only on some databases or when preconditions hold (`dbms`, `<preConditions>`).
+    pub conditional: bool,
 }
 
 /// Alembic facts about a revision file.

@@ -39,6 +39,13 @@ impl Rule for DuplicateMigrationVersion {
     crate::rule_meta!();
 
     fn check_migration_set(&self, set: &SetView, cx: &mut SetCx) {
+        // Prisma and sqitch name migrations by folder or change name, not by version.
+        if matches!(
+            set.set.framework,
+            crate::frameworks::Framework::Prisma | crate::frameworks::Framework::Sqitch
+        ) {
+            return;
+        }
         let mut found: Vec<(usize, usize, String)> = set.set.duplicates.clone();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for m in &set.set.migrations {
@@ -67,13 +74,16 @@ impl Rule for DuplicateMigrationVersion {
             if !set.reported(file) {
                 continue;
             }
-            let other_name = set
-                .source(other)
-                .display
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .to_string();
+            // The folder for diesel (`<version>_<name>/up.sql`), the file otherwise.
+            let shown = &set.source(other).display;
+            let mut parts = shown.rsplit('/');
+            let file_name = parts.next().unwrap_or("");
+            let other_name = match set.set.framework {
+                crate::frameworks::Framework::Diesel => {
+                    format!("{}/{file_name}", parts.next().unwrap_or(""))
+                }
+                _ => file_name.to_string(),
+            };
             cx.report(file, file_start(set.source(file)), format!("version {version} is also used by `{other_name}`: {} refuses or skips one of them", set.set.framework))
                 .label("duplicate version")
                 .help("give this migration the next free version");
