@@ -443,6 +443,10 @@ impl<'a> Walker<'a> {
             return;
         }
         for s in stmts {
+            // Own-line suppressions cover the next statement of the body.
+            if let Some(r) = stmt_range(s) {
+                self.model.scopes.push(span(r));
+            }
             match s {
                 Stmt::Expr(x) => {
                     if let Some(sq) = str_const(&x.value) {
@@ -944,6 +948,7 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> FileModel {
         let base = all_regions.len();
         all_regions.append(&mut w.regions);
         model.scopes.append(&mut w.model.scopes);
+        model.scopes.push(span(f.range));
         let def_span = {
             let s = span(f.range);
             let end = text[s.start..s.end]
@@ -1007,6 +1012,19 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> FileModel {
     model.scopes.sort_by_key(|s| (s.start, s.end));
     model.info = FileInfo::Revision(info);
     model
+}
+
+fn stmt_range(s: &Stmt) -> Option<TextRange> {
+    Some(match s {
+        Stmt::Expr(x) => x.range,
+        Stmt::Raise(x) => x.range,
+        Stmt::Pass(x) => x.range,
+        Stmt::Assign(x) => x.range,
+        Stmt::With(x) => x.range,
+        Stmt::If(x) => x.range,
+        Stmt::For(x) => x.range,
+        _ => return None,
+    })
 }
 
 fn assign(info: &mut RevisionInfo, name: &str, v: &Expr, r: TextRange) {
