@@ -410,7 +410,8 @@ fn frameworks(args: FrameworksArgs) -> Result<i32, CliError> {
     let mut in_set = vec![false; loaded.len()];
     let mut out = std::io::stdout().lock();
     let mut lines: Vec<String> = Vec::new();
-    let mut rows: std::collections::BTreeMap<(String, String), (usize, usize)> = Default::default();
+    let mut rows: std::collections::BTreeMap<(String, String), (usize, usize, String)> =
+        Default::default();
     for s in &sets {
         for &f in &s.files {
             in_set[f] = true;
@@ -422,7 +423,7 @@ fn frameworks(args: FrameworksArgs) -> Result<i32, CliError> {
                 let dir = d.rsplit_once('/').map(|(d, _)| d).unwrap_or(".");
                 let e = rows
                     .entry((dir.to_string(), s.framework.to_string()))
-                    .or_default();
+                    .or_insert_with(|| (0, 0, s.root.clone()));
                 e.0 += s.migrations.iter().filter(|m| m.file == f).count();
                 e.1 += 1;
             }
@@ -434,8 +435,8 @@ fn frameworks(args: FrameworksArgs) -> Result<i32, CliError> {
             e.1 += s.files.len();
         }
     }
-    for ((dir, fw), (m, n)) in rows {
-        lines.push(format!("{dir}\t{fw}\t{m}\t{n}"));
+    for ((dir, fw), (m, n, root)) in rows {
+        lines.push(format!("{dir}\t{fw}\t{m}\t{n}\t{root}"));
     }
     let mut plain: std::collections::BTreeMap<String, usize> = Default::default();
     for (i, l) in loaded.iter().enumerate() {

@@ -270,6 +270,22 @@ impl Catalog {
 
     fn alter(&mut self, table: &ObjectName, action: &AlterAction) {
         let tkey = table.key();
+        // Removing something from a table we know nothing of tells us nothing worth keeping
+        // (and must not bring back a table dropped just before).
+        let removes = matches!(
+            action,
+            AlterAction::DropColumn { .. }
+                | AlterAction::DropConstraint { .. }
+                | AlterAction::DropIndex { .. }
+                | AlterAction::DropPrimaryKey
+                | AlterAction::DropDefault { .. }
+        );
+        if removes && !self.tables.contains_key(&tkey) {
+            if let AlterAction::DropIndex { name } = action {
+                self.indexes.remove(&name.norm());
+            }
+            return;
+        }
         match action {
             AlterAction::AddColumn { column, .. } => {
                 let t = self.table_entry(table);

@@ -144,10 +144,17 @@ fn build(source: &SourceFile, tree: &Tree, dialect: Dialect) -> FileModel {
             }
             "include" | "includeAll" => {
                 let all = child.name == "includeAll";
+                let key = if all { "path" } else { "file" };
+                // YAML also writes `include: [{file: x}]`: the path is then a child's text.
                 let path = child
-                    .value(if all { "path" } else { "file" })
-                    .unwrap_or("")
-                    .to_string();
+                    .value(key)
+                    .map(str::to_string)
+                    .or_else(|| {
+                        tree.children(child)
+                            .find(|c| c.name == key)
+                            .and_then(|c| c.text.as_ref().map(|t| t.0.clone()))
+                    })
+                    .unwrap_or_default();
                 if !path.is_empty() {
                     info.includes.push(Include {
                         path,
@@ -238,18 +245,11 @@ fn sql_region_raw(text: &str, e: &Element) -> Option<(Range<usize>, String)> {
     if let Some(a) = e.attr("sql").or_else(|| e.attr("selectQuery")) {
         return Some((
             a.span.start..a.span.end,
-            xml::unescape(&text[a.span.start..a.span.end])
-                .chars()
-                .collect(),
+            xml::unescape(&text[a.span.start..a.span.end]),
         ));
     }
-    if e.content.is_empty() || e.children.iter().len() > 0 && e.name != "sql" {
-        // `<rollback>` holding changes, not text.
-        if e.name == "rollback" && !e.children.is_empty() {
-            return None;
-        }
-    }
-    if e.content.is_empty() {
+    // A `<rollback>` holding changes, or a YAML mapping: no text to read.
+    if e.yaml || e.content.is_empty() || (e.name == "rollback" && !e.children.is_empty()) {
         return None;
     }
     Some((
@@ -304,10 +304,10 @@ fn change_set(tree: &Tree, cs: &Element, b: &mut Builder, sql_src: &SourceFile) 
     let first = b.model.statements.len();
     let mut no_auto = Vec::new();
     let mut opaque = false;
-    let mut rollback_el = None;
+    let mut rollback_els: Vec<&Element> = Vec::new();
     for ch in tree.children(cs) {
         if ch.name == "rollback" {
-            rollback_el = Some(ch);
+            rollback_els.push(ch);
             continue;
         }
         if NOT_CHANGES.contains(&ch.name.as_str()) {
@@ -330,30 +330,44 @@ fn change_set(tree: &Tree, cs: &Element, b: &mut Builder, sql_src: &SourceFile) 
     }
     let up_idx = b.model.scripts.len();
     b.model.scripts.push(up);
-    let rollback = rollback_el.map(|r| {
+    // A changeSet may hold several `<rollback>` elements: together they are its rollback.
+    let rollback = (!rollback_els.is_empty()).then(|| {
         let first = b.model.statements.len();
         let mut opaque = false;
-        let has_text = sql_region(b.text, r)
-            .is_some_and(|(range, t)| !t.trim().is_empty() && !range.is_empty());
-        if has_text {
-            let (range, _) = sql_region(b.text, r).expect("checked");
-            append_sql(&mut b.model, sql_src, range, b.dialect);
+        let mut any_text = false;
+        let mut any_children = false;
+        let mut said_empty = false;
+        for r in &rollback_els {
+            let has_text = sql_region(b.text, r)
+                .is_some_and(|(range, t)| !t.trim().is_empty() && !range.is_empty());
+            if has_text {
+                let (range, _) = sql_region(b.text, r).expect("checked");
+                append_sql(&mut b.model, sql_src, range, b.dialect);
+            }
+            any_text |= has_text;
+            any_children |= !r.children.is_empty();
+            for ch in tree.children(r) {
+                opaque |= change(tree, ch, b, sql_src);
+            }
+            // `<rollback changeSetId=".."/>` points at another changeSet's changes.
+            opaque |= r.attr("changeSetId").is_some();
+            if let Some(t) = &r.text
+                && matches!(
+                    t.0.trim().to_ascii_lowercase().as_str(),
+                    "" | "empty" | "not required"
+                )
+            {
+                said_empty = true;
+            }
         }
-        for ch in tree.children(r) {
-            opaque |= change(tree, ch, b, sql_src);
-        }
-        let mut s = Script::new(Direction::Down, first..b.model.statements.len(), r.span);
-        // `<rollback changeSetId=".."/>` points at another changeSet's changes.
-        s.opaque = opaque || r.attr("changeSetId").is_some();
-        s.declared_empty = !s.opaque && s.stmts.is_empty() && !has_text && r.children.is_empty();
-        if let Some(t) = &r.text
-            && matches!(
-                t.0.trim().to_ascii_lowercase().as_str(),
-                "" | "empty" | "not required"
-            )
-        {
-            s.declared_empty = true;
-        }
+        let mut s = Script::new(
+            Direction::Down,
+            first..b.model.statements.len(),
+            rollback_els[0].span,
+        );
+        s.opaque = opaque;
+        s.declared_empty =
+            said_empty || (!s.opaque && s.stmts.is_empty() && !any_text && !any_children);
         b.model.scripts.push(s);
         b.model.scripts.len() - 1
     });
@@ -993,6 +1007,7 @@ fn node_element(
         name: name.to_string(),
         span: Span::new(kspan.start, vspan.end.max(kspan.end)),
         content: vspan,
+        yaml: true,
         ..Default::default()
     });
     if depth > 48 {

@@ -28,6 +28,8 @@ pub struct Element {
     pub children: Vec<usize>,
     /// For YAML/JSON: the text value when the node is a scalar (`sql: "..."`).
     pub text: Option<(String, Span, ScalarStyle)>,
+    /// Built from YAML/JSON: `content` is the value's span, never text to read as SQL.
+    pub yaml: bool,
 }
 
 /// How a YAML/JSON scalar is written, to find its text in the file.
@@ -266,6 +268,7 @@ pub fn parse(text: &str) -> Tree {
                     content: Span::at(after),
                     children: Vec::new(),
                     text: None,
+                    yaml: false,
                 };
                 let idx = tree.elements.len();
                 tree.elements.push(el);
