@@ -926,10 +926,74 @@ impl CharMap {
 
 type Node<'a> = saphyr::MarkedYaml<'a>;
 
+/// How deep a YAML document may nest before we refuse it: the YAML parser and its tree recurse,
+/// and no changelog comes near this.
+const MAX_YAML_DEPTH: usize = 200;
+
+/// An upper bound of a YAML text's nesting: flow brackets outside quotes, plus indentation and
+/// compact `- - -` sequences. Cheap, and enough to refuse pathological input before parsing it.
+fn yaml_depth_estimate(text: &str) -> (usize, usize) {
+    let mut flow = 0usize;
+    let mut max = 0usize;
+    let mut at = 0;
+    let (mut in_s, mut in_d) = (false, false);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let b = line.as_bytes();
+        let indent = b.iter().take_while(|c| **c == b' ').count();
+        let mut dashes = 0;
+        let mut i = indent;
+        while i + 1 < b.len() && b[i] == b'-' && b[i + 1] == b' ' {
+            dashes += 1;
+            i += 2;
+        }
+        for (j, &c) in b.iter().enumerate() {
+            match c {
+                b'\'' if !in_d => in_s = !in_s,
+                b'"' if !in_s => in_d = !in_d,
+                b'#' if !in_s && !in_d && (j == 0 || b[j - 1] == b' ') => break,
+                b'[' | b'{' if !in_s && !in_d => {
+                    flow += 1;
+                    if flow > max {
+                        max = flow;
+                        at = offset + j;
+                    }
+                }
+                b']' | b'}' if !in_s && !in_d => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // Quotes do not span lines in changelogs worth reading; resync at each line.
+        if !line.trim_end().ends_with('\\') {
+            in_s = false;
+            in_d = false;
+        }
+        let block = indent / 2 + dashes;
+        if block + flow > max {
+            max = block + flow;
+            at = offset;
+        }
+        offset += line.len();
+    }
+    (max, at)
+}
+
 fn yaml_tree(text: &str) -> (Tree, Option<(Span, String)>) {
     use saphyr::LoadableYamlNode;
     let map = CharMap::new(text);
     let mut tree = Tree::default();
+    let (depth, at) = yaml_depth_estimate(text);
+    if depth > MAX_YAML_DEPTH {
+        return (
+            tree,
+            Some((
+                Span::at(at),
+                format!(
+                    "this changelog nests more than {MAX_YAML_DEPTH} levels deep, too deep to analyse"
+                ),
+            )),
+        );
+    }
     let docs = match Node::load_from_str(text) {
         Ok(d) => d,
         Err(e) => {

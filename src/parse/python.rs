@@ -18,6 +18,10 @@ use crate::source::{SourceFile, Span};
 use crate::sql::*;
 use crate::suppress::CommentRef;
 
+/// Bracket nesting and operator chains (per logical line) beyond which a file is refused.
+const MAX_PY_DEPTH: usize = 100;
+const MAX_PY_CHAIN: usize = 2_000;
+
 /// Whether a Python file looks like an Alembic revision (cheap sniff before parsing).
 pub fn is_revision(text: &str) -> bool {
     text.contains("down_revision") && text.contains("revision")
@@ -870,7 +874,42 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> FileModel {
         ..Default::default()
     };
     let mut tokens = Vec::new();
+    // The parser and the syntax tree recurse: refuse nesting no revision file comes near.
+    let mut depth = 0usize;
+    let mut chain = 0usize;
     for t in lex(text, Mode::Module) {
+        if let Ok((tok, r)) = &t {
+            match tok {
+                Tok::Lpar | Tok::Lsqb | Tok::Lbrace => depth += 1,
+                Tok::Rpar | Tok::Rsqb | Tok::Rbrace => depth = depth.saturating_sub(1),
+                Tok::Newline => chain = 0,
+                Tok::Plus
+                | Tok::Minus
+                | Tok::Star
+                | Tok::Slash
+                | Tok::Percent
+                | Tok::Vbar
+                | Tok::Amper
+                | Tok::CircumFlex
+                | Tok::Dot
+                | Tok::Not
+                | Tok::And
+                | Tok::Or
+                | Tok::Tilde
+                | Tok::DoubleStar
+                | Tok::LeftShift
+                | Tok::RightShift => chain += 1,
+                _ => {}
+            }
+            if depth > MAX_PY_DEPTH || chain > MAX_PY_CHAIN {
+                model.errors.push((
+                    Span::at(usize::from(r.start())),
+                    "this Python file nests too deeply to analyse".into(),
+                ));
+                model.info = FileInfo::Other;
+                return model;
+            }
+        }
         match t {
             Ok((Tok::Comment(_), r)) => model.comments.push(CommentRef { span: span(r) }),
             Ok(tok) => tokens.push(Ok(tok)),
