@@ -157,7 +157,10 @@ pub fn run(
                     script.direction
                 };
                 let mut unit = unit_for(f, script, direction, None);
-                if script.transaction != Some(false) && f.model.sections {
+                if script.transaction != Some(false)
+                    && f.model.sections
+                    && script.direction != Direction::Unknown
+                {
                     // goose and dbmate sections run in a transaction unless told not to.
                     for s in &mut unit.statements {
                         s.in_transaction = true;

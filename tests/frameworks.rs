@@ -169,3 +169,53 @@ fn a_file_named_alone_brings_its_folder() {
     let msg = &reports[0].diagnostics[0].message;
     assert!(msg.contains("users.nickname"), "{msg}");
 }
+
+#[test]
+fn config_forces_frameworks_and_requires_downs() {
+    use schemaguard::config;
+    use schemaguard::settings::Overrides;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "schemaguard.toml",
+        "[migrations]\nrequire-down = \"always\"\n\n[migrations.frameworks]\n\"db\" = \"dbmate\"\n",
+    );
+    write(
+        d,
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    );
+    write(d, "db/001_init.sql", "CREATE TABLE t (id int);\n");
+    let loaded = config::load(&d.join("schemaguard.toml")).unwrap();
+    let settings = Settings::resolve(
+        Some(&loaded),
+        &Overrides {
+            select: Some(vec!["RB001".into(), "NM002".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let found = discover::discover(&[d.to_path_buf()], &settings);
+    let reports = lint::lint_files(&found.files, &settings);
+    let got = findings(&reports);
+    assert!(
+        got.contains(&("migration.sql".into(), "RB001".into())),
+        "{got:?}"
+    );
+    // Forced to dbmate, a file without `-- migrate:up` is not a dbmate migration.
+    assert!(
+        got.contains(&("001_init.sql".into(), "NM002".into())),
+        "{got:?}"
+    );
+
+    // Unknown frameworks are configuration errors pointing into the file.
+    write(d, "bad.toml", "[migrations]\nframework = \"rails\"\n");
+    let bad = config::load(&d.join("bad.toml")).unwrap();
+    let err = Settings::resolve(Some(&bad), &Overrides::default()).unwrap_err();
+    assert!(
+        err.message.contains("unknown framework `rails`"),
+        "{}",
+        err.message
+    );
+}

@@ -1099,7 +1099,19 @@ fn assign(info: &mut RevisionInfo, name: &str, v: &Expr, r: TextRange) {
             info.span = span(r);
         }
         "down_revision" => info.down_revisions = strs(v),
-        "branch_labels" => info.branch_labels = strs(v),
+        "branch_labels" => {
+            info.branch_labels = strs(v);
+            // `branch_labels = (cli.EXPAND_BRANCH,)`: a label we cannot read is still a label.
+            if info.branch_labels.is_empty() {
+                let elts: Vec<&Expr> = match v {
+                    Expr::Tuple(t) => t.elts.iter().collect(),
+                    Expr::List(l) => l.elts.iter().collect(),
+                    Expr::Constant(_) => Vec::new(),
+                    other => vec![other],
+                };
+                info.branch_labels = elts.into_iter().filter_map(type_name).collect();
+            }
+        }
         _ => {}
     }
 }
