@@ -1041,6 +1041,16 @@ fn span_of(map: &CharMap, n: &Node) -> Span {
     Span::new(a, b)
 }
 
+/// saphyr ends a block node where the next one starts: drop the trailing blank space and the
+/// `- ` of the next sequence item.
+fn trim_span_end(text: &str, s: Span) -> Span {
+    let mut t = text[s.start..s.end].trim_end();
+    while let Some(rest) = t.strip_suffix('-') {
+        t = rest.trim_end();
+    }
+    Span::new(s.start, s.start + t.len())
+}
+
 /// A scalar's span trimmed of trailing whitespace/newlines (saphyr ends plain scalars late).
 fn scalar_span(text: &str, map: &CharMap, n: &Node) -> (Span, ScalarStyle) {
     let s = span_of(map, n);
@@ -1066,7 +1076,7 @@ fn node_element(
 ) -> usize {
     let idx = tree.elements.len();
     let kspan = span_of(map, key);
-    let vspan = span_of(map, value);
+    let vspan = trim_span_end(text, span_of(map, value));
     tree.elements.push(Element {
         name: name.to_string(),
         span: Span::new(kspan.start, vspan.end.max(kspan.end)),
