@@ -70,6 +70,10 @@ impl Rule for MissingDownMigration {
             return;
         }
         let Some(up) = &m.up else { return };
+        // Nothing to undo.
+        if up.statements.is_empty() && !up.script.opaque {
+            return;
+        }
         let anchor = super::script_anchor(up);
         let noun = fw.down_noun();
         cx.report(
