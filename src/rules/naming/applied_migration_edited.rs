@@ -11,7 +11,8 @@ crate::declare_rule! {
     /// With `--diff-base REF`: flags an edit to a migration that already exists on REF. For
     /// Liquibase, only changeSets that existed on REF and changed are flagged (adding a changeSet
     /// to a changelog is the normal workflow; `runOnChange` changeSets may change). Flyway
-    /// repeatable (`R__`) migrations may change.
+    /// repeatable (`R__`) migrations may change, and so may files that hold only a down
+    /// (`.down.sql`, `U…` undo, `revert/`), which were never applied.
     ///
     /// ## Why is this bad?
     /// An applied migration is history: databases that ran it will not run it again, so the edit
@@ -83,6 +84,20 @@ impl Rule for AppliedMigrationEdited {
                             .help("revert the edit and add a new changeSet with the change");
                     }
                 }
+                continue;
+            }
+            // A file holding only downs was never applied: fixing a rollback is fine.
+            let only_down = set
+                .set
+                .migrations
+                .iter()
+                .all(|m| m.up.is_none_or(|u| u.file != f))
+                && set
+                    .set
+                    .migrations
+                    .iter()
+                    .any(|m| m.down.is_some_and(|d| d.file == f));
+            if only_down {
                 continue;
             }
             let repeatable = set.set.framework == Framework::Flyway
