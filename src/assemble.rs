@@ -202,7 +202,7 @@ fn unit_for<'a>(
 ) -> SqlUnit<'a> {
     let mut unit = SqlUnit::new(
         f.sql_source(),
-        f.model.dialect,
+        script.dialect.unwrap_or(f.model.dialect),
         &f.model.tokens,
         f.model.statements[script.stmts.clone()].to_vec(),
         direction,

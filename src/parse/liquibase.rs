@@ -292,7 +292,45 @@ fn truthy(v: Option<&str>) -> bool {
     v.is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
+/// The dialect a `dbms` attribute names, when it names exactly one we know.
+fn dbms_dialect(e: &Element) -> Option<Dialect> {
+    let v = e.value("dbms")?.trim().to_ascii_lowercase();
+    if v.contains(',') || v.starts_with('!') {
+        return None;
+    }
+    Some(match v.as_str() {
+        "postgresql" | "postgres" | "cockroachdb" => Dialect::Postgres,
+        "mysql" | "mariadb" => Dialect::Mysql,
+        "mssql" => Dialect::Mssql,
+        "oracle" => Dialect::Oracle,
+        "sqlite" => Dialect::Sqlite,
+        _ => return None,
+    })
+}
+
 fn change_set(tree: &Tree, cs: &Element, b: &mut Builder, sql_src: &SourceFile) -> ChangeSetInfo {
+    // A changeSet for one database is read in that database's dialect.
+    let file_dialect = b.dialect;
+    let cs_dialect = dbms_dialect(cs);
+    if let Some(d) = cs_dialect {
+        b.dialect = d;
+    }
+    let info = change_set_inner(tree, cs, b, sql_src);
+    if let Some(d) = cs_dialect {
+        for s in &mut b.model.scripts[info.up..] {
+            s.dialect = Some(d);
+        }
+    }
+    b.dialect = file_dialect;
+    info
+}
+
+fn change_set_inner(
+    tree: &Tree,
+    cs: &Element,
+    b: &mut Builder,
+    sql_src: &SourceFile,
+) -> ChangeSetInfo {
     let id = format!(
         "{}:{}",
         cs.value("author").unwrap_or(""),
@@ -878,7 +916,7 @@ fn change(tree: &Tree, e: &Element, b: &mut Builder, sql_src: &SourceFile) -> bo
             if let Some((range, t)) = sql_region(b.text, e)
                 && !t.trim().is_empty()
             {
-                let dialect = b.dialect;
+                let dialect = dbms_dialect(e).unwrap_or(b.dialect);
                 append_sql(&mut b.model, sql_src, range, dialect);
             }
         }

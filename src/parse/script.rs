@@ -39,6 +39,9 @@ pub struct Script {
     /// Statements (indices into the file's statements) the script runs outside its transaction
     /// (Alembic `autocommit_block()`).
     pub autocommit: Vec<usize>,
+    /// The dialect of this script when it differs from the file's (a Liquibase changeSet with
+    /// `dbms="mysql"`).
+    pub dialect: Option<Dialect>,
 }
 
 impl Script {
@@ -53,6 +56,7 @@ impl Script {
             no_auto_rollback: Vec::new(),
             declared_empty: false,
             autocommit: Vec::new(),
+            dialect: None,
         }
     }
 
