@@ -48,6 +48,9 @@ pub enum Command {
     /// from the workspace (schemaguard.toml), and offers quick fixes, among them a suppression
     /// comment for a finding.
     Server(ServerArgs),
+    /// Print each migration folder with the framework detected for it (a debugging aid).
+    #[command(hide = true)]
+    Frameworks(FrameworksArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,6 +73,13 @@ pub struct ServerArgs {
     /// Accepted for editors that pass it; standard input and output is the only transport.
     #[arg(long, hide = true)]
     pub stdio: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    /// Folders to look at.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +269,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rule(args) => rule(args),
         Command::Debug(cmd) => debug(cmd),
         Command::Server(_) => crate::server::run().map(|()| 0).map_err(CliError::Usage),
+        Command::Frameworks(args) => frameworks(args),
     };
     match result {
         Ok(code) => code,
@@ -478,12 +489,8 @@ fn lint_paths(
     for e in &found.errors {
         eprintln!("schemaguard: warning: {e}");
     }
-    let mut files = found.files;
-    if let Some(base) = base {
-        changed::keep_changed_files(&mut files, base)
-            .map_err(|e| CliError::Usage(e.to_string()))?;
-    }
-    Ok((lint::lint_files(&files, settings), found.missing))
+    let reports = lint_found(found.files, &paths, settings, base)?;
+    Ok((reports, found.missing))
 }
 
 /// Renders one report to a file, or to standard output.
@@ -552,6 +559,123 @@ fn github_sha() -> Option<String> {
                 .map(str::to_string)
         });
     head.or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
+}
+
+/// Lints what discovery found. With a diff base, only files added or changed since the base
+/// are reported, while the rest of their migration folders is replayed and compared with the
+/// base; files named explicitly bring their migration folders along the same way.
+fn lint_found(
+    mut files: Vec<discover::Candidate>,
+    paths: &[PathBuf],
+    settings: &Settings,
+    base: Option<&crate::git::DiffBase>,
+) -> Result<Vec<FileReport>, CliError> {
+    let base = base
+        .map(|b| crate::git::GitBase::new(b.clone()))
+        .transpose()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    if let Some(gb) = &base {
+        files.retain(|c| gb.is_changed(&c.path));
+    }
+    let context = if base.is_some() || paths.iter().any(|p| p.is_file()) {
+        discover::context_for(&files, settings)
+    } else {
+        Vec::new()
+    };
+    Ok(lint::lint_request(
+        &files,
+        &context,
+        settings,
+        base.as_ref().map(|b| b as &dyn crate::assemble::BaseLookup),
+    ))
+}
+
+/// The hidden `frameworks` command: each folder holding migration-like files, with the framework
+/// detected for it (`plain` when none) and its migration count.
+fn frameworks(args: FrameworksArgs) -> Result<i32, CliError> {
+    let settings = Settings::default();
+    let found = discover::discover(&args.paths, &settings);
+    let sources: Vec<(SourceFile, discover::FileKind)> = found
+        .files
+        .iter()
+        .filter_map(|c| {
+            crate::source::read_source(&c.path, &c.display, settings.max_file_size)
+                .ok()
+                .map(|s| (s, c.kind))
+        })
+        .collect();
+    let loaded: Vec<crate::assemble::Loaded> = {
+        use rayon::prelude::*;
+        sources
+            .into_par_iter()
+            .map(|(source, kind)| crate::assemble::Loaded {
+                model: lint::parse_file(&source, kind, &settings),
+                source,
+                reported: true,
+            })
+            .collect()
+    };
+    let refs: Vec<crate::frameworks::FileRef> = loaded
+        .iter()
+        .map(|l| crate::frameworks::FileRef {
+            display: &l.source.display,
+            path: &l.source.path,
+            model: &l.model,
+        })
+        .collect();
+    let sets = crate::frameworks::assemble(&refs, &settings);
+    let mut in_set = vec![false; loaded.len()];
+    let mut out = std::io::stdout().lock();
+    let mut lines: Vec<String> = Vec::new();
+    let mut rows: std::collections::BTreeMap<(String, String), (usize, usize, String)> =
+        Default::default();
+    for s in &sets {
+        for &f in &s.files {
+            in_set[f] = true;
+        }
+        if s.framework == crate::frameworks::Framework::Liquibase {
+            // A changelog tree spans folders: one row per folder holding its changelogs.
+            for &f in &s.files {
+                let d = &loaded[f].source.display;
+                let dir = d.rsplit_once('/').map(|(d, _)| d).unwrap_or(".");
+                let e = rows
+                    .entry((dir.to_string(), s.framework.to_string()))
+                    .or_insert_with(|| (0, 0, s.root.clone()));
+                e.0 += s.migrations.iter().filter(|m| m.file == f).count();
+                e.1 += 1;
+            }
+        } else {
+            let e = rows
+                .entry((s.root.clone(), s.framework.to_string()))
+                .or_default();
+            e.0 += s.migrations.len();
+            e.1 += s.files.len();
+        }
+    }
+    for ((dir, fw), (m, n, root)) in rows {
+        lines.push(format!("{dir}\t{fw}\t{m}\t{n}\t{root}"));
+    }
+    let mut plain: std::collections::BTreeMap<String, usize> = Default::default();
+    for (i, l) in loaded.iter().enumerate() {
+        let migration_like = matches!(l.model.info, crate::parse::script::FileInfo::Sql);
+        if !in_set[i] && migration_like {
+            let dir = l
+                .source
+                .display
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or(".");
+            *plain.entry(dir.to_string()).or_default() += 1;
+        }
+    }
+    for (dir, n) in plain {
+        lines.push(format!("{dir}\tplain\t0\t{n}"));
+    }
+    lines.sort();
+    for l in lines {
+        writeln!(out, "{l}")?;
+    }
+    Ok(0)
 }
 
 fn rule(args: RuleArgs) -> Result<i32, CliError> {

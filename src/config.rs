@@ -43,6 +43,33 @@ pub struct RawConfig {
     /// `schemaguard check --write-baseline FILE`; `--baseline` and `--no-baseline` override it.
     pub baseline: Option<Spanned<String>>,
     pub secrets: Option<SecretsConfig>,
+    pub migrations: Option<MigrationsConfig>,
+}
+
+/// `[migrations]`: how migration folders are read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MigrationsConfig {
+    /// Force one framework for every migration folder (default: detected per folder).
+    pub framework: Option<Spanned<String>>,
+    /// Framework per folder glob: `"db/migration" = "flyway"`.
+    pub frameworks: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// Whether every migration needs a down/undo/rollback: "auto" (when the folder has any),
+    /// "always" or "never". Default "auto".
+    pub require_down: Option<Spanned<String>>,
+    pub flyway: Option<FlywayConfig>,
+}
+
+/// Flyway's naming settings, as in `flyway.conf`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FlywayConfig {
+    pub sql_migration_prefix: Option<String>,
+    pub undo_sql_migration_prefix: Option<String>,
+    pub repeatable_sql_migration_prefix: Option<String>,
+    pub baseline_migration_prefix: Option<String>,
+    pub sql_migration_separator: Option<String>,
+    pub sql_migration_suffixes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

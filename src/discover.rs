@@ -34,9 +34,11 @@ impl FileKind {
         }
     }
 
-    /// Whether this build lints the kind (the others are recognised and left alone).
+    /// Whether this build lints the kind (the others are recognised and left alone). XML, YAML,
+    /// JSON and Python files are read for Liquibase changelogs and Alembic revisions; other such
+    /// files give no findings.
     pub fn is_linted(self) -> bool {
-        matches!(self, FileKind::Sql | FileKind::KeyValue)
+        !matches!(self, FileKind::Terraform)
     }
 }
 
@@ -160,5 +162,73 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
     }
     out.files.sort();
     out.files.dedup_by(|a, b| a.path == b.path);
+    out
+}
+
+/// The rest of the migration folders of `requested` files: every lintable file under each
+/// requested file's grandparent folder (diesel/Prisma/sqitch keep a migration per subfolder,
+/// Liquibase masters sit above their changelogs), not already requested. They are read and
+/// replayed for ordering, pairing and the schema, but not reported.
+pub fn context_for(requested: &[Candidate], settings: &Settings) -> Vec<Candidate> {
+    let mut roots: Vec<PathBuf> = requested
+        .iter()
+        .filter_map(|c| {
+            c.path
+                .parent()
+                .map(|p| p.parent().unwrap_or(p).to_path_buf())
+        })
+        .collect();
+    roots.sort();
+    roots.dedup();
+    // A root inside another root is walked with it.
+    let mut kept: Vec<PathBuf> = Vec::new();
+    for r in roots {
+        if !kept.iter().any(|k| r.starts_with(k)) {
+            kept.push(r);
+        }
+    }
+    let known: std::collections::HashSet<PathBuf> = requested
+        .iter()
+        .map(|c| std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()))
+        .collect();
+    let mut out = Vec::new();
+    for root in kept {
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        let mut walk = ignore::WalkBuilder::new(&root);
+        walk.hidden(false)
+            .git_ignore(settings.respect_gitignore)
+            .require_git(false)
+            .max_depth(Some(4))
+            .follow_links(false)
+            .filter_entry(|e| {
+                let n = e.file_name();
+                !(n == ".git" || n == "node_modules" || n == ".terraform")
+            });
+        for entry in walk.build().flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let path = entry.path();
+            let Some(kind) = classify(path) else { continue };
+            if !kind.is_linted() || settings.is_excluded(path) {
+                continue;
+            }
+            let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            if known.contains(&canon) {
+                continue;
+            }
+            out.push(Candidate {
+                display: display_path(path),
+                path: path.to_path_buf(),
+                kind,
+            });
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.path == b.path);
     out
 }

@@ -339,6 +339,58 @@ pub fn parse_hunks(diff: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// [`crate::assemble::BaseLookup`] over a resolved diff base: what each file was at the merge
+/// base, for the migration-integrity rules.
+pub struct GitBase {
+    pub base: DiffBase,
+    /// Canonical paths of changed files and how they changed.
+    changed: HashMap<PathBuf, Change>,
+}
+
+impl GitBase {
+    pub fn new(base: DiffBase) -> Result<Self, GitError> {
+        let changed = base
+            .changed_files()?
+            .into_iter()
+            .map(|f| (std::fs::canonicalize(&f.path).unwrap_or(f.path), f.change))
+            .collect();
+        Ok(GitBase { base, changed })
+    }
+
+    /// Whether a path was added or changed since the base.
+    pub fn is_changed(&self, path: &Path) -> bool {
+        let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.changed.contains_key(&canon)
+    }
+}
+
+impl crate::assemble::BaseLookup for GitBase {
+    fn status(&self, path: &Path) -> crate::assemble::BaseStatus {
+        use crate::assemble::BaseStatus;
+        let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        match self.changed.get(&canon) {
+            None => BaseStatus::Unchanged,
+            Some(Change::Added) => BaseStatus::Added,
+            // A renamed migration is new to the tool (its name is its identity).
+            Some(Change::Renamed) => BaseStatus::Added,
+            Some(Change::Modified) => BaseStatus::Modified,
+        }
+    }
+
+    fn files_at_base(&self, dir: &Path) -> Vec<PathBuf> {
+        self.base
+            .files_at_base(dir)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| self.base.repo_root.join(p))
+            .collect()
+    }
+
+    fn text_at_base(&self, path: &Path) -> Option<String> {
+        self.base.file_at_base(path).ok().flatten()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

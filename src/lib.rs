@@ -5,12 +5,15 @@
 //! applies [`suppress`]ions and the [`settings`], and masks secrets; [`output`] renders one
 //! [`diagnostic`] model in every format.
 
+pub mod assemble;
 pub mod baseline;
+pub mod catalog;
 pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod frameworks;
 pub mod git;
 pub mod lint;
 pub mod output;

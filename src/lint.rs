@@ -7,14 +7,16 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::assemble::{BaseLookup, Loaded};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Candidate, FileKind};
-use crate::parse::sql::ParsedSql;
-use crate::registry::{Category, Cx, RuleMeta};
+use crate::parse::script::{FileInfo, FileModel};
+use crate::parse::sql::lexer::Tok;
+use crate::registry::{Cx, RuleMeta};
 use crate::rules::tool::{FileTooLarge, UnreadableFile};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span, Unreadable, read_source};
-use crate::sql::{Dialect, Direction, SqlUnit};
+use crate::sql::{Dialect, Direction, Statement};
 use crate::suppress::{self, CommentRef};
 
 /// The findings of one file.
@@ -36,13 +38,198 @@ impl FileReport {
 
 /// Lints files in parallel; the reports come back in the candidates' (sorted) order.
 pub fn lint_files(files: &[Candidate], settings: &Settings) -> Vec<FileReport> {
-    files.par_iter().map(|c| lint_file(c, settings)).collect()
+    lint_request(files, &[], settings, None)
 }
 
+/// Lints one file alone.
 pub fn lint_file(c: &Candidate, settings: &Settings) -> FileReport {
-    match read_source(&c.path, &c.display, settings.max_file_size) {
-        Ok(source) => lint_source(source, c.kind, settings),
-        Err((why, _)) => unreadable(&c.path, &c.display, why, settings),
+    lint_files(std::slice::from_ref(c), settings)
+        .pop()
+        .expect("one report")
+}
+
+/// Lints `files`, with `context` files (the rest of their migration folders) read and replayed
+/// for ordering, pairing and the catalog, but not reported. `base` enables the integrity checks
+/// against a diff base.
+pub fn lint_request(
+    files: &[Candidate],
+    context: &[Candidate],
+    settings: &Settings,
+    base: Option<&dyn BaseLookup>,
+) -> Vec<FileReport> {
+    let all: Vec<(&Candidate, bool)> = files
+        .iter()
+        .map(|c| (c, true))
+        .chain(context.iter().map(|c| (c, false)))
+        .collect();
+    let read: Vec<Result<SourceFile, FileReport>> = all
+        .par_iter()
+        .map(
+            |(c, reported)| match read_source(&c.path, &c.display, settings.max_file_size) {
+                Ok(source) => Ok(source),
+                Err((why, _)) if *reported => Err(unreadable(&c.path, &c.display, why, settings)),
+                Err(_) => Err(FileReport {
+                    source: Arc::new(SourceFile::new(&c.path, c.display.clone(), "")),
+                    display_text: Arc::from(""),
+                    diagnostics: Vec::new(),
+                    dialect: None,
+                }),
+            },
+        )
+        .collect();
+    let mut sources = Vec::new();
+    let mut slots: Vec<Result<usize, FileReport>> = Vec::new();
+    for ((c, reported), r) in all.iter().zip(read) {
+        match r {
+            Ok(src) => {
+                slots.push(Ok(sources.len()));
+                sources.push((src, c.kind, *reported));
+            }
+            Err(rep) => slots.push(Err(rep)),
+        }
+    }
+    let mut reports = lint_sources_with(sources, settings, base).into_iter();
+    let mut out = Vec::with_capacity(files.len());
+    for (slot, (_, reported)) in slots.into_iter().zip(&all) {
+        let rep = match slot {
+            Ok(_) => reports.next().expect("one report per source"),
+            Err(rep) => rep,
+        };
+        if *reported {
+            out.push(rep);
+        }
+    }
+    out
+}
+
+/// Lints one file's text.
+pub fn lint_source(source: SourceFile, kind: FileKind, settings: &Settings) -> FileReport {
+    lint_sources(vec![(source, kind)], settings)
+        .pop()
+        .expect("one report")
+}
+
+/// Lints in-memory files together, as one run (a migration folder in a test or a docs example).
+pub fn lint_sources(sources: Vec<(SourceFile, FileKind)>, settings: &Settings) -> Vec<FileReport> {
+    lint_sources_with(
+        sources.into_iter().map(|(s, k)| (s, k, true)).collect(),
+        settings,
+        None,
+    )
+}
+
+/// Parse every file (in parallel), assemble migration sets, run the rules, finish each file.
+/// Returns one report per source, in order (unreported ones come back empty).
+pub fn lint_sources_with(
+    sources: Vec<(SourceFile, FileKind, bool)>,
+    settings: &Settings,
+    base: Option<&dyn BaseLookup>,
+) -> Vec<FileReport> {
+    let loaded: Vec<Loaded> = sources
+        .into_par_iter()
+        .map(|(source, kind, reported)| {
+            let model = parse_file(&source, kind, settings);
+            Loaded {
+                source,
+                model,
+                reported,
+            }
+        })
+        .collect();
+    let (mut diags, _) = crate::assemble::run(&loaded, settings, base);
+    loaded
+        .into_par_iter()
+        .zip(diags.par_iter_mut())
+        .map(|(l, d)| {
+            let mut d = std::mem::take(d);
+            if let (true, FileInfo::KeyValue(kv)) = (l.reported, &l.model.info) {
+                // Config files beside migrations: only credential rules look at them.
+                for rule in &settings.rules {
+                    let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+                    rule.check_key_values(kv, &mut cx);
+                }
+                let comments: Vec<CommentRef> = kv
+                    .comments
+                    .iter()
+                    .map(|s| CommentRef { span: *s })
+                    .collect();
+                finish(
+                    &l.source,
+                    &mut d,
+                    &comments,
+                    &|offset| kv.scope(offset),
+                    settings,
+                );
+            } else if l.reported {
+                let comments: Vec<CommentRef> = l.model.comments.clone();
+                let model = &l.model;
+                let is_plain_sql = matches!(model.info, FileInfo::Sql);
+                finish(
+                    &l.source,
+                    &mut d,
+                    &comments,
+                    &|offset| {
+                        if is_plain_sql {
+                            sql_scope(&model.tokens, &model.statements, offset)
+                        } else {
+                            model
+                                .scope_after(offset)
+                                .or_else(|| sql_scope(&model.tokens, &model.statements, offset))
+                        }
+                    },
+                    settings,
+                );
+            }
+            let dialect = matches!(l.model.info, FileInfo::Sql | FileInfo::Changelog(_))
+                .then_some(l.model.dialect);
+            let display_text = redacted_text(&l.source.text, &d);
+            let mut report = FileReport {
+                source: Arc::new(l.source),
+                display_text,
+                diagnostics: d,
+                dialect,
+            };
+            allow_fingerprints(&mut report, settings);
+            report
+        })
+        .collect()
+}
+
+/// Parses a file into the model the rules and adapters read; files that are not ours parse to
+/// an empty model.
+pub fn parse_file(source: &SourceFile, kind: FileKind, settings: &Settings) -> FileModel {
+    let text: &str = &source.text;
+    let other = || FileModel {
+        info: FileInfo::Other,
+        ..Default::default()
+    };
+    match kind {
+        FileKind::Sql => {
+            let d = sql_dialect(source, settings);
+            if crate::parse::liquibase::is_formatted_sql(text) {
+                crate::parse::liquibase::parse_formatted_sql(source, d)
+            } else {
+                crate::parse::script::from_sql(crate::parse::sql::parse(source, d), text)
+            }
+        }
+        FileKind::Xml if crate::parse::liquibase::is_changelog(text) => {
+            crate::parse::liquibase::parse_xml(source, sql_dialect(source, settings))
+        }
+        FileKind::Yaml | FileKind::Json if crate::parse::liquibase::is_changelog(text) => {
+            crate::parse::liquibase::parse_yaml(source, sql_dialect(source, settings))
+        }
+        FileKind::Python if crate::parse::python::is_revision(text) => {
+            crate::parse::python::parse(source, sql_dialect(source, settings))
+        }
+        FileKind::KeyValue => {
+            let flavor = crate::parse::kv::KvFlavor::of(&source.display)
+                .unwrap_or(crate::parse::kv::KvFlavor::Ini);
+            FileModel {
+                info: FileInfo::KeyValue(Box::new(crate::parse::kv::parse(text, flavor))),
+                ..Default::default()
+            }
+        }
+        _ => other(),
     }
 }
 
@@ -106,69 +293,6 @@ fn unreadable(path: &Path, display: &str, why: Unreadable, settings: &Settings) 
     }
 }
 
-/// Lints one file's text.
-pub fn lint_source(source: SourceFile, kind: FileKind, settings: &Settings) -> FileReport {
-    let mut diags = Vec::new();
-    let dialect = match kind {
-        FileKind::Sql => {
-            let d = sql_dialect(&source, settings);
-            let parsed = crate::parse::sql::parse(&source, d);
-            run_sql_rules(&source, &parsed, settings, &mut diags);
-            let comments: Vec<CommentRef> = parsed
-                .comments()
-                .map(|t| CommentRef { span: t.span })
-                .collect();
-            finish(
-                &source,
-                &mut diags,
-                &comments,
-                &|offset| sql_scope(&parsed, offset),
-                settings,
-            );
-            Some(d)
-        }
-        FileKind::KeyValue => {
-            let flavor = crate::parse::kv::KvFlavor::of(&source.display)
-                .unwrap_or(crate::parse::kv::KvFlavor::Ini);
-            let kv = crate::parse::kv::parse(&source.text, flavor);
-            for rule in &settings.rules {
-                let mut cx = Cx::new(settings, &source, rule.meta(), &mut diags);
-                rule.check_key_values(&kv, &mut cx);
-            }
-            let comments: Vec<CommentRef> = kv
-                .comments
-                .iter()
-                .map(|s| CommentRef { span: *s })
-                .collect();
-            finish(
-                &source,
-                &mut diags,
-                &comments,
-                &|offset| kv.scope(offset),
-                settings,
-            );
-            None
-        }
-        FileKind::Terraform
-        | FileKind::Yaml
-        | FileKind::Xml
-        | FileKind::Python
-        | FileKind::Json => {
-            finish(&source, &mut diags, &[], &|_| None, settings);
-            None
-        }
-    };
-    let display_text = redacted_text(&source.text, &diags);
-    let mut report = FileReport {
-        source: Arc::new(source),
-        display_text,
-        diagnostics: diags,
-        dialect,
-    };
-    allow_fingerprints(&mut report, settings);
-    report
-}
-
 /// Marks findings whose fingerprint `[secrets] allow-fingerprints` lists as suppressed (they
 /// stay masked: the value is still in the file).
 fn allow_fingerprints(report: &mut FileReport, settings: &Settings) {
@@ -224,98 +348,13 @@ pub fn direction_from_name(display: &str) -> Direction {
     }
 }
 
-/// Splits a parsed file into the scripts rules check: the whole file, or each goose/dbmate section.
-pub fn sql_units<'a>(source: &'a SourceFile, parsed: &'a ParsedSql) -> Vec<SqlUnit<'a>> {
-    let by_name = direction_from_name(&source.display);
-    if parsed.sections.is_empty() {
-        return vec![SqlUnit::new(
-            source,
-            parsed.dialect,
-            &parsed.tokens,
-            parsed.statements.clone(),
-            by_name,
-        )];
-    }
-    let mut units = Vec::new();
-    let first = parsed.sections[0].start;
-    let pre: Vec<_> = parsed
-        .statements
-        .iter()
-        .filter(|s| s.span.start < first)
-        .cloned()
-        .collect();
-    if !pre.is_empty() {
-        units.push(SqlUnit::new(
-            source,
-            parsed.dialect,
-            &parsed.tokens,
-            pre,
-            by_name,
-        ));
-    }
-    for (i, sec) in parsed.sections.iter().enumerate() {
-        let end = parsed
-            .sections
-            .get(i + 1)
-            .map(|s| s.start)
-            .unwrap_or(usize::MAX);
-        // goose and dbmate run each section in a transaction unless told not to.
-        let in_tx = !(sec.no_transaction || parsed.no_transaction);
-        let stmts: Vec<_> = parsed
-            .statements
-            .iter()
-            .filter(|s| s.span.start >= sec.start && s.span.start < end)
-            .cloned()
-            .map(|mut s| {
-                s.in_transaction |= in_tx;
-                s
-            })
-            .collect();
-        units.push(SqlUnit::new(
-            source,
-            parsed.dialect,
-            &parsed.tokens,
-            stmts,
-            sec.direction,
-        ));
-    }
-    units
-}
-
-fn run_sql_rules(
-    source: &SourceFile,
-    parsed: &ParsedSql,
-    settings: &Settings,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let units = sql_units(source, parsed);
-    for rule in &settings.rules {
-        // A dump (pg_dump, mysqldump...) is a snapshot of a schema or its data, not a change
-        // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are
-        // not migration hazards. Parse errors, naming and secrets still apply.
-        if parsed.dump.is_some()
-            && matches!(
-                rule.meta().category,
-                Category::BackwardIncompatible | Category::Locking | Category::MissingRollback
-            )
-        {
-            continue;
-        }
-        for unit in &units {
-            let mut cx = Cx::new(settings, source, rule.meta(), diags);
-            rule.check_sql(unit, &mut cx);
-        }
-    }
-}
-
 /// What an own-line suppression comment before `offset` covers in SQL: from the next code token
 /// to the end of the statement holding it.
-fn sql_scope(parsed: &ParsedSql, offset: usize) -> Option<Span> {
-    let next = parsed
-        .tokens
+fn sql_scope(tokens: &[Tok], statements: &[Statement], offset: usize) -> Option<Span> {
+    let next = tokens
         .iter()
         .find(|t| t.span.start >= offset && !t.is_trivia())?;
-    let stmt = parsed.statements.iter().find(|s| {
+    let stmt = statements.iter().find(|s| {
         s.span.start <= next.span.start && next.span.start < s.span.end.max(s.span.start + 1)
     });
     Some(match stmt {

@@ -204,17 +204,62 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// What a cross-file rule is handed: the settings, and a place to report into any file of the
+/// migration set (files are indices into the run's file list, as in [`crate::assemble`] views).
+pub struct SetCx<'a> {
+    pub settings: &'a Settings,
+    rule: &'static RuleMeta,
+    out: &'a mut Vec<(usize, Diagnostic)>,
+}
+
+impl<'a> SetCx<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        rule: &'static RuleMeta,
+        out: &'a mut Vec<(usize, Diagnostic)>,
+    ) -> Self {
+        SetCx {
+            settings,
+            rule,
+            out,
+        }
+    }
+
+    /// Reports a finding of the current rule in `file`.
+    pub fn report(
+        &mut self,
+        file: usize,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out
+            .push((file, Diagnostic::new(self.rule, span, message)));
+        &mut self.out.last_mut().expect("just pushed").1
+    }
+
+    pub fn rule(&self) -> &'static RuleMeta {
+        self.rule
+    }
+}
+
 /// A check. Each hook is called for one kind of input; a rule implements the hooks it needs.
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Called once per SQL script (a migration file, or the up or down part of one).
+    /// Called once per SQL script (a migration file, or the up or down part of one; a
+    /// Liquibase changeSet or its rollback; an Alembic `upgrade()` or `downgrade()`).
     fn check_sql(&self, _unit: &crate::sql::SqlUnit, _cx: &mut Cx) {}
 
     /// Called once per key-value config file beside migrations (`.env`, `*.properties`,
     /// `*.conf`, `*.cnf`, `*.ini`). Only credential rules implement it, so such files found
     /// while walking a repository never produce other findings.
     fn check_key_values(&self, _file: &crate::parse::kv::KvFile, _cx: &mut Cx) {}
+    /// Called once per migration of a recognised migration set, in the order the tool applies
+    /// them, with the schema before it (up/down pairing, rollback checks).
+    fn check_migration(&self, _m: &crate::assemble::MigrationView, _cx: &mut SetCx) {}
+
+    /// Called once per migration set (directory integrity: names, duplicates, order, history).
+    fn check_migration_set(&self, _set: &crate::assemble::SetView, _cx: &mut SetCx) {}
 }
 
 /// Declares a native rule: a unit struct whose doc comment is the rule's documentation.
@@ -245,7 +290,9 @@ macro_rules! declare_rule {
             $(,)?
         }
     ) => {
-        $(#[doc = $doc])*
+        // The docs live in `META.raw_docs` (shown by `schemaguard rule`); rustdoc gets a pointer,
+        // since their code fences are SQL, HCL and YAML examples, not Rust.
+        #[doc = concat!("Rule ", $code, " `", $name, "`; its documentation is `", stringify!($ident), "::META`.")]
         #[derive(Debug, Default, Clone, Copy)]
         $vis struct $ident;
 
@@ -293,6 +340,7 @@ pub fn builtin_rules() -> &'static [&'static dyn Rule] {
         let mut rules: Vec<&'static dyn Rule> = Vec::new();
         rules.extend_from_slice(crate::rules::backward_incompatible::RULES);
         rules.extend_from_slice(crate::rules::locking::RULES);
+        rules.extend_from_slice(crate::rules::missing_rollback::RULES);
         rules.extend_from_slice(crate::rules::naming::RULES);
         rules.extend_from_slice(crate::rules::sensitive_data::RULES);
         rules.extend_from_slice(crate::rules::tool::RULES);

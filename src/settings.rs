@@ -7,6 +7,8 @@ use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use crate::config::{ConfigError, LoadedConfig, SizeValue, parse_size};
 use crate::diagnostic::Severity;
+use crate::frameworks::flyway::FlywayNaming;
+use crate::frameworks::{Framework, FrameworkConfig};
 use crate::registry::{Rule, builtin_rules, selector_is_known};
 use crate::sql::Dialect;
 
@@ -67,6 +69,7 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     /// `[secrets]`: what the sensitive-data rules accept.
     pub secrets: SecretsSettings,
+    pub migrations: MigrationSettings,
 }
 
 /// The resolved `[secrets]` section.
@@ -92,6 +95,35 @@ impl SecretsSettings {
 
     pub fn has_fingerprints(&self) -> bool {
         !self.allow_fingerprints.is_empty()
+    }
+}
+
+/// Whether every migration needs a down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequireDown {
+    /// When the folder has any down (the project writes them).
+    Auto,
+    Always,
+    Never,
+}
+
+/// `[migrations]`, resolved.
+#[derive(Debug)]
+pub struct MigrationSettings {
+    pub framework: Option<Framework>,
+    pub frameworks: Vec<(GlobMatcher, Framework)>,
+    pub require_down: RequireDown,
+    pub flyway: FlywayNaming,
+}
+
+impl Default for MigrationSettings {
+    fn default() -> Self {
+        MigrationSettings {
+            framework: None,
+            frameworks: Vec::new(),
+            require_down: RequireDown::Auto,
+            flyway: FlywayNaming::default(),
+        }
     }
 }
 
@@ -300,6 +332,50 @@ impl Settings {
             None => (8, 0),
         };
         let secrets = resolve_secrets(raw.and_then(|r| r.secrets.as_ref()), &err)?;
+        let mut migrations = MigrationSettings::default();
+        if let Some(m) = raw.and_then(|r| r.migrations.as_ref()) {
+            if let Some(f) = &m.framework {
+                migrations.framework =
+                    Some(f.get_ref().parse().map_err(|e: String| err(f.span(), e))?);
+            }
+            for (pattern, f) in m.frameworks.iter().flatten() {
+                let p = pattern.get_ref().trim_end_matches('/');
+                let matcher = glob(p).map_err(|e| err(pattern.span(), e))?;
+                let fw: Framework = f.get_ref().parse().map_err(|e: String| err(f.span(), e))?;
+                migrations.frameworks.push((matcher, fw));
+            }
+            if let Some(r) = &m.require_down {
+                migrations.require_down = match r.get_ref().to_ascii_lowercase().as_str() {
+                    "auto" => RequireDown::Auto,
+                    "always" | "true" => RequireDown::Always,
+                    "never" | "false" => RequireDown::Never,
+                    other => {
+                        return Err(err(
+                            r.span(),
+                            format!(
+                                "unknown require-down `{other}` (expected auto, always or never)"
+                            ),
+                        ));
+                    }
+                };
+            }
+            if let Some(fc) = &m.flyway {
+                let n = &mut migrations.flyway;
+                let set = |dst: &mut String, v: &Option<String>| {
+                    if let Some(v) = v {
+                        *dst = v.clone();
+                    }
+                };
+                set(&mut n.versioned, &fc.sql_migration_prefix);
+                set(&mut n.undo, &fc.undo_sql_migration_prefix);
+                set(&mut n.repeatable, &fc.repeatable_sql_migration_prefix);
+                set(&mut n.baseline, &fc.baseline_migration_prefix);
+                set(&mut n.separator, &fc.sql_migration_separator);
+                if let Some(s) = &fc.sql_migration_suffixes {
+                    n.suffixes = s.clone();
+                }
+            }
+        }
         let respect_gitignore = cli
             .respect_gitignore
             .or(raw.and_then(|r| r.respect_gitignore))
@@ -325,6 +401,7 @@ impl Settings {
             root,
             config_path: config.map(|c| c.path.clone()),
             secrets,
+            migrations,
         })
     }
 
@@ -448,6 +525,27 @@ fn resolve_secrets(
         out.allow_fingerprints.insert(v);
     }
     Ok(out)
+}
+
+impl FrameworkConfig for Settings {
+    fn framework_for(&self, dir: &Path) -> Option<Framework> {
+        if !self.migrations.frameworks.is_empty() {
+            let rel = self.relative(dir);
+            if let Some((_, f)) = self
+                .migrations
+                .frameworks
+                .iter()
+                .find(|(m, _)| m.is_match(&rel))
+            {
+                return Some(*f);
+            }
+        }
+        self.migrations.framework
+    }
+
+    fn flyway(&self) -> &FlywayNaming {
+        &self.migrations.flyway
+    }
 }
 
 fn parse_mysql_version(v: &str) -> Option<(u32, u32)> {

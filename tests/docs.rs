@@ -55,8 +55,14 @@ fn example_file(info: &str) -> Option<String> {
 }
 
 fn findings(code: &str, category: Category, file: &str, body: &str) -> usize {
-    let dialect = body
-        .lines()
+    findings_in(code, category, &[(file.to_string(), body.to_string())])
+}
+
+/// Lints several example files as one run (a migration folder), counting the rule's findings.
+fn findings_in(code: &str, category: Category, files: &[(String, String)]) -> usize {
+    let dialect = files
+        .iter()
+        .flat_map(|(_, b)| b.lines())
         .find_map(|l| l.trim().strip_prefix("-- dialect:"))
         .map(|d| d.trim().parse::<Dialect>().unwrap());
     let select = if category == Category::Tool {
@@ -70,9 +76,17 @@ fn findings(code: &str, category: Category, file: &str, body: &str) -> usize {
         ..Default::default()
     };
     let settings = Settings::resolve(None, &overrides).unwrap();
-    let kind = discover::classify(Path::new(file)).expect("a known example kind");
-    let report = lint::lint_source(SourceFile::from_text(file, body), kind, &settings);
-    report.active().filter(|d| d.rule.code == code).count()
+    let sources = files
+        .iter()
+        .map(|(file, body)| {
+            let kind = discover::classify(Path::new(file)).expect("a known example kind");
+            (SourceFile::from_text(file, body), kind)
+        })
+        .collect();
+    lint::lint_sources(sources, &settings)
+        .iter()
+        .map(|r| r.active().filter(|d| d.rule.code == code).count())
+        .sum()
 }
 
 #[test]
@@ -98,11 +112,31 @@ fn docs_have_every_section_and_examples_behave() {
                     m.code, m.name
                 ));
             }
-            for (info, code) in blocks {
+            // Blocks naming their file (`sql file=migrations/001_x.up.sql`) are one migration
+            // folder, linted together; the others are linted one by one.
+            let (named, single): (Vec<_>, Vec<_>) = blocks
+                .into_iter()
+                .partition(|(info, _)| info.contains("file="));
+            let mut runs: Vec<(String, usize)> = Vec::new();
+            if !named.is_empty() {
+                let files: Vec<(String, String)> = named
+                    .iter()
+                    .filter_map(|(info, code)| Some((example_file(info)?, code.clone())))
+                    .collect();
+                let shown = files
+                    .iter()
+                    .map(|(f, c)| format!("{f}:\n{c}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                runs.push((shown, findings_in(m.code, m.category, &files)));
+            }
+            for (info, code) in single {
                 let Some(file) = example_file(&info) else {
                     continue;
                 };
-                let n = findings(m.code, m.category, &file, &code);
+                runs.push((code.clone(), findings(m.code, m.category, &file, &code)));
+            }
+            for (code, n) in runs {
                 if must_fire && n == 0 {
                     problems.push(format!(
                         "{} {}: the Example does not fire:\n{code}",

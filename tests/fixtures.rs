@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use schemaguard::assemble::{BaseLookup, BaseStatus};
 use schemaguard::config;
 use schemaguard::discover::{self, Candidate};
 use schemaguard::lint;
@@ -51,6 +52,10 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
         let p = e.path();
+        if p.file_name().is_some_and(|n| n == ".base") {
+            // What the files were on the diff base (see `FolderBase`).
+            continue;
+        }
         if p.is_dir() {
             out.extend(walk(&p));
         } else if !p.to_string_lossy().ends_with(".expect") {
@@ -145,6 +150,40 @@ fn settings_for(dir: &Path, category: Category, code: &str) -> Settings {
     .unwrap()
 }
 
+/// A folder case's `.base/` subfolder stands for the diff base: the files as they were on it
+/// (same relative paths). A file of the case absent from `.base/` was added; one that differs
+/// was modified.
+struct FolderBase {
+    case: PathBuf,
+}
+
+impl FolderBase {
+    fn at_base(&self, path: &Path) -> Option<PathBuf> {
+        let rel = path.strip_prefix(&self.case).ok()?;
+        Some(self.case.join(".base").join(rel))
+    }
+}
+
+impl BaseLookup for FolderBase {
+    fn status(&self, path: &Path) -> BaseStatus {
+        match self.at_base(path).and_then(|p| std::fs::read(p).ok()) {
+            None => BaseStatus::Added,
+            Some(old) if std::fs::read(path).ok().as_deref() == Some(&old[..]) => {
+                BaseStatus::Unchanged
+            }
+            Some(_) => BaseStatus::Modified,
+        }
+    }
+
+    fn files_at_base(&self, _dir: &Path) -> Vec<PathBuf> {
+        walk(&self.case.join(".base"))
+    }
+
+    fn text_at_base(&self, path: &Path) -> Option<String> {
+        std::fs::read_to_string(self.at_base(path)?).ok()
+    }
+}
+
 #[test]
 fn every_fixture_case_matches_its_annotations() {
     let mut failures = Vec::new();
@@ -164,30 +203,41 @@ fn every_fixture_case_matches_its_annotations() {
             let mut expected_file: BTreeSet<(String, String)> = BTreeSet::new();
             let mut actual: BTreeSet<Finding> = BTreeSet::new();
             let mut actual_file: BTreeSet<(String, String)> = BTreeSet::new();
-            let mut reports = Vec::new();
-            for file in files_of(&case) {
+            let files = files_of(&case);
+            let mut cands = Vec::new();
+            for file in &files {
                 if is_pass && !case.is_dir() {
-                    let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+                    let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
                     if !text.contains("should not generate diagnostics") {
                         failures.push(format!(
                             "{}: a pass case must say `should not generate diagnostics`",
-                            rel(&file)
+                            rel(file)
                         ));
                     }
                 }
-                let (lines, file_level) = expectations(&file, m.code);
+                let (lines, file_level) = expectations(file, m.code);
                 expected.extend(lines);
-                expected_file.extend(file_level.into_iter().map(|c| (rel(&file), c)));
-                let Some(kind) = discover::classify(&file) else {
+                expected_file.extend(file_level.into_iter().map(|c| (rel(file), c)));
+                let Some(kind) = discover::classify(file) else {
                     continue;
                 };
-                let cand = Candidate {
-                    display: rel(&file),
+                cands.push(Candidate {
+                    display: rel(file),
                     path: file.clone(),
                     kind,
-                };
-                reports.push(lint::lint_file(&cand, &settings));
+                });
             }
+            // A folder case is one run: its files form migration sets together.
+            let base = case
+                .join(".base")
+                .is_dir()
+                .then(|| FolderBase { case: case.clone() });
+            let mut reports = lint::lint_request(
+                &cands,
+                &[],
+                &settings,
+                base.as_ref().map(|b| b as &dyn BaseLookup),
+            );
             // A case folder holding `baseline.json` runs with that baseline (`--baseline`):
             // recorded findings are suppressed, stale entries are reported on the baseline.
             let baseline = case.join("baseline.json");
@@ -198,11 +248,11 @@ fn every_fixture_case_matches_its_annotations() {
                 reports.extend(stale);
             }
             for report in &reports {
-                let file = &report.source.path;
+                let file = rel(&report.source.path);
                 for d in report.active().filter(|d| d.rule.code == m.code) {
                     let line = report.source.line_col(d.span.start).line;
-                    actual.insert((rel(file), line, d.rule.code.to_string()));
-                    actual_file.insert((rel(file), d.rule.code.to_string()));
+                    actual.insert((file.clone(), line, d.rule.code.to_string()));
+                    actual_file.insert((file.clone(), d.rule.code.to_string()));
                 }
             }
             if is_pass && !expected.is_empty() {

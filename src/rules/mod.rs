@@ -3,6 +3,7 @@
 
 pub mod backward_incompatible;
 pub mod locking;
+pub mod missing_rollback;
 pub mod naming;
 pub mod sensitive_data;
 pub mod tool;

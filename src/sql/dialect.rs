@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 /// The SQL dialect a script is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
     Postgres,
@@ -21,6 +21,7 @@ pub enum Dialect {
     Duckdb,
     /// Unknown: parsed permissively; PostgreSQL's locking advice applies, as it is the most
     /// common target of migration tools.
+    #[default]
     Generic,
 }
 

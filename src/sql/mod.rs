@@ -568,6 +568,9 @@ pub struct SqlUnit<'a> {
     pub direction: Direction,
     /// Tables known to be new (created in this change) before the first statement runs.
     pub new_tables: std::collections::HashSet<String>,
+    /// The schema before this script runs, replayed from the migrations before it (when the file
+    /// is part of a migration set).
+    pub catalog: Option<&'a crate::catalog::Catalog>,
     /// Lazily built: table key -> index of the statement that first creates it in this unit.
     created_at: HashMap<String, usize>,
 }
@@ -593,6 +596,7 @@ impl<'a> SqlUnit<'a> {
             statements,
             direction,
             new_tables: Default::default(),
+            catalog: None,
             created_at,
         }
     }
@@ -633,7 +637,8 @@ impl<'a> SqlUnit<'a> {
     }
 
     /// The type of `table.column` just before statement `index`, when this unit defines it
-    /// (a CREATE TABLE, ADD COLUMN or type change earlier in the script).
+    /// (a CREATE TABLE, ADD COLUMN or type change earlier in the script) or the migrations before
+    /// it did (the catalog).
     pub fn known_column_type(
         &self,
         table: &ObjectName,
@@ -641,7 +646,7 @@ impl<'a> SqlUnit<'a> {
         index: usize,
     ) -> Option<&SqlType> {
         let key = table.key();
-        let mut found = None;
+        let mut found = self.catalog.and_then(|c| c.column_type(table, column));
         for stmt in &self.statements[..index.min(self.statements.len())] {
             match &stmt.kind {
                 StmtKind::CreateTable(ct) if ct.name.key() == key => {
@@ -675,6 +680,14 @@ impl<'a> SqlUnit<'a> {
             }
         }
         found
+    }
+
+    /// The schema just before statement `index`: the catalog before the script with the
+    /// script's earlier statements applied. `None` outside a migration set.
+    pub fn catalog_at(&self, index: usize) -> Option<crate::catalog::Catalog> {
+        let mut c = self.catalog?.clone();
+        c.apply_all(&self.statements[..index.min(self.statements.len())]);
+        Some(c)
     }
 
     /// Whether a direction-sensitive rule should look at this unit: down migrations undo their up

@@ -92,6 +92,15 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A lexer over `range` of `text`: spans stay offsets into the whole text (SQL embedded in a
+    /// changelog or a Python file is lexed in place).
+    pub fn new_range(text: &'a str, range: std::ops::Range<usize>, dialect: Dialect) -> Self {
+        let end = crate::source::floor_char_boundary(text, range.end.min(text.len()));
+        let mut lx = Lexer::new(&text[..end], dialect);
+        lx.pos = crate::source::ceil_char_boundary(text, range.start).min(end);
+        lx
+    }
+
     pub fn pos(&self) -> usize {
         self.pos
     }

@@ -54,8 +54,18 @@ impl ParsedSql {
 }
 
 pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
+    parse_range(source, 0..source.text.len(), dialect)
+}
+
+/// Parses the SQL in `range` of the file (a `<sql>` change, an `op.execute("...")` string, a
+/// `--rollback` line): every span is an offset into the whole file.
+pub fn parse_range(
+    source: &SourceFile,
+    range: std::ops::Range<usize>,
+    dialect: Dialect,
+) -> ParsedSql {
     let text = &source.text;
-    let split = split::split(text, dialect);
+    let split = split::split_range(text, range, dialect);
     let sp_dialect = dialect.sqlparser();
     let mut statements = Vec::with_capacity(split.stmts.len());
     for raw in &split.stmts {

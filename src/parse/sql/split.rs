@@ -49,7 +49,12 @@ pub struct Split {
 }
 
 pub fn split(text: &str, dialect: Dialect) -> Split {
-    let mut lx = Lexer::new(text, dialect);
+    split_range(text, 0..text.len(), dialect)
+}
+
+/// Splits only `range` of `text` (spans stay offsets into the whole text).
+pub fn split_range(text: &str, range: std::ops::Range<usize>, dialect: Dialect) -> Split {
+    let mut lx = Lexer::new_range(text, range, dialect);
     let mut out = Split::default();
     let mut st = State::default();
 

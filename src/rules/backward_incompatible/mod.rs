@@ -15,6 +15,7 @@ mod rename_column;
 mod rename_enum_value;
 mod rename_table;
 mod rename_type;
+mod rename_unknown_column;
 mod set_not_null;
 mod truncate_table;
 
@@ -33,6 +34,7 @@ pub use rename_column::RenameColumn;
 pub use rename_enum_value::RenameEnumValue;
 pub use rename_table::RenameTable;
 pub use rename_type::RenameType;
+pub use rename_unknown_column::RenameUnknownColumn;
 pub use set_not_null::SetNotNull;
 pub use truncate_table::TruncateTable;
 
@@ -56,4 +58,5 @@ pub static RULES: &[&dyn Rule] = &[
     &DropView,
     &DropFunction,
     &DropSequence,
+    &RenameUnknownColumn,
 ];

@@ -8,6 +8,7 @@ mod constraint_without_not_valid;
 mod create_index_without_concurrently;
 mod drop_index_without_concurrently;
 mod missing_lock_timeout;
+mod mixed_schema_and_data_change;
 mod multiple_alters_same_table;
 mod mysql_alter_without_algorithm;
 mod reindex_without_concurrently;
@@ -21,6 +22,7 @@ pub use constraint_without_not_valid::ConstraintWithoutNotValid;
 pub use create_index_without_concurrently::CreateIndexWithoutConcurrently;
 pub use drop_index_without_concurrently::DropIndexWithoutConcurrently;
 pub use missing_lock_timeout::MissingLockTimeout;
+pub use mixed_schema_and_data_change::MixedSchemaAndDataChange;
 pub use multiple_alters_same_table::MultipleAltersSameTable;
 pub use mysql_alter_without_algorithm::MysqlAlterWithoutAlgorithm;
 pub use reindex_without_concurrently::ReindexWithoutConcurrently;
@@ -44,6 +46,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MissingLockTimeout,
     &MultipleAltersSameTable,
     &MysqlAlterWithoutAlgorithm,
+    &MixedSchemaAndDataChange,
 ];
 
 /// The first code token of `stmt` that is keyword `kw`.

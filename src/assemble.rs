@@ -1,0 +1,409 @@
+//! The assemble stage: parsed files -> migration sets (framework adapters) -> per set, the
+//! migrations replayed in order over a schema catalog while the rules run with the schema as it
+//! was before each migration.
+//!
+//! Files in no set are linted script by script as plain SQL, as they always were. With a diff
+//! base (or files named explicitly), every file of a set is replayed, but only the files asked
+//! for are reported.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::diagnostic::Diagnostic;
+use crate::frameworks::{FileRef, Framework, Migration, MigrationKind, MigrationSet, Version};
+use crate::parse::script::{FileModel, Script};
+use crate::registry::{Category, Cx, SetCx};
+use crate::settings::Settings;
+use crate::source::{SourceFile, Span};
+use crate::sql::{Direction, SqlUnit, Statement, StmtKind};
+
+/// A file of the run, parsed.
+pub struct Loaded {
+    pub source: SourceFile,
+    pub model: FileModel,
+    /// Findings are reported for this file (it was asked for, or changed since the diff base).
+    pub reported: bool,
+}
+
+impl Loaded {
+    /// The text SQL statements were parsed from (the shadow, for embedded SQL).
+    pub fn sql_source(&self) -> &SourceFile {
+        self.model.shadow.as_deref().unwrap_or(&self.source)
+    }
+}
+
+/// How a file differs from the diff base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseStatus {
+    Unchanged,
+    Added,
+    Modified,
+}
+
+/// What the diff base held, as the integrity rules need it.
+pub trait BaseLookup: Sync {
+    fn status(&self, path: &Path) -> BaseStatus;
+    /// Paths of the files under `dir` at the base (absolute or relative like the input paths).
+    fn files_at_base(&self, dir: &Path) -> Vec<PathBuf>;
+    fn text_at_base(&self, path: &Path) -> Option<String>;
+}
+
+/// A script with its file and statements.
+pub struct ScriptView<'a> {
+    pub file: usize,
+    pub script: &'a Script,
+    pub statements: &'a [Statement],
+    pub source: &'a SourceFile,
+}
+
+/// One migration, for [`crate::registry::Rule::check_migration`].
+pub struct MigrationView<'a> {
+    pub set: &'a MigrationSet,
+    pub migration: &'a Migration,
+    /// The schema before the migration.
+    pub before: &'a Catalog,
+    pub up: Option<ScriptView<'a>>,
+    pub down: Option<ScriptView<'a>>,
+    /// Whether the project writes downs in this set (some migration has one).
+    pub set_uses_downs: bool,
+    pub(crate) files: &'a [Loaded],
+}
+
+impl MigrationView<'_> {
+    pub fn source(&self, file: usize) -> &SourceFile {
+        &self.files[file].source
+    }
+
+    pub fn model(&self, file: usize) -> &FileModel {
+        &self.files[file].model
+    }
+}
+
+/// A migration set, for [`crate::registry::Rule::check_migration_set`].
+pub struct SetView<'a> {
+    pub set: &'a MigrationSet,
+    pub(crate) files: &'a [Loaded],
+    pub base: Option<&'a dyn BaseLookup>,
+}
+
+impl<'a> SetView<'a> {
+    pub fn source(&self, file: usize) -> &'a SourceFile {
+        &self.files[file].source
+    }
+
+    pub fn model(&self, file: usize) -> &'a FileModel {
+        &self.files[file].model
+    }
+
+    pub fn reported(&self, file: usize) -> bool {
+        self.files[file].reported
+    }
+
+    pub fn path(&self, file: usize) -> &'a Path {
+        &self.files[file].source.path
+    }
+}
+
+fn refs(files: &[Loaded]) -> Vec<FileRef<'_>> {
+    files
+        .iter()
+        .map(|l| FileRef {
+            display: &l.source.display,
+            path: &l.source.path,
+            model: &l.model,
+        })
+        .collect()
+}
+
+/// Groups the files into sets, runs every rule, and returns the findings of each file (for
+/// reported files only) in input order.
+pub fn run(
+    files: &[Loaded],
+    settings: &Settings,
+    base: Option<&dyn BaseLookup>,
+) -> (Vec<Vec<Diagnostic>>, Vec<MigrationSet>) {
+    let sets = crate::frameworks::assemble(&refs(files), settings);
+    let mut covered: Vec<HashSet<usize>> = vec![HashSet::new(); files.len()];
+    for set in &sets {
+        for m in &set.migrations {
+            for s in [m.up, m.down].into_iter().flatten() {
+                covered[s.file].insert(s.script);
+            }
+        }
+    }
+    let per_set: Vec<Vec<(usize, Diagnostic)>> = sets
+        .par_iter()
+        .filter(|s| s.files.iter().any(|&f| files[f].reported))
+        .map(|set| run_set(set, files, settings, base))
+        .collect();
+    let mut out: Vec<Vec<Diagnostic>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if !f.reported {
+                return Vec::new();
+            }
+            let mut diags = Vec::new();
+            for (si, script) in f.model.scripts.iter().enumerate() {
+                if covered[i].contains(&si) {
+                    continue;
+                }
+                let direction = if script.direction == Direction::Unknown && !f.model.sections {
+                    crate::lint::direction_from_name(&f.source.display)
+                } else {
+                    script.direction
+                };
+                let mut unit = unit_for(f, script, direction, None);
+                if script.transaction != Some(false)
+                    && f.model.sections
+                    && script.direction != Direction::Unknown
+                {
+                    // goose and dbmate sections run in a transaction unless told not to.
+                    for s in &mut unit.statements {
+                        s.in_transaction = true;
+                    }
+                }
+                run_unit(&unit, f, settings, &mut diags);
+            }
+            host_errors(f, settings, &mut diags);
+            diags
+        })
+        .collect();
+    for (file, d) in per_set.into_iter().flatten() {
+        if files[file].reported {
+            out[file].push(d);
+        }
+    }
+    (out, sets)
+}
+
+/// Parse errors of the host language (XML, YAML, Python) as LN001 findings.
+fn host_errors(f: &Loaded, settings: &Settings, diags: &mut Vec<Diagnostic>) {
+    let meta = &crate::rules::tool::ParseError::META;
+    if !settings.is_enabled(meta.code) {
+        return;
+    }
+    for (span, message) in &f.model.errors {
+        let mut d = Diagnostic::new(meta, *span, message.clone());
+        d.label("parsing stopped here");
+        d.help("fix the syntax: the migration tool will refuse this file too");
+        diags.push(d);
+    }
+}
+
+fn unit_for<'a>(
+    f: &'a Loaded,
+    script: &Script,
+    direction: Direction,
+    catalog: Option<&'a Catalog>,
+) -> SqlUnit<'a> {
+    let mut unit = SqlUnit::new(
+        f.sql_source(),
+        script.dialect.unwrap_or(f.model.dialect),
+        &f.model.tokens,
+        f.model.statements[script.stmts.clone()].to_vec(),
+        direction,
+    );
+    unit.catalog = catalog;
+    unit
+}
+
+fn run_unit(unit: &SqlUnit, f: &Loaded, settings: &Settings, diags: &mut Vec<Diagnostic>) {
+    for rule in &settings.rules {
+        // A dump (pg_dump, mysqldump...) is a snapshot of a schema or its data, not a change
+        // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are not
+        // migration hazards. Parse errors, naming and secrets still apply.
+        if f.model.dump.is_some()
+            && matches!(
+                rule.meta().category,
+                Category::BackwardIncompatible | Category::Locking | Category::MissingRollback
+            )
+        {
+            continue;
+        }
+        let mut cx = Cx::new(settings, &f.source, rule.meta(), diags);
+        rule.check_sql(unit, &mut cx);
+    }
+}
+
+/// Marks the statements the tool runs inside its implicit transaction.
+fn mark_transaction(unit: &mut SqlUnit, script: &Script, tx: bool) {
+    if !tx {
+        return;
+    }
+    let first = script.stmts.start;
+    for (i, s) in unit.statements.iter_mut().enumerate() {
+        if !script.autocommit.contains(&(first + i)) {
+            s.in_transaction = true;
+        }
+    }
+}
+
+/// Whether the tool runs `script` in a transaction.
+fn in_transaction(
+    fw: Framework,
+    m: &Migration,
+    script: &Script,
+    stmts: &[Statement],
+    up: bool,
+) -> bool {
+    if script.transaction == Some(false) {
+        return false;
+    }
+    match fw {
+        Framework::Flyway => !stmts
+            .iter()
+            .any(crate::frameworks::flyway::non_transactional),
+        Framework::Prisma => stmts.len() > 1,
+        _ if up => m.transaction,
+        f => f.implicit_transaction(),
+    }
+}
+
+fn run_set(
+    set: &MigrationSet,
+    files: &[Loaded],
+    settings: &Settings,
+    base: Option<&dyn BaseLookup>,
+) -> Vec<(usize, Diagnostic)> {
+    let mut out: Vec<(usize, Diagnostic)> = Vec::new();
+    let mut catalog = Catalog::default();
+    let mut new_tables: HashSet<String> = HashSet::new();
+    let uses_downs = set.uses_downs();
+    let is_new = |file: usize| match base {
+        Some(b) => files[file].reported && b.status(&files[file].source.path) == BaseStatus::Added,
+        None => false,
+    };
+    let view = |s: Option<crate::frameworks::ScriptRef>| {
+        s.map(|s| {
+            let f = &files[s.file];
+            let script = &f.model.scripts[s.script];
+            ScriptView {
+                file: s.file,
+                script,
+                statements: &f.model.statements[script.stmts.clone()],
+                source: &f.source,
+            }
+        })
+    };
+    for m in &set.migrations {
+        let up = view(m.up);
+        let down = view(m.down);
+        let replay = m.kind != MigrationKind::Baseline;
+        // Rules on the up script, with the schema before it.
+        if let Some(u) = &up
+            && files[u.file].reported
+        {
+            let f = &files[u.file];
+            let mut unit = unit_for(f, u.script, Direction::Up, replay.then_some(&catalog));
+            unit.new_tables = new_tables.clone();
+            let tx = in_transaction(set.framework, m, u.script, u.statements, true);
+            mark_transaction(&mut unit, u.script, tx);
+            let mut diags = Vec::new();
+            run_unit(&unit, f, settings, &mut diags);
+            out.extend(diags.into_iter().map(|d| (u.file, d)));
+        }
+        let reported = [m.up, m.down]
+            .into_iter()
+            .flatten()
+            .any(|s| files[s.file].reported)
+            || files[m.file].reported;
+        if reported {
+            let mv = MigrationView {
+                set,
+                migration: m,
+                before: &catalog,
+                up: view(m.up),
+                down: view(m.down),
+                set_uses_downs: uses_downs,
+                files,
+            };
+            for rule in &settings.rules {
+                let mut cx = SetCx::new(settings, rule.meta(), &mut out);
+                rule.check_migration(&mv, &mut cx);
+            }
+        }
+        if !replay {
+            continue;
+        }
+        let before_tables: HashSet<String> = if up.as_ref().is_some_and(|u| is_new(u.file)) {
+            catalog.tables.keys().cloned().collect()
+        } else {
+            HashSet::new()
+        };
+        if let Some(u) = &up {
+            if m.conditional {
+                for s in u.statements {
+                    catalog.apply_uncertain(s);
+                }
+            } else {
+                catalog.apply_all(u.statements);
+            }
+            if is_new(u.file) {
+                new_tables.extend(
+                    catalog
+                        .tables
+                        .keys()
+                        .filter(|k| !before_tables.contains(*k))
+                        .cloned(),
+                );
+            }
+        }
+        // Rules on the down script, with the schema after the up.
+        if let Some(d) = &down
+            && files[d.file].reported
+        {
+            let f = &files[d.file];
+            // popx downs undo other parts of their change: the schema after this up is not theirs.
+            let cat = (set.framework != Framework::Popx).then_some(&catalog);
+            let mut unit = unit_for(f, d.script, Direction::Down, cat);
+            unit.new_tables = new_tables.clone();
+            let tx = in_transaction(set.framework, m, d.script, d.statements, false);
+            mark_transaction(&mut unit, d.script, tx);
+            let mut diags = Vec::new();
+            run_unit(&unit, f, settings, &mut diags);
+            out.extend(diags.into_iter().map(|d2| (d.file, d2)));
+        }
+    }
+    let sv = SetView { set, files, base };
+    for rule in &settings.rules {
+        let mut cx = SetCx::new(settings, rule.meta(), &mut out);
+        rule.check_migration_set(&sv, &mut cx);
+    }
+    out
+}
+
+/// Whether a statement changes data rather than schema.
+pub fn is_data_change(s: &Statement) -> bool {
+    matches!(
+        s.kind,
+        StmtKind::Insert { .. } | StmtKind::Update { .. } | StmtKind::Delete { .. }
+    )
+}
+
+/// The version of each migration of a set, for integrity rules: (version, file).
+pub fn versions(set: &MigrationSet) -> Vec<(&Version, usize)> {
+    set.migrations
+        .iter()
+        .filter(|m| m.kind == MigrationKind::Versioned)
+        .filter_map(|m| m.version.as_ref().map(|v| (v, m.file)))
+        .collect()
+}
+
+/// The span of a whole file's first line (where file-level findings point).
+pub fn file_start(source: &SourceFile) -> Span {
+    let end = source.text.find('\n').unwrap_or(source.text.len());
+    Span::new(0, end.min(source.text.len()))
+}
+
+/// Counts per framework, for the detection report.
+pub fn detection_summary(sets: &[MigrationSet]) -> HashMap<Framework, usize> {
+    let mut m = HashMap::new();
+    for s in sets {
+        *m.entry(s.framework).or_insert(0) += 1;
+    }
+    m
+}

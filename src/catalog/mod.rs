@@ -1,0 +1,921 @@
+//! The in-memory schema, replayed statement by statement over the ordered migrations of a set.
+//!
+//! It knows what the migrations themselves created: tables with their columns (types and
+//! nullability), indexes, constraints, enums and other types, views, sequences. An object the
+//! migrations never created is *unknown*, never assumed absent: altering a table created outside
+//! the migrations makes a partial entry that only holds what the alterations told us.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::source::Span;
+use crate::sql::{
+    AlterAction, ConstraintKind, ObjectKind, ObjectName, SqlType, Statement, StmtKind,
+};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Normalised name.
+    pub name: String,
+    pub data_type: Option<SqlType>,
+    pub not_null: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// As first written.
+    pub name: String,
+    pub columns: Vec<Column>,
+    /// Created by a replayed CREATE TABLE with its column list: a missing column really is
+    /// missing. `false` for tables known only from alterations.
+    pub complete: bool,
+    /// Named constraints (normalised names).
+    pub constraints: BTreeSet<String>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Index {
+    pub name: String,
+    pub table: String,
+    /// Column expressions, normalised.
+    pub columns: Vec<String>,
+}
+
+/// The schema as far as the replayed migrations tell.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalog {
+    pub tables: BTreeMap<String, Table>,
+    pub indexes: BTreeMap<String, Index>,
+    /// Types (enums with their values when known, domains, composite types).
+    pub types: BTreeMap<String, Option<Vec<String>>>,
+    pub views: BTreeSet<String>,
+    pub sequences: BTreeSet<String>,
+    /// Functions, procedures, triggers, extensions, schemas... by kind and key.
+    pub others: BTreeSet<(ObjectKindKey, String)>,
+}
+
+/// [`ObjectKind`] as an ordered key.
+pub type ObjectKindKey = u8;
+
+fn kind_key(k: ObjectKind) -> ObjectKindKey {
+    k as u8
+}
+
+fn norm_ident(s: &str) -> String {
+    s.trim_matches(['"', '`', '[', ']']).to_lowercase()
+}
+
+impl Catalog {
+    pub fn table(&self, name: &ObjectName) -> Option<&Table> {
+        self.tables.get(&name.key())
+    }
+
+    /// The type of `table.column` when the migrations define it.
+    pub fn column_type(&self, table: &ObjectName, column: &str) -> Option<&SqlType> {
+        self.table(table)?.column(column)?.data_type.as_ref()
+    }
+
+    /// Whether the column is known to be missing: the table was created by the migrations and
+    /// has no such column. `false` when unknown.
+    pub fn column_missing(&self, table: &ObjectName, column: &str) -> bool {
+        self.table(table)
+            .is_some_and(|t| t.complete && t.column(column).is_none())
+    }
+
+    fn table_entry(&mut self, name: &ObjectName) -> &mut Table {
+        self.tables.entry(name.key()).or_insert_with(|| Table {
+            name: name.to_string(),
+            columns: Vec::new(),
+            complete: false,
+            constraints: BTreeSet::new(),
+        })
+    }
+
+    fn drop_table(&mut self, key: &str) {
+        self.tables.remove(key);
+        self.indexes.retain(|_, i| i.table != key);
+    }
+
+    /// Applies one statement.
+    pub fn apply(&mut self, stmt: &Statement) {
+        match &stmt.kind {
+            StmtKind::CreateTable(ct) => {
+                let key = ct.name.key();
+                if ct.temporary || (ct.if_not_exists && self.tables.contains_key(&key)) {
+                    return;
+                }
+                let mut table = Table {
+                    name: ct.name.to_string(),
+                    columns: ct
+                        .columns
+                        .iter()
+                        .map(|c| Column {
+                            name: c.name.norm(),
+                            data_type: c.data_type.clone(),
+                            not_null: c.not_null || c.primary_key,
+                        })
+                        .collect(),
+                    complete: !ct.derived,
+                    constraints: BTreeSet::new(),
+                };
+                for c in &ct.constraints {
+                    if let Some(n) = &c.name {
+                        table.constraints.insert(n.norm());
+                    }
+                    if let ConstraintKind::PrimaryKey { columns, .. } = &c.kind {
+                        for col in columns {
+                            if let Some(c) = table.column_mut(&col.norm()) {
+                                c.not_null = true;
+                            }
+                        }
+                    }
+                }
+                self.drop_table(&key);
+                self.tables.insert(key, table);
+            }
+            StmtKind::AlterTable(at) => {
+                let key = at.name.key();
+                if at.if_exists && !self.tables.contains_key(&key) {
+                    return;
+                }
+                for item in &at.actions {
+                    self.alter(&at.name, &item.action);
+                }
+            }
+            StmtKind::CreateIndex(ci) => {
+                if let Some(n) = &ci.name {
+                    let key = n.norm();
+                    if ci.if_not_exists && self.indexes.contains_key(&key) {
+                        return;
+                    }
+                    self.indexes.insert(
+                        key,
+                        Index {
+                            name: n.value.clone(),
+                            table: ci.table.key(),
+                            columns: ci.columns.iter().map(|c| norm_ident(c)).collect(),
+                        },
+                    );
+                }
+            }
+            StmtKind::DropIndex { names, .. } => {
+                for n in names {
+                    self.indexes.remove(&n.base().norm());
+                }
+            }
+            StmtKind::Drop { kind, names, .. } => {
+                for n in names {
+                    let key = n.key();
+                    match kind {
+                        ObjectKind::Table => self.drop_table(&key),
+                        ObjectKind::View | ObjectKind::MaterializedView => {
+                            self.views.remove(&key);
+                        }
+                        ObjectKind::Sequence => {
+                            self.sequences.remove(&key);
+                        }
+                        ObjectKind::Type | ObjectKind::Domain => {
+                            self.types.remove(&key);
+                        }
+                        ObjectKind::Index => {
+                            self.indexes.remove(&n.base().norm());
+                        }
+                        k => {
+                            self.others.remove(&(kind_key(*k), key));
+                        }
+                    }
+                }
+            }
+            StmtKind::RenameTables { renames } => {
+                for (from, to) in renames {
+                    self.rename_table(from, to);
+                }
+            }
+            StmtKind::CreateType { name, enum_values } => {
+                self.types.insert(name.key(), enum_values.clone());
+            }
+            StmtKind::AlterType { name, action } => {
+                let key = name.key();
+                match action {
+                    crate::sql::AlterTypeAction::AddValue { value } => {
+                        if let Some(Some(vals)) = self.types.get_mut(&key)
+                            && !vals.contains(value)
+                        {
+                            vals.push(value.clone());
+                        }
+                    }
+                    crate::sql::AlterTypeAction::RenameValue { from, to, .. } => {
+                        if let Some(Some(vals)) = self.types.get_mut(&key) {
+                            for v in vals.iter_mut().filter(|v| *v == from) {
+                                *v = to.clone();
+                            }
+                        }
+                    }
+                    crate::sql::AlterTypeAction::Rename { to } => {
+                        if let Some(v) = self.types.remove(&key) {
+                            self.types.insert(to.norm(), v);
+                        }
+                    }
+                    crate::sql::AlterTypeAction::Other => {}
+                }
+            }
+            StmtKind::Create {
+                kind,
+                name: Some(name),
+                ..
+            } => {
+                let key = name.key();
+                match kind {
+                    ObjectKind::View | ObjectKind::MaterializedView => {
+                        self.views.insert(key);
+                    }
+                    ObjectKind::Sequence => {
+                        self.sequences.insert(key);
+                    }
+                    ObjectKind::Type | ObjectKind::Domain => {
+                        self.types.insert(key, None);
+                    }
+                    k => {
+                        self.others.insert((kind_key(*k), key));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn rename_table(&mut self, from: &ObjectName, to: &ObjectName) {
+        let (fk, tk) = (from.key(), to.key());
+        let mut t = self.tables.remove(&fk).unwrap_or_else(|| Table {
+            name: to.to_string(),
+            columns: Vec::new(),
+            complete: false,
+            constraints: BTreeSet::new(),
+        });
+        t.name = to.to_string();
+        self.tables.insert(tk.clone(), t);
+        for i in self.indexes.values_mut().filter(|i| i.table == fk) {
+            i.table = tk.clone();
+        }
+    }
+
+    fn alter(&mut self, table: &ObjectName, action: &AlterAction) {
+        let tkey = table.key();
+        // Removing something from a table we know nothing of tells us nothing worth keeping
+        // (and must not bring back a table dropped just before).
+        let removes = matches!(
+            action,
+            AlterAction::DropColumn { .. }
+                | AlterAction::DropConstraint { .. }
+                | AlterAction::DropIndex { .. }
+                | AlterAction::DropPrimaryKey
+                | AlterAction::DropDefault { .. }
+        );
+        if removes && !self.tables.contains_key(&tkey) {
+            if let AlterAction::DropIndex { name } = action {
+                self.indexes.remove(&name.norm());
+            }
+            return;
+        }
+        match action {
+            AlterAction::AddColumn { column, .. } => {
+                let t = self.table_entry(table);
+                let name = column.name.norm();
+                t.columns.retain(|c| c.name != name);
+                t.columns.push(Column {
+                    name,
+                    data_type: column.data_type.clone(),
+                    not_null: column.not_null || column.primary_key,
+                });
+            }
+            AlterAction::DropColumn { name, .. } => {
+                let n = name.norm();
+                self.table_entry(table).columns.retain(|c| c.name != n);
+                self.indexes
+                    .retain(|_, i| !(i.table == tkey && i.columns.len() == 1 && i.columns[0] == n));
+            }
+            AlterAction::RenameColumn { from, to } => {
+                let (f, t) = (from.norm(), to.norm());
+                let tbl = self.table_entry(table);
+                match tbl.column_mut(&f) {
+                    Some(c) => c.name = t,
+                    None => tbl.columns.push(Column {
+                        name: t,
+                        data_type: None,
+                        not_null: false,
+                    }),
+                }
+            }
+            AlterAction::RenameTable { to } => self.rename_table(table, to),
+            AlterAction::AlterColumnType {
+                column, new_type, ..
+            } => {
+                let n = column.norm();
+                let tbl = self.table_entry(table);
+                match tbl.column_mut(&n) {
+                    Some(c) => c.data_type = Some(new_type.clone()),
+                    None => tbl.columns.push(Column {
+                        name: n,
+                        data_type: Some(new_type.clone()),
+                        not_null: false,
+                    }),
+                }
+            }
+            AlterAction::ModifyColumn { old_name, column } => {
+                let old = old_name.norm();
+                let tbl = self.table_entry(table);
+                tbl.columns.retain(|c| c.name != old);
+                tbl.columns.push(Column {
+                    name: column.name.norm(),
+                    data_type: column.data_type.clone(),
+                    not_null: column.not_null || column.primary_key,
+                });
+            }
+            AlterAction::SetNotNull { column } | AlterAction::DropNotNull { column } => {
+                let set = matches!(action, AlterAction::SetNotNull { .. });
+                let n = column.norm();
+                let tbl = self.table_entry(table);
+                match tbl.column_mut(&n) {
+                    Some(c) => c.not_null = set,
+                    None => tbl.columns.push(Column {
+                        name: n,
+                        data_type: None,
+                        not_null: set,
+                    }),
+                }
+            }
+            AlterAction::AddConstraint { constraint } => {
+                if let Some(n) = &constraint.name {
+                    self.table_entry(table).constraints.insert(n.norm());
+                }
+            }
+            AlterAction::DropConstraint { name, .. } => {
+                let n = name.norm();
+                self.table_entry(table).constraints.remove(&n);
+                // MySQL and others drop the backing index of a unique constraint with it.
+                self.indexes.remove(&n);
+            }
+            AlterAction::RenameConstraint { from, to } => {
+                let tbl = self.table_entry(table);
+                if tbl.constraints.remove(&from.norm()) {
+                    tbl.constraints.insert(to.norm());
+                }
+            }
+            AlterAction::AddIndex {
+                name: Some(n),
+                columns,
+                ..
+            } => {
+                self.indexes.insert(
+                    n.norm(),
+                    Index {
+                        name: n.value.clone(),
+                        table: tkey,
+                        columns: columns.iter().map(|c| c.norm()).collect(),
+                    },
+                );
+            }
+            AlterAction::DropIndex { name } => {
+                self.indexes.remove(&name.norm());
+            }
+            AlterAction::RenameIndex { from, to } => {
+                if let Some(mut i) = self.indexes.remove(&from.norm()) {
+                    i.name = to.value.clone();
+                    self.indexes.insert(to.norm(), i);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies a statement that may not run (a Liquibase changeSet with preconditions or a
+    /// `dbms` filter): what it touches becomes partially known.
+    pub fn apply_uncertain(&mut self, stmt: &Statement) {
+        self.apply(stmt);
+        let touched = match &stmt.kind {
+            StmtKind::CreateTable(ct) => Some(ct.name.key()),
+            StmtKind::AlterTable(at) => Some(at.name.key()),
+            _ => None,
+        };
+        if let Some(t) = touched.and_then(|k| self.tables.get_mut(&k)) {
+            t.complete = false;
+        }
+    }
+
+    pub fn apply_all<'s>(&mut self, stmts: impl IntoIterator<Item = &'s Statement>) {
+        for s in stmts {
+            self.apply(s);
+        }
+    }
+}
+
+/// One way the schema after up-then-down differs from the schema before the up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// What differs, naming the object ("column `users.nickname` added by the up is left behind").
+    pub message: String,
+    /// The up statement that made the change.
+    pub up_span: Span,
+}
+
+/// Whether a script holds statements whose effect on the schema we cannot know.
+pub fn opaque(stmts: &[Statement]) -> bool {
+    stmts.iter().any(|s| {
+        !s.is_parsed()
+            || matches!(s.kind, StmtKind::Do)
+            || matches!(&s.kind, StmtKind::Other { head } if head.is_empty())
+    })
+}
+
+/// Replays `up` then `down` over `before` and names every object the up changed that the down
+/// does not put back. Objects the migrations do not know are never reported.
+pub fn reverse_differences(
+    before: &Catalog,
+    up: &[Statement],
+    down: &[Statement],
+) -> Vec<Difference> {
+    let mut after_up = before.clone();
+    let mut effects: Vec<(Effect, Span)> = Vec::new();
+    // Names the up renamed away or dropped: creating one again replaces an object that existed
+    // before (the rename-create-drop dance of enum changes), it does not add one.
+    let mut vacated: BTreeSet<String> = BTreeSet::new();
+    for s in up {
+        for e in effects_of(&after_up, s) {
+            match &e {
+                Effect::TableDropped(k, _)
+                | Effect::Dropped(_, k, _)
+                | Effect::IndexDropped(k, _) => {
+                    vacated.insert(k.clone());
+                }
+                Effect::TableRenamed { from, .. } => {
+                    vacated.insert(from.clone());
+                }
+                Effect::TableCreated(k, _)
+                | Effect::Created(_, k, _)
+                | Effect::IndexCreated(k, _)
+                    if vacated.contains(k) =>
+                {
+                    continue;
+                }
+                Effect::ConstraintAdded { table, name, .. }
+                    if vacated.contains(&format!("{table}|{name}")) =>
+                {
+                    continue;
+                }
+                _ => {}
+            }
+            effects.push((e, s.span));
+        }
+        match &s.kind {
+            StmtKind::AlterType {
+                name,
+                action: crate::sql::AlterTypeAction::Rename { .. },
+            } => {
+                vacated.insert(name.key());
+            }
+            StmtKind::AlterTable(at) => {
+                for item in &at.actions {
+                    if let AlterAction::DropConstraint { name, .. } = &item.action {
+                        vacated.insert(format!("{}|{}", at.name.key(), name.norm()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        after_up.apply(s);
+    }
+    let mut after = after_up.clone();
+    after.apply_all(down);
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (e, span) in effects {
+        if let Some(message) = e.check(before, &after)
+            && seen.insert(message.clone())
+        {
+            out.push(Difference {
+                message,
+                up_span: span,
+            });
+        }
+    }
+    out
+}
+
+/// A type as the database stores it: canonical name and arguments (`character varying` and
+/// `varchar` are one type; so are `text` and `varchar` without a length on PostgreSQL).
+fn canonical_type(t: &SqlType) -> String {
+    let name = if t.name == "varchar" && t.args.is_empty() {
+        "text"
+    } else {
+        t.name.as_str()
+    };
+    let mut s = name.to_string();
+    if !t.args.is_empty() {
+        s.push('(');
+        s.push_str(&t.args.join(","));
+        s.push(')');
+    }
+    if t.array {
+        s.push_str("[]");
+    }
+    s
+}
+
+#[derive(Clone, Debug)]
+enum Effect {
+    TableCreated(String, String),
+    TableDropped(String, String),
+    TableRenamed {
+        from: String,
+        to: String,
+        display: String,
+    },
+    ColumnAdded(String, String, String),
+    ColumnDropped(String, String, String),
+    ColumnRenamed {
+        table: String,
+        from: String,
+        to: String,
+        display: String,
+    },
+    TypeChanged {
+        table: String,
+        column: String,
+        display: String,
+        old: Option<String>,
+        new: String,
+    },
+    NotNull {
+        table: String,
+        column: String,
+        display: String,
+        set: bool,
+    },
+    IndexCreated(String, String),
+    IndexDropped(String, String),
+    ConstraintAdded {
+        table: String,
+        name: String,
+        display: String,
+    },
+    ConstraintDropped {
+        table: String,
+        name: String,
+        display: String,
+    },
+    Created(&'static str, String, String),
+    Dropped(&'static str, String, String),
+}
+
+fn effects_of(cat: &Catalog, s: &Statement) -> Vec<Effect> {
+    let mut out = Vec::new();
+    match &s.kind {
+        StmtKind::CreateTable(ct) if !ct.temporary => {
+            let key = ct.name.key();
+            if !(ct.if_not_exists && cat.tables.contains_key(&key)) {
+                out.push(Effect::TableCreated(key, ct.name.to_string()));
+            }
+        }
+        StmtKind::Drop { kind, names, .. } => {
+            for n in names {
+                let (key, d) = (n.key(), n.to_string());
+                match kind {
+                    ObjectKind::Table => out.push(Effect::TableDropped(key, d)),
+                    ObjectKind::View | ObjectKind::MaterializedView => {
+                        out.push(Effect::Dropped("view", key, d))
+                    }
+                    ObjectKind::Sequence => out.push(Effect::Dropped("sequence", key, d)),
+                    ObjectKind::Type | ObjectKind::Domain => {
+                        out.push(Effect::Dropped("type", key, d))
+                    }
+                    ObjectKind::Index => out.push(Effect::IndexDropped(n.base().norm(), d)),
+                    _ => {}
+                }
+            }
+        }
+        StmtKind::DropIndex { names, .. } => {
+            for n in names {
+                out.push(Effect::IndexDropped(n.base().norm(), n.to_string()));
+            }
+        }
+        StmtKind::CreateIndex(ci) => {
+            if let Some(n) = &ci.name
+                && !(ci.if_not_exists && cat.indexes.contains_key(&n.norm()))
+            {
+                out.push(Effect::IndexCreated(n.norm(), n.value.clone()));
+            }
+        }
+        StmtKind::CreateType { name, .. } if !cat.types.contains_key(&name.key()) => {
+            out.push(Effect::Created("type", name.key(), name.to_string()));
+        }
+        StmtKind::Create {
+            kind,
+            name: Some(name),
+            or_replace,
+            ..
+        } => {
+            let key = name.key();
+            let (noun, exists) = match kind {
+                ObjectKind::View | ObjectKind::MaterializedView => {
+                    ("view", cat.views.contains(&key))
+                }
+                ObjectKind::Sequence => ("sequence", cat.sequences.contains(&key)),
+                _ => return out,
+            };
+            if !exists && !or_replace {
+                out.push(Effect::Created(noun, key, name.to_string()));
+            }
+        }
+        StmtKind::RenameTables { renames } => {
+            for (f, t) in renames {
+                out.push(Effect::TableRenamed {
+                    from: f.key(),
+                    to: t.key(),
+                    display: format!("{f}` to `{t}"),
+                });
+            }
+        }
+        StmtKind::AlterTable(at) => {
+            let tkey = at.name.key();
+            let table = cat.tables.get(&tkey);
+            for item in &at.actions {
+                let col = |c: &str| format!("{}.{}", at.name, c);
+                match &item.action {
+                    AlterAction::AddColumn {
+                        column,
+                        if_not_exists,
+                    } => {
+                        let n = column.name.norm();
+                        if !(*if_not_exists && table.is_some_and(|t| t.column(&n).is_some())) {
+                            out.push(Effect::ColumnAdded(
+                                tkey.clone(),
+                                n,
+                                col(&column.name.value),
+                            ));
+                        }
+                    }
+                    AlterAction::DropColumn { name, .. } => out.push(Effect::ColumnDropped(
+                        tkey.clone(),
+                        name.norm(),
+                        col(&name.value),
+                    )),
+                    AlterAction::RenameColumn { from, to } => out.push(Effect::ColumnRenamed {
+                        table: tkey.clone(),
+                        from: from.norm(),
+                        to: to.norm(),
+                        display: format!("{}` to `{}", col(&from.value), to.value),
+                    }),
+                    AlterAction::RenameTable { to } => out.push(Effect::TableRenamed {
+                        from: tkey.clone(),
+                        to: to.key(),
+                        display: format!("{}` to `{}", at.name, to),
+                    }),
+                    AlterAction::AlterColumnType {
+                        column, new_type, ..
+                    } => {
+                        let old = table
+                            .and_then(|t| t.column(&column.norm()))
+                            .and_then(|c| c.data_type.as_ref())
+                            .map(canonical_type);
+                        out.push(Effect::TypeChanged {
+                            table: tkey.clone(),
+                            column: column.norm(),
+                            display: col(&column.value),
+                            old,
+                            new: canonical_type(new_type),
+                        });
+                    }
+                    AlterAction::SetNotNull { column } | AlterAction::DropNotNull { column } => out
+                        .push(Effect::NotNull {
+                            table: tkey.clone(),
+                            column: column.norm(),
+                            display: col(&column.value),
+                            set: matches!(item.action, AlterAction::SetNotNull { .. }),
+                        }),
+                    AlterAction::AddConstraint { constraint } => {
+                        if let Some(n) = &constraint.name {
+                            out.push(Effect::ConstraintAdded {
+                                table: tkey.clone(),
+                                name: n.norm(),
+                                display: format!("{}` on `{}", n.value, at.name),
+                            });
+                        }
+                    }
+                    AlterAction::DropConstraint { name, .. }
+                        if table.is_some_and(|t| t.constraints.contains(&name.norm())) =>
+                    {
+                        out.push(Effect::ConstraintDropped {
+                            table: tkey.clone(),
+                            name: name.norm(),
+                            display: format!("{}` on `{}", name.value, at.name),
+                        });
+                    }
+                    AlterAction::AddIndex { name: Some(n), .. } => {
+                        out.push(Effect::IndexCreated(n.norm(), n.value.clone()))
+                    }
+                    AlterAction::DropIndex { name } => {
+                        out.push(Effect::IndexDropped(name.norm(), name.value.clone()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+impl Effect {
+    /// What is wrong after the down, if anything.
+    fn check(&self, before: &Catalog, after: &Catalog) -> Option<String> {
+        match self {
+            Effect::TableCreated(k, d) => after
+                .tables
+                .contains_key(k)
+                .then(|| format!("table `{d}` created by the up is left behind by the down")),
+            Effect::TableDropped(k, d) => (!after.tables.contains_key(k))
+                .then(|| format!("table `{d}` dropped by the up is not recreated by the down")),
+            Effect::TableRenamed { from, to, display } => {
+                (after.tables.contains_key(to) && !after.tables.contains_key(from)).then(|| {
+                    format!("table `{display}` renamed by the up is not renamed back by the down")
+                })
+            }
+            Effect::ColumnAdded(t, c, d) => after
+                .tables
+                .get(t)
+                .is_some_and(|tb| tb.column(c).is_some())
+                .then(|| format!("column `{d}` added by the up is left behind by the down")),
+            Effect::ColumnDropped(t, c, d) => after
+                .tables
+                .get(t)
+                .is_some_and(|tb| tb.column(c).is_none())
+                .then(|| format!("column `{d}` dropped by the up is not restored by the down")),
+            Effect::ColumnRenamed {
+                table,
+                from,
+                to,
+                display,
+            } => after
+                .tables
+                .get(table)
+                .is_some_and(|tb| tb.column(to).is_some() && tb.column(from).is_none())
+                .then(|| {
+                    format!("column `{display}` renamed by the up is not renamed back by the down")
+                }),
+            Effect::TypeChanged {
+                table,
+                column,
+                display,
+                old,
+                new,
+            } => {
+                let now = after
+                    .tables
+                    .get(table)?
+                    .column(column)?
+                    .data_type
+                    .as_ref()
+                    .map(canonical_type)?;
+                match old {
+                    Some(old) if &now != old => Some(format!(
+                        "column `{display}` is `{now}` after the down; it was `{old}` before the up"
+                    )),
+                    None if &now == new => Some(format!(
+                        "column `{display}` keeps the type `{new}` the up gave it; the down does not change it back"
+                    )),
+                    _ => None,
+                }
+            }
+            Effect::NotNull {
+                table,
+                column,
+                display,
+                set,
+            } => {
+                let was = before
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.column(column))
+                    .map(|c| c.not_null);
+                let now = after.tables.get(table)?.column(column)?.not_null;
+                // The up changed it, so it was the opposite before (unless we know otherwise).
+                let was = was.unwrap_or(!set);
+                (was != *set && now == *set).then(|| {
+                    if *set {
+                        format!("column `{display}` is still NOT NULL after the down")
+                    } else {
+                        format!("column `{display}` is still nullable after the down; the up dropped its NOT NULL")
+                    }
+                })
+            }
+            Effect::IndexCreated(k, d) => after
+                .indexes
+                .contains_key(k)
+                .then(|| format!("index `{d}` created by the up is left behind by the down")),
+            Effect::IndexDropped(k, d) => (before.indexes.contains_key(k)
+                && !after.indexes.contains_key(k))
+            .then(|| format!("index `{d}` dropped by the up is not recreated by the down")),
+            Effect::ConstraintAdded {
+                table,
+                name,
+                display,
+            } => after
+                .tables
+                .get(table)
+                .is_some_and(|t| t.constraints.contains(name))
+                .then(|| {
+                    format!("constraint `{display}` added by the up is left behind by the down")
+                }),
+            Effect::ConstraintDropped {
+                table,
+                name,
+                display,
+            } => after
+                .tables
+                .get(table)
+                .is_some_and(|t| !t.constraints.contains(name))
+                .then(|| {
+                    format!("constraint `{display}` dropped by the up is not recreated by the down")
+                }),
+            Effect::Created(noun, k, d) => {
+                let there = match *noun {
+                    "view" => after.views.contains(k),
+                    "sequence" => after.sequences.contains(k),
+                    _ => after.types.contains_key(k),
+                };
+                there.then(|| format!("{noun} `{d}` created by the up is left behind by the down"))
+            }
+            Effect::Dropped(noun, k, d) => {
+                let (was, now) = match *noun {
+                    "view" => (before.views.contains(k), after.views.contains(k)),
+                    "sequence" => (before.sequences.contains(k), after.sequences.contains(k)),
+                    _ => (before.types.contains_key(k), after.types.contains_key(k)),
+                };
+                (was && !now)
+                    .then(|| format!("{noun} `{d}` dropped by the up is not recreated by the down"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::sql::Dialect;
+
+    fn stmts(sql: &str) -> Vec<Statement> {
+        crate::parse::sql::parse(&SourceFile::from_text("t.sql", sql), Dialect::Postgres).statements
+    }
+
+    #[test]
+    fn replays_tables_and_columns() {
+        let mut c = Catalog::default();
+        c.apply_all(&stmts(
+            "CREATE TABLE users (id int PRIMARY KEY, email varchar(100) NOT NULL);
+             ALTER TABLE users ADD COLUMN nick text;
+             ALTER TABLE users RENAME COLUMN nick TO nickname;
+             ALTER TABLE orders ADD COLUMN total numeric;",
+        ));
+        let users = &c.tables["users"];
+        assert!(users.complete);
+        assert_eq!(
+            users
+                .column("email")
+                .unwrap()
+                .data_type
+                .as_ref()
+                .unwrap()
+                .raw,
+            "varchar(100)"
+        );
+        assert!(users.column("nickname").is_some());
+        assert!(!c.tables["orders"].complete);
+    }
+
+    #[test]
+    fn down_that_leaves_a_column_is_named() {
+        let before = Catalog::default();
+        let up = stmts(
+            "ALTER TABLE users ADD COLUMN nickname text; CREATE INDEX users_nick ON users (nickname);",
+        );
+        let d = reverse_differences(&before, &up, &stmts("DROP INDEX users_nick;"));
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("users.nickname"), "{d:?}");
+        let ok = reverse_differences(
+            &before,
+            &up,
+            &stmts("DROP INDEX users_nick; ALTER TABLE users DROP COLUMN nickname;"),
+        );
+        assert!(ok.is_empty(), "{ok:?}");
+    }
+}

@@ -1,0 +1,221 @@
+//! Migration folders end to end: `--diff-base` against a real git repository (only changed
+//! migrations are reported, the folder is still replayed, integrity is checked against the base),
+//! and migration files named alone bringing their folder along.
+
+use std::path::Path;
+use std::process::Command;
+
+use schemaguard::assemble::BaseLookup;
+use schemaguard::discover::{self, Candidate};
+use schemaguard::git::{GitBase, resolve};
+use schemaguard::lint;
+use schemaguard::settings::Settings;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// (file name, code) of every active finding.
+fn findings(reports: &[lint::FileReport]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = reports
+        .iter()
+        .flat_map(|r| {
+            r.active()
+                .map(move |d| (r.source.file_name().to_string(), d.rule.code.to_string()))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn diff_base_reports_changed_migrations_and_checks_integrity() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let m = "db/migration";
+    write(
+        d,
+        &format!("{m}/V1__create_users.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+    );
+    write(
+        d,
+        &format!("{m}/V5__add_orders.sql"),
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+    );
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "feature"]);
+    // Edited after it was applied.
+    write(
+        d,
+        &format!("{m}/V1__create_users.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(50));\n",
+    );
+    // Added below the newest applied version.
+    write(
+        d,
+        &format!("{m}/V4__add_nickname.sql"),
+        "ALTER TABLE users ADD COLUMN nickname text;\n",
+    );
+    // A table created by a new migration, then indexed by the next one: exempt.
+    write(
+        d,
+        &format!("{m}/V6__create_events.sql"),
+        "CREATE TABLE events (id bigint PRIMARY KEY, kind text);\n",
+    );
+    write(
+        d,
+        &format!("{m}/V7__index_events.sql"),
+        "CREATE INDEX events_kind_idx ON events (kind);\nCREATE INDEX orders_id_idx ON orders (id);\n",
+    );
+
+    let settings = Settings::only("ALL");
+    let base = GitBase::new(resolve("main", d).unwrap()).unwrap();
+    let found = discover::discover(&[d.to_path_buf()], &settings);
+    let files: Vec<Candidate> = found
+        .files
+        .into_iter()
+        .filter(|c| base.is_changed(&c.path))
+        .collect();
+    assert_eq!(files.len(), 4, "{files:?}");
+    let context = discover::context_for(&files, &settings);
+    assert!(
+        context
+            .iter()
+            .any(|c| c.path.ends_with("V5__add_orders.sql"))
+    );
+    let reports = lint::lint_request(&files, &context, &settings, Some(&base as &dyn BaseLookup));
+    let got = findings(&reports);
+    let has = |file: &str, code: &str| got.iter().any(|(f, c)| f == file && c == code);
+    assert!(has("V1__create_users.sql", "NM007"), "{got:?}");
+    assert!(has("V4__add_nickname.sql", "NM006"), "{got:?}");
+    assert!(!has("V6__create_events.sql", "NM006"), "{got:?}");
+    // The index on the new table is exempt; the one on the applied table is not.
+    let lk001: Vec<_> = reports
+        .iter()
+        .filter(|r| r.source.file_name() == "V7__index_events.sql")
+        .flat_map(|r| {
+            r.active()
+                .filter(|d| d.rule.code == "LK001")
+                .map(|d| r.source.line_col(d.span.start).line)
+        })
+        .collect();
+    assert_eq!(lk001, vec![2], "{got:?}");
+    // Unchanged migrations are replayed, never reported.
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.source.file_name() != "V5__add_orders.sql")
+    );
+}
+
+#[test]
+fn a_file_named_alone_brings_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "migrations/001_create_users.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    );
+    write(
+        d,
+        "migrations/001_create_users.down.sql",
+        "DROP TABLE users;\n",
+    );
+    write(
+        d,
+        "migrations/002_add_nickname.up.sql",
+        "ALTER TABLE users ADD COLUMN nickname text;\n",
+    );
+    write(d, "migrations/002_add_nickname.down.sql", "SELECT 1;\n");
+    let settings = Settings::only("RB");
+    let path = d.join("migrations/002_add_nickname.down.sql");
+    let files = vec![Candidate {
+        display: "002_add_nickname.down.sql".into(),
+        path: path.clone(),
+        kind: discover::classify(&path).unwrap(),
+    }];
+    let context = discover::context_for(&files, &settings);
+    let reports = lint::lint_request(&files, &context, &settings, None);
+    assert_eq!(reports.len(), 1);
+    let got = findings(&reports);
+    assert_eq!(
+        got,
+        vec![("002_add_nickname.down.sql".to_string(), "RB005".to_string())]
+    );
+    let msg = &reports[0].diagnostics[0].message;
+    assert!(msg.contains("users.nickname"), "{msg}");
+}
+
+#[test]
+fn config_forces_frameworks_and_requires_downs() {
+    use schemaguard::config;
+    use schemaguard::settings::Overrides;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "schemaguard.toml",
+        "[migrations]\nrequire-down = \"always\"\n\n[migrations.frameworks]\n\"db\" = \"dbmate\"\n",
+    );
+    write(
+        d,
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    );
+    write(d, "db/001_init.sql", "CREATE TABLE t (id int);\n");
+    let loaded = config::load(&d.join("schemaguard.toml")).unwrap();
+    let settings = Settings::resolve(
+        Some(&loaded),
+        &Overrides {
+            select: Some(vec!["RB001".into(), "NM002".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let found = discover::discover(&[d.to_path_buf()], &settings);
+    let reports = lint::lint_files(&found.files, &settings);
+    let got = findings(&reports);
+    assert!(
+        got.contains(&("migration.sql".into(), "RB001".into())),
+        "{got:?}"
+    );
+    // Forced to dbmate, a file without `-- migrate:up` is not a dbmate migration.
+    assert!(
+        got.contains(&("001_init.sql".into(), "NM002".into())),
+        "{got:?}"
+    );
+
+    // Unknown frameworks are configuration errors pointing into the file.
+    write(d, "bad.toml", "[migrations]\nframework = \"rails\"\n");
+    let bad = config::load(&d.join("bad.toml")).unwrap();
+    let err = Settings::resolve(Some(&bad), &Overrides::default()).unwrap_err();
+    assert!(
+        err.message.contains("unknown framework `rails`"),
+        "{}",
+        err.message
+    );
+}
