@@ -142,7 +142,7 @@ impl SqlType {
         }
         // Integers, serials and their widths.
         if let (Some(wa), Some(wb)) = (int_width(a, self.unsigned), int_width(b, new.unsigned)) {
-            if wb >= wa && (self.unsigned == new.unsigned || new.unsigned == false) {
+            if wb >= wa && (self.unsigned == new.unsigned || !new.unsigned) {
                 return TypeChange::WideningWithRewrite;
             }
             return TypeChange::Narrowing;

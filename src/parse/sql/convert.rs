@@ -207,14 +207,14 @@ impl<'a> Converter<'a> {
                     }
                 }
                 sp::ColumnOption::Identity(_) => col.identity = true,
-                sp::ColumnOption::DialectSpecific(tokens) => {
+                sp::ColumnOption::DialectSpecific(tokens)
                     if tokens.iter().any(|t| {
                         let s = t.to_string();
                         s.eq_ignore_ascii_case("AUTO_INCREMENT")
                             || s.eq_ignore_ascii_case("AUTOINCREMENT")
-                    }) {
-                        col.identity = true;
-                    }
+                    }) =>
+                {
+                    col.identity = true;
                 }
                 _ => {}
             }

@@ -30,6 +30,7 @@ impl<'a> Cursor<'a> {
         self.toks.get(self.pos + ahead)
     }
 
+    #[allow(clippy::should_implement_trait)] // a cursor, not an iterator: it also peeks and rewinds
     pub fn next(&mut self) -> Option<&'a Tok> {
         let t = self.toks.get(self.pos);
         if t.is_some() {

@@ -559,7 +559,7 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
                 let unique = c.eat("UNIQUE");
                 c.eat("FULLTEXT");
                 c.eat("SPATIAL");
-                if !(c.eat("INDEX") || c.eat("KEY")) && !unique {
+                if !(c.eat("INDEX") || c.eat("KEY") || unique) {
                     return None;
                 }
                 let name = if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
