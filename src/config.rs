@@ -39,6 +39,21 @@ pub struct RawConfig {
     pub dialects: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub postgres: Option<PostgresConfig>,
     pub mysql: Option<MysqlConfig>,
+    /// Folders of declarative rule files (`*.yaml`, the format of `rules/README.md`) loaded in
+    /// addition to the built-in rules; relative to the config file.
+    pub extend_rules: Option<Vec<Spanned<String>>>,
+    pub terraform: Option<TerraformConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TerraformConfig {
+    /// The shortest automated backup retention accepted, in days (default 1: only a disabled
+    /// backup, 0 days, is flagged).
+    pub min_backup_retention_days: Option<Spanned<u32>>,
+    /// Regular expressions database identifiers must match, per resource type:
+    /// `aws_db_instance = "^(dev|stg|prd)-[a-z0-9-]+$"`.
+    pub identifier_patterns: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

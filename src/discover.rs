@@ -16,6 +16,9 @@ pub enum FileKind {
     Python,
     /// JSON: Terraform plans, Liquibase JSON changelogs.
     Json,
+    /// A Terraform plan or state as `terraform show -json` prints it (a `.json` file recognised
+    /// by its content).
+    TerraformPlan,
 }
 
 impl FileKind {
@@ -27,12 +30,31 @@ impl FileKind {
             FileKind::Xml => "xml",
             FileKind::Python => "python",
             FileKind::Json => "json",
+            FileKind::TerraformPlan => "terraform-plan",
         }
     }
 
     /// Whether this build lints the kind (the others are recognised and left alone).
     pub fn is_linted(self) -> bool {
-        matches!(self, FileKind::Sql)
+        matches!(
+            self,
+            FileKind::Sql | FileKind::Terraform | FileKind::TerraformPlan
+        )
+    }
+}
+
+/// Refines a name-based kind by content: a `.json` file that is a Terraform plan.
+pub fn refine(path: &Path, kind: FileKind) -> FileKind {
+    if kind != FileKind::Json {
+        return kind;
+    }
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let read = std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head));
+    if read.is_ok() && crate::terraform::plan::sniff(&String::from_utf8_lossy(&head)) {
+        FileKind::TerraformPlan
+    } else {
+        kind
     }
 }
 
@@ -45,7 +67,7 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {
         "sql" | "ddl" | "psql" | "pgsql" | "mysql" => FileKind::Sql,
-        "tf" | "tofu" => FileKind::Terraform,
+        "tf" | "tofu" | "tfvars" => FileKind::Terraform,
         "yml" | "yaml" => FileKind::Yaml,
         "xml" => FileKind::Xml,
         "py" => FileKind::Python,
@@ -94,7 +116,7 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
             continue;
         }
         if root.is_file() {
-            match classify(root) {
+            match classify(root).map(|k| refine(root, k)) {
                 Some(kind) if kind.is_linted() => {
                     out.files.push(Candidate {
                         display: display_path(root),
@@ -102,6 +124,11 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                         kind,
                     });
                 }
+                Some(FileKind::Json) => out.skipped.push((
+                    root.clone(),
+                    "a JSON file that is not a Terraform plan (`terraform show -json`) is not linted"
+                        .into(),
+                )),
                 Some(kind) => out.skipped.push((
                     root.clone(),
                     format!("{} files are not linted by this version", kind.name()),
@@ -141,7 +168,11 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
             }
             let path = entry.path();
             let Some(kind) = classify(path) else { continue };
-            if !kind.is_linted() || settings.is_excluded(path) {
+            if settings.is_excluded(path) {
+                continue;
+            }
+            let kind = refine(path, kind);
+            if !kind.is_linted() {
                 continue;
             }
             out.files.push(Candidate {

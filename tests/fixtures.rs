@@ -154,32 +154,45 @@ fn every_fixture_case_matches_its_annotations() {
             let mut expected_file: BTreeSet<(String, String)> = BTreeSet::new();
             let mut actual: BTreeSet<Finding> = BTreeSet::new();
             let mut actual_file: BTreeSet<(String, String)> = BTreeSet::new();
-            for file in files_of(&case) {
+            let files = files_of(&case);
+            let mut cands = Vec::new();
+            for file in &files {
                 if is_pass && !case.is_dir() {
-                    let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+                    let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
                     if !text.contains("should not generate diagnostics") {
                         failures.push(format!(
                             "{}: a pass case must say `should not generate diagnostics`",
-                            rel(&file)
+                            rel(file)
                         ));
                     }
                 }
-                let (lines, file_level) = expectations(&file, m.code);
+                let (lines, file_level) = expectations(file, m.code);
                 expected.extend(lines);
-                expected_file.extend(file_level.into_iter().map(|c| (rel(&file), c)));
-                let Some(kind) = discover::classify(&file) else {
+                expected_file.extend(file_level.into_iter().map(|c| (rel(file), c)));
+                let Some(kind) = discover::classify(file).map(|k| discover::refine(file, k)) else {
                     continue;
                 };
-                let cand = Candidate {
-                    display: rel(&file),
+                cands.push(Candidate {
+                    display: rel(file),
                     path: file.clone(),
                     kind,
-                };
-                let report = lint::lint_file(&cand, &settings);
+                });
+            }
+            // A folder case is a file set (a Terraform module, a migration directory): lint it
+            // the way a run over the folder does. A file case stands alone.
+            let reports = if case.is_dir() {
+                lint::lint_files(&cands, &settings)
+            } else {
+                cands
+                    .iter()
+                    .map(|c| lint::lint_file(c, &settings))
+                    .collect()
+            };
+            for (cand, report) in cands.iter().zip(&reports) {
                 for d in report.active().filter(|d| d.rule.code == m.code) {
                     let line = report.source.line_col(d.span.start).line;
-                    actual.insert((rel(&file), line, d.rule.code.to_string()));
-                    actual_file.insert((rel(&file), d.rule.code.to_string()));
+                    actual.insert((rel(&cand.path), line, d.rule.code.to_string()));
+                    actual_file.insert((rel(&cand.path), d.rule.code.to_string()));
                 }
             }
             if is_pass && !expected.is_empty() {

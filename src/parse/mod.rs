@@ -1,3 +1,5 @@
 //! Parsers: text -> typed models with byte spans. Rules never see a parser crate's types.
 
+pub mod hcl;
+pub mod json;
 pub mod sql;

@@ -2,8 +2,11 @@
 //! `RULES`; the registry collects those lists.
 
 pub mod backward_incompatible;
+pub mod insecure_settings;
 pub mod locking;
 pub mod naming;
+pub mod sensitive_data;
+pub mod terraform;
 pub mod tool;
 
 use crate::sql::{AlterItem, AlterTable, SqlUnit, Statement, StmtKind};
