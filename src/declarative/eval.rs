@@ -41,8 +41,8 @@ pub enum WitnessState {
         text: Option<String>,
         origin: Option<Arc<str>>,
     },
-    /// Not set; the provider default applies.
-    Default(Arc<str>),
+    /// Not set (or null, from `origin`); the provider default applies.
+    Default(Arc<str>, Option<Arc<str>>),
     /// Not set.
     Absent,
 }
@@ -65,7 +65,8 @@ impl Outcome {
 /// A value the path leads to.
 enum Hit<'a> {
     Value(&'a Node, Span),
-    Absent(Span),
+    /// Not set, or null (with where the null came from).
+    Absent(Span, Option<Arc<str>>),
     Unknown,
 }
 
@@ -74,16 +75,16 @@ enum Hit<'a> {
 fn resolve<'a>(node: &'a Node, path: &[String], report: Span, out: &mut Vec<Hit<'a>>) {
     match (&node.value, path.first()) {
         (Value::Unknown(_), _) => out.push(Hit::Unknown),
-        (Value::Null, _) => out.push(Hit::Absent(report)),
+        (Value::Null, _) => out.push(Hit::Absent(report, node.origin.clone())),
         (_, None) => out.push(Hit::Value(node, report)),
         (Value::Map(m), Some(key)) => match m.get(key) {
             Some(e) => resolve(&e.node, &path[1..], e.span, out),
             None if m.open => out.push(Hit::Unknown),
-            None => out.push(Hit::Absent(m.anchor)),
+            None => out.push(Hit::Absent(m.anchor, None)),
         },
         (Value::List(items), Some(_)) => {
             if items.is_empty() {
-                out.push(Hit::Absent(node.span));
+                out.push(Hit::Absent(node.span, None));
             }
             for item in items {
                 resolve(item, path, item.span, out);
@@ -227,7 +228,7 @@ fn witness_of(n: &Node, span: Span, path: &str) -> Witness {
 fn hit_truth(op: &Op, hit: &Hit, default: Option<&Scalar>, path: &str) -> (Tri, Option<Witness>) {
     match hit {
         Hit::Unknown => (Tri::Unknown, None),
-        Hit::Absent(anchor) => {
+        Hit::Absent(anchor, origin) => {
             let absent = Witness {
                 span: *anchor,
                 path: path.to_string(),
@@ -242,7 +243,7 @@ fn hit_truth(op: &Op, hit: &Hit, default: Option<&Scalar>, path: &str) -> (Tri, 
             let w = Witness {
                 span: *anchor,
                 path: path.to_string(),
-                state: WitnessState::Default(d.text.clone()),
+                state: WitnessState::Default(d.text.clone(), origin.clone()),
             };
             let t = scalar_truth(op, &d.text, d.number);
             (t, Some(w))

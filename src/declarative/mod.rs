@@ -200,7 +200,7 @@ impl DeclarativeRule {
             .unwrap_or(&fallback);
         let value = match &primary.state {
             WitnessState::Value { text: Some(t), .. } if !spec.secret => t.clone(),
-            WitnessState::Default(d) => d.to_string(),
+            WitnessState::Default(d, _) => d.to_string(),
             _ => String::new(),
         };
         let fill = |t: &str| {
@@ -240,7 +240,13 @@ fn label_of(w: &Witness, secret: bool) -> String {
             }
             s
         }
-        WitnessState::Default(d) => format!("`{}` is not set, and defaults to `{d}`", w.path),
+        WitnessState::Default(d, None) => {
+            format!("`{}` is not set, and defaults to `{d}`", w.path)
+        }
+        WitnessState::Default(d, Some(origin)) => format!(
+            "`{}` is null, {origin}, so the provider default `{d}` applies",
+            w.path
+        ),
         WitnessState::Absent => format!("`{}` is not set", w.path),
     }
 }

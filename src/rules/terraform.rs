@@ -165,11 +165,15 @@ pub const DATABASE_PORTS: &[(u16, &str)] = &[
 
 pub use crate::terraform::{CREDENTIAL_ATTRIBUTES, is_credential_name};
 
-/// Whether a literal string on a credential attribute is a real secret rather than a
+/// Whether a literal string on a credential attribute `key` is a real secret rather than a
 /// placeholder or a reference. The one place that decides it for the Terraform rules (the
 /// shared secrets engine can take over here).
-pub fn is_literal_secret(value: &str) -> bool {
+pub fn is_literal_secret(value: &str, key: &str) -> bool {
     let v = value.trim();
+    // `admin_password = "admin_password"`: the value names its slot.
+    if v.eq_ignore_ascii_case(key) {
+        return false;
+    }
     if v.is_empty() || v.contains("${") || v.contains("{{") || v.contains("%{") {
         return false;
     }
@@ -232,9 +236,10 @@ mod tests {
 
     #[test]
     fn literal_secrets_and_placeholders() {
-        assert!(is_literal_secret("hunter2"));
-        assert!(is_literal_secret("password"));
-        assert!(is_literal_secret("Sup3r-S3cret!"));
+        assert!(is_literal_secret("hunter2", "password"));
+        assert!(is_literal_secret("password", "master_password"));
+        assert!(is_literal_secret("Sup3r-S3cret!", "password"));
+        assert!(!is_literal_secret("admin_password", "admin_password"));
         for p in [
             "",
             "${var.x}",
@@ -244,7 +249,7 @@ mod tests {
             "CHANGE_ME",
             "arn:aws:secretsmanager:us-east-1:1:secret:x",
         ] {
-            assert!(!is_literal_secret(p), "{p}");
+            assert!(!is_literal_secret(p, "password"), "{p}");
         }
     }
 }

@@ -223,6 +223,59 @@ impl Expr {
         out
     }
 
+    /// The references whose value can flow into the expression's value: not those only tested
+    /// (a conditional's condition, a comparison, `length()`, an index), so in
+    /// `var.generate ? random_password.p.result : var.password` only the last two count.
+    pub fn value_references(&self) -> Vec<(Vec<String>, Span)> {
+        fn go(e: &Expr, out: &mut Vec<(Vec<String>, Span)>) {
+            match &e.kind {
+                ExprKind::Traversal { .. } => {
+                    if let Some(r) = e.reference() {
+                        out.push((r, e.span));
+                    }
+                }
+                ExprKind::Template(parts) => {
+                    for p in parts {
+                        if let TemplatePart::Interpolation(x) = p {
+                            go(x, out);
+                        }
+                    }
+                }
+                ExprKind::List(items) => items.iter().for_each(|x| go(x, out)),
+                ExprKind::Object(items) => items.iter().for_each(|(_, v)| go(v, out)),
+                ExprKind::Conditional {
+                    then, otherwise, ..
+                } => {
+                    go(then, out);
+                    go(otherwise, out);
+                }
+                ExprKind::Paren(x) => go(x, out),
+                ExprKind::Binary {
+                    op: BinaryOp::Plus | BinaryOp::Minus | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod,
+                    lhs,
+                    rhs,
+                } => {
+                    go(lhs, out);
+                    go(rhs, out);
+                }
+                ExprKind::Call { name, args } => match name.as_str() {
+                    "length" | "can" | "type" | "md5" | "sha1" | "sha256" | "sha512" | "bcrypt"
+                    | "base64sha256" | "base64sha512" | "contains" | "startswith"
+                    | "endswith" | "alltrue" | "anytrue" | "keys" => {}
+                    // lookup(map, key, default): the key only selects.
+                    "lookup" => {
+                        args.iter().enumerate().filter(|(i, _)| *i != 1).for_each(|(_, x)| go(x, out))
+                    }
+                    _ => args.iter().for_each(|x| go(x, out)),
+                },
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        go(self, &mut out);
+        out
+    }
+
     /// Visits the expression tree depth-first; `f` returns whether to descend.
     pub fn walk(&self, f: &mut dyn FnMut(&Expr) -> bool) {
         if !f(self) {

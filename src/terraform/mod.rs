@@ -98,8 +98,61 @@ pub const CREDENTIAL_ATTRIBUTES: &[&str] = &[
 /// Whether an attribute holds a credential: a known credential attribute, or, on a module call
 /// or in a `.tfvars` file, any name ending in `password`.
 pub fn is_credential_name(name: &str, loose: bool) -> bool {
+    const FLAGS: &[&str] = &[
+        "manage_", "create_", "generate_", "random_", "use_", "enable_", "rotate_", "is_",
+    ];
     CREDENTIAL_ATTRIBUTES.contains(&name)
-        || (loose && (name.ends_with("password") || name.ends_with("passwd")))
+        || (loose
+            && (name.ends_with("password") || name.ends_with("passwd"))
+            && !FLAGS.iter().any(|f| name.starts_with(f)))
+}
+
+/// Whether a resource type is a database, a data store or a database user: the resources whose
+/// credentials the sensitive-data rules look at (a VM's admin password is not ours).
+pub fn is_database_resource(type_name: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "aws_db_",
+        "aws_rds_",
+        "aws_docdb_",
+        "aws_neptune_",
+        "aws_redshift",
+        "aws_elasticache_",
+        "aws_memorydb_",
+        "aws_dms_",
+        "aws_opensearch_",
+        "aws_elasticsearch_",
+        "aws_keyspaces_",
+        "aws_timestream",
+        "aws_dynamodb_",
+        "google_sql_",
+        "google_alloydb_",
+        "google_spanner_",
+        "google_bigtable_",
+        "google_redis_",
+        "google_bigquery_",
+        "azurerm_mssql_",
+        "azurerm_sql_",
+        "azurerm_postgresql_",
+        "azurerm_mysql_",
+        "azurerm_mariadb_",
+        "azurerm_cosmosdb_",
+        "azurerm_redis_",
+        "azurerm_synapse_",
+        "mongodbatlas_",
+        "postgresql_",
+        "mysql_",
+        "mssql_",
+        "snowflake_",
+    ];
+    PREFIXES.iter().any(|p| type_name.starts_with(p))
+}
+
+/// Whether a provider configures a database connection (`provider "postgresql"`).
+pub fn is_database_provider(name: &str) -> bool {
+    matches!(
+        name,
+        "postgresql" | "mysql" | "mssql" | "mongodbatlas" | "snowflake" | "clickhouse"
+    )
 }
 
 /// Where a credential attribute is set from a variable or a local.
@@ -246,17 +299,19 @@ impl TfModule {
                     if !is_credential_name(&a.key, loose) {
                         continue;
                     }
-                    for (r, span) in a.value.references() {
+                    for (r, span) in a.value.value_references() {
                         let use_ = CredentialUse {
                             target: format!("{owner}.{}", a.key),
                             file,
                             span,
                         };
-                        match (r.first().map(String::as_str), r.get(1)) {
-                            (Some("var"), Some(name)) => {
+                        // The whole variable or local: `var.x.password` makes a field of `x`
+                        // a credential, not `x`.
+                        match r.as_slice() {
+                            [root, name] if root == "var" => {
                                 refs.vars.entry(name.clone()).or_default().push(use_)
                             }
-                            (Some("local"), Some(name)) => {
+                            [root, name] if root == "local" => {
                                 refs.locals.entry(name.clone()).or_default().push(use_)
                             }
                             _ => {}
@@ -281,9 +336,13 @@ impl TfModule {
                 }
                 for b in &f.parsed.body.blocks {
                     let (owner, loose) = match (b.ident.as_str(), b.label(0), b.label(1)) {
-                        ("resource", Some(t), Some(n)) => (format!("{t}.{n}"), false),
+                        ("resource", Some(t), Some(n)) if is_database_resource(t) => {
+                            (format!("{t}.{n}"), false)
+                        }
                         ("module", Some(n), _) => (format!("module.{n}"), true),
-                        ("provider", Some(n), _) => (format!("provider.{n}"), false),
+                        ("provider", Some(n), _) if is_database_provider(n) => {
+                            (format!("provider.{n}"), false)
+                        }
                         _ => continue,
                     };
                     walk(&b.body, &owner, loose, fi, &mut refs);
@@ -300,9 +359,9 @@ impl TfModule {
                     continue;
                 };
                 let a = &self.files[*fi].parsed.body.blocks[*bi].body.attributes[*ai];
-                for (r, _) in a.value.references() {
-                    if r.first().map(String::as_str) == Some("var")
-                        && let Some(v) = r.get(1)
+                for (r, _) in a.value.value_references() {
+                    if let [root, v] = r.as_slice()
+                        && root == "var"
                     {
                         refs.vars
                             .entry(v.clone())

@@ -157,7 +157,10 @@ impl DatabaseIdentifierPattern {
             let Lookup::Set(n, span) = lookup(o.node, &[attr]) else {
                 continue;
             };
-            let Some(name) = n.as_str() else { continue };
+            // Empty: the provider generates an identifier.
+            let Some(name) = n.as_str().filter(|s| !s.is_empty()) else {
+                continue;
+            };
             let why = match (custom, built_in) {
                 (Some((_, re)), _) => (!re.is_match(name))
                     .then(|| format!("it does not match the configured pattern `{}`", re.as_str())),

@@ -57,6 +57,12 @@ impl Rule for CredentialVariableNotSensitive {
             let Some(uses) = refs.vars.get(name) else {
                 continue;
             };
+            // A flag or a number is no password.
+            if let Some(t) = b.body.attribute("type")
+                && matches!(&t.value.kind, ExprKind::Ident(ty) if ty == "bool" || ty == "number")
+            {
+                continue;
+            }
             let sensitive = b.body.attribute("sensitive");
             match sensitive.map(|a| &a.value.kind) {
                 Some(ExprKind::Bool(true)) => continue,

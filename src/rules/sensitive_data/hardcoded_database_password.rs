@@ -2,15 +2,16 @@ use crate::registry::{Cx, Rule};
 use crate::rules::terraform::{is_credential_name, is_literal_secret};
 use crate::source::Span;
 use crate::terraform::hcl::{Body, Expr, ExprKind};
-use crate::terraform::{TfFileKind, TfUnit};
+use crate::terraform::{TfFileKind, TfUnit, is_database_provider, is_database_resource};
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags a literal password on a credential attribute, whatever its strength: `password`,
     /// `master_password`, `administrator_login_password`, `admin_password`, `auth_token` and
-    /// the like on any resource (`aws_db_instance`, `google_sql_user`,
-    /// `azurerm_mssql_server`...), a module input ending in `password`, and the literal default,
-    /// local or `.tfvars` value of a variable that feeds one.
+    /// the like on a database resource (`aws_db_instance`, `google_sql_user`,
+    /// `azurerm_mssql_server`, `postgresql_role`...) or a database provider block, a module
+    /// input ending in `password`, and the literal default, local or `.tfvars` value of a
+    /// variable that feeds one.
     ///
     /// Placeholders (`""`, `"<password>"`, `"changeme"`, `"****"`) and references to a secret
     /// store are not secrets and are not flagged. The value is masked in every output format.
@@ -55,8 +56,8 @@ fn secret_span(e: &Expr) -> Span {
     }
 }
 
-fn literal_secret(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::String(s) if is_literal_secret(s))
+fn literal_secret(e: &Expr, key: &str) -> bool {
+    matches!(&e.kind, ExprKind::String(s) if is_literal_secret(s, key))
 }
 
 fn report(cx: &mut Cx, value: &Expr, message: String) {
@@ -69,7 +70,7 @@ fn report(cx: &mut Cx, value: &Expr, message: String) {
 
 fn walk(body: &Body, owner: &str, loose: bool, cx: &mut Cx) {
     for a in &body.attributes {
-        if is_credential_name(&a.key, loose) && literal_secret(&a.value) {
+        if is_credential_name(&a.key, loose) && literal_secret(&a.value, &a.key) {
             report(
                 cx,
                 &a.value,
@@ -92,8 +93,13 @@ impl Rule for HardcodedDatabasePassword {
         if unit.file().kind == TfFileKind::Vars {
             for a in &body.attributes {
                 let feeds = refs.vars.get(&a.key);
-                if (feeds.is_some() || is_credential_name(&a.key, true)) && literal_secret(&a.value)
-                {
+                // A value for a variable of this module counts when the variable feeds a
+                // credential; for one declared elsewhere, its name has to say so.
+                let credential = match module.variable(&a.key) {
+                    Some(_) => feeds.is_some(),
+                    None => is_credential_name(&a.key, true),
+                };
+                if credential && literal_secret(&a.value, &a.key) {
                     let what = match feeds.and_then(|u| u.first()) {
                         Some(u) => format!("`var.{}`, which sets `{}`", a.key, u.target),
                         None => format!("`var.{}`", a.key),
@@ -109,7 +115,7 @@ impl Rule for HardcodedDatabasePassword {
         }
         for b in &body.blocks {
             match (b.ident.as_str(), b.label(0), b.label(1)) {
-                ("resource" | "data", Some(t), Some(n)) => {
+                ("resource" | "data", Some(t), Some(n)) if is_database_resource(t) => {
                     let owner = if b.ident == "data" {
                         format!("data.{t}.{n}")
                     } else {
@@ -118,19 +124,17 @@ impl Rule for HardcodedDatabasePassword {
                     walk(&b.body, &owner, false, cx);
                 }
                 ("module", Some(n), _) => walk(&b.body, &format!("module.{n}"), true, cx),
-                ("provider", Some(n), _) => walk(&b.body, &format!("provider `{n}`"), false, cx),
+                ("provider", Some(n), _) if is_database_provider(n) => {
+                    walk(&b.body, &format!("provider `{n}`"), false, cx)
+                }
                 ("variable", Some(name), _) => {
-                    let feeds = refs.vars.get(name);
-                    if feeds.is_none() && !is_credential_name(name, true) {
+                    let Some(u) = refs.vars.get(name).and_then(|u| u.first()) else {
                         continue;
-                    }
+                    };
                     if let Some(d) = b.body.attribute("default")
-                        && literal_secret(&d.value)
+                        && literal_secret(&d.value, name)
                     {
-                        let what = match feeds.and_then(|u| u.first()) {
-                            Some(u) => format!(", which sets `{}`,", u.target),
-                            None => String::new(),
-                        };
+                        let what = format!(", which sets `{}`,", u.target);
                         report(
                             cx,
                             &d.value,
@@ -143,7 +147,7 @@ impl Rule for HardcodedDatabasePassword {
                 ("locals", _, _) => {
                     for a in &b.body.attributes {
                         if let Some(u) = refs.locals.get(&a.key).and_then(|u| u.first())
-                            && literal_secret(&a.value)
+                            && literal_secret(&a.value, &a.key)
                         {
                             report(
                                 cx,

@@ -79,14 +79,19 @@ const OPAQUE_FUNCTIONS: &[&str] = &[
     "filesha256",
 ];
 
+/// Whether a module output's name says it holds a secret value (`db_instance_password`,
+/// `primary_connection_string`), not something about one (`minimum_password_length`,
+/// `admin_password_ssm_parameter_name`, `master_user_secret` which is an ARN).
 fn module_output_is_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    (n.contains("password") && !n.contains("password_secret") && !n.ends_with("_arn"))
-        || n.contains("connection_string")
-        || n.contains("auth_token")
-        || n.ends_with("_secret")
+    n.ends_with("password")
+        || n.ends_with("passwd")
+        || n.ends_with("connection_string")
+        || n.ends_with("connection_strings")
+        || n.ends_with("auth_token")
         || n.ends_with("private_key")
         || n.ends_with("secret_key")
+        || n.ends_with("secret_string")
 }
 
 /// The first credential the expression reveals: (what, span).
