@@ -33,14 +33,29 @@ fn a_module_is_linted_with_its_sibling_files_even_when_one_file_is_named() {
         "main.tf",
         "resource \"aws_db_instance\" \"main\" {\n  publicly_accessible = var.public\n}\n",
     );
-    write(dir.path(), "variables.tf", "variable \"public\" {\n  default = true\n}\n");
+    write(
+        dir.path(),
+        "variables.tf",
+        "variable \"public\" {\n  default = true\n}\n",
+    );
     let (code, out, _) = schemaguard(
         dir.path(),
-        &["check", "--isolated", "--select", "IS101", "--format", "concise", "main.tf"],
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "IS101",
+            "--format",
+            "concise",
+            "main.tf",
+        ],
     );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("main.tf:2:3: IS101"), "{out}");
-    assert!(!out.contains("variables.tf"), "only the named file is reported: {out}");
+    assert!(
+        !out.contains("variables.tf"),
+        "only the named file is reported: {out}"
+    );
 }
 
 #[test]
@@ -72,9 +87,20 @@ resource "aws_db_instance" "d" {
     );
     let (_, out, _) = schemaguard(
         dir.path(),
-        &["check", "--isolated", "--select", "IS101,LN", "--format", "concise", "."],
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "IS101,LN",
+            "--format",
+            "concise",
+            ".",
+        ],
     );
-    let lines: Vec<&str> = out.lines().filter(|l| l.contains(": IS101") || l.contains(": LN")).collect();
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(": IS101") || l.contains(": LN"))
+        .collect();
     assert_eq!(lines.len(), 2, "{out}");
     assert!(out.contains("main.tf:16:25: LN004"), "{out}");
     assert!(out.contains("main.tf:18:3: IS101"), "{out}");
@@ -99,7 +125,10 @@ fn secret_values_are_never_printed_in_any_format() {
         assert_eq!(code, 1, "{format}: {out}{err}");
         assert!(out.contains("SD101"), "{format}: {out}");
         assert!(!out.contains(secret), "{format} leaks the secret:\n{out}");
-        assert!(!out.contains("s3cret-77"), "{format} leaks part of it:\n{out}");
+        assert!(
+            !out.contains("s3cret-77"),
+            "{format} leaks part of it:\n{out}"
+        );
     }
 }
 
@@ -120,7 +149,10 @@ fn a_plan_is_recognised_by_its_content_and_attribute_rules_run_on_planned_values
 "#,
     );
     write(dir.path(), "package.json", "{\"name\": \"not-a-plan\"}\n");
-    let (code, out, err) = schemaguard(dir.path(), &["check", "--isolated", "--format", "concise", "."]);
+    let (code, out, err) = schemaguard(
+        dir.path(),
+        &["check", "--isolated", "--format", "concise", "."],
+    );
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("tfplan.json:4:13: IS101"), "{out}");
     assert!(out.contains("BC101"), "{out}");
@@ -167,14 +199,25 @@ docs: |
 #[test]
 fn extend_rules_loads_a_user_folder_and_its_rules_behave_like_built_in_ones() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "schemaguard.toml", "extend-rules = [\"policies\"]\n");
-    write(dir.path(), "policies/IS901-org-db-instance-class-too-small.yaml", USER_RULE);
+    write(
+        dir.path(),
+        "schemaguard.toml",
+        "extend-rules = [\"policies\"]\n",
+    );
+    write(
+        dir.path(),
+        "policies/IS901-org-db-instance-class-too-small.yaml",
+        USER_RULE,
+    );
     write(
         dir.path(),
         "main.tf",
         "resource \"aws_db_instance\" \"main\" {\n  instance_class = \"db.t3.micro\"\n}\n",
     );
-    let (code, out, err) = schemaguard(dir.path(), &["check", "--select", "IS901", "--format", "concise", "."]);
+    let (code, out, err) = schemaguard(
+        dir.path(),
+        &["check", "--select", "IS901", "--format", "concise", "."],
+    );
     assert_eq!(code, 0, "warnings do not fail by default: {out}{err}");
     assert!(
         out.contains("main.tf:2:3: IS901 [warning] `aws_db_instance.main` uses db.t3.micro"),
@@ -183,7 +226,10 @@ fn extend_rules_loads_a_user_folder_and_its_rules_behave_like_built_in_ones() {
     // Selected and documented like any rule.
     let (code, out, _) = schemaguard(dir.path(), &["rule", "org-db-instance-class-too-small"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("# IS901 org-db-instance-class-too-small"), "{out}");
+    assert!(
+        out.starts_with("# IS901 org-db-instance-class-too-small"),
+        "{out}"
+    );
     assert!(out.contains("## Why is this bad?"), "{out}");
     let (_, out, _) = schemaguard(dir.path(), &["rule", "--all"]);
     assert!(out.contains("IS901"), "{out}");
@@ -192,7 +238,11 @@ fn extend_rules_loads_a_user_folder_and_its_rules_behave_like_built_in_ones() {
 #[test]
 fn a_broken_user_rule_is_a_config_error_pointing_into_the_rule_file() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "schemaguard.toml", "extend-rules = [\"policies\"]\n");
+    write(
+        dir.path(),
+        "schemaguard.toml",
+        "extend-rules = [\"policies\"]\n",
+    );
     write(
         dir.path(),
         "policies/bad.yaml",
@@ -227,7 +277,17 @@ fn terraform_options_are_read_from_the_config() {
         "main.tf",
         "resource \"aws_db_instance\" \"main\" {\n  identifier = \"orders\"\n  backup_retention_period = 3\n}\n",
     );
-    let (_, out, err) = schemaguard(dir.path(), &["check", "--select", "IS103,NM102", "--format", "concise", "."]);
+    let (_, out, err) = schemaguard(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "IS103,NM102",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
     assert!(out.contains("main.tf:2:3: NM102"), "{out}{err}");
     assert!(out.contains("configured pattern `^prd-`"), "{out}");
     assert!(out.contains("main.tf:3:3: IS103"), "{out}");
@@ -245,12 +305,29 @@ fn terraform_options_are_read_from_the_config() {
 #[test]
 fn hostile_inputs_give_a_diagnostic_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "deep.tf", &format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000)));
+    write(
+        dir.path(),
+        "deep.tf",
+        &format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000)),
+    );
     write(dir.path(), "heredoc.tf", "x = <<EOF\nnever closed\n");
-    write(dir.path(), "plan.json", &format!("{{\"format_version\":\"1\",\"terraform_version\":\"1\",\"x\":{}}}", "[".repeat(100_000)));
+    write(
+        dir.path(),
+        "plan.json",
+        &format!(
+            "{{\"format_version\":\"1\",\"terraform_version\":\"1\",\"x\":{}}}",
+            "[".repeat(100_000)
+        ),
+    );
     write(dir.path(), "empty.tf", "");
-    let (code, out, err) = schemaguard(dir.path(), &["check", "--isolated", "--format", "concise", "."]);
+    let (code, out, err) = schemaguard(
+        dir.path(),
+        &["check", "--isolated", "--format", "concise", "."],
+    );
     assert_eq!(code, 0, "parse errors are warnings: {out}{err}");
     assert!(out.contains("deep.tf:1:") && out.contains("LN001"), "{out}");
-    assert!(out.contains("heredoc.tf:") && out.contains("plan.json:"), "{out}");
+    assert!(
+        out.contains("heredoc.tf:") && out.contains("plan.json:"),
+        "{out}"
+    );
 }

@@ -29,12 +29,12 @@ pub struct ParsedHcl {
 pub fn parse(text: &str) -> ParsedHcl {
     let comments = comments(text);
     let mut patched: Option<String> = None;
-    let mut result = hcl_edit::parser::parse_body(text);
+    let mut result = parse_body(text);
     // Terraform accepts a key repeated in an object constructor (the last one wins); hcl-edit
     // refuses it. Rename the repeated key in place (same length, so every span stays valid) and
     // parse again.
     for _ in 0..16 {
-        let Err(e) = &result else { break };
+        let Ok(Err(e)) = &result else { break };
         if !e.message().contains("redefined object key") {
             break;
         }
@@ -42,15 +42,20 @@ pub fn parse(text: &str) -> ParsedHcl {
         if !rename_key_at(work, e.location().offset()) {
             break;
         }
-        result = hcl_edit::parser::parse_body(work);
+        result = parse_body(work);
     }
     match result {
-        Ok(body) => ParsedHcl {
+        Ok(Ok(body)) => ParsedHcl {
             body: body_of(&body),
             comments,
             error: None,
         },
-        Err(e) => {
+        Err(message) => ParsedHcl {
+            body: Body::default(),
+            comments,
+            error: Some(ParseFailure { offset: 0, message }),
+        },
+        Ok(Err(e)) => {
             let offset = e.location().offset().min(text.len());
             ParsedHcl {
                 body: Body::default(),
@@ -62,6 +67,15 @@ pub fn parse(text: &str) -> ParsedHcl {
             }
         }
     }
+}
+
+/// hcl-edit's parser, with a panic inside it turned into an error (one bad file must not stop
+/// the run).
+fn parse_body(
+    text: &str,
+) -> Result<Result<hcl_edit::structure::Body, hcl_edit::parser::Error>, String> {
+    std::panic::catch_unwind(|| hcl_edit::parser::parse_body(text))
+        .map_err(|_| "cannot parse HCL: the parser failed on this file".to_string())
 }
 
 /// Makes the object key at `offset` unique by changing its last character; false when there is

@@ -251,7 +251,8 @@ impl Expr {
                 }
                 ExprKind::Paren(x) => go(x, out),
                 ExprKind::Binary {
-                    op: BinaryOp::Plus | BinaryOp::Minus | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod,
+                    op:
+                        BinaryOp::Plus | BinaryOp::Minus | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod,
                     lhs,
                     rhs,
                 } => {
@@ -260,12 +261,14 @@ impl Expr {
                 }
                 ExprKind::Call { name, args } => match name.as_str() {
                     "length" | "can" | "type" | "md5" | "sha1" | "sha256" | "sha512" | "bcrypt"
-                    | "base64sha256" | "base64sha512" | "contains" | "startswith"
-                    | "endswith" | "alltrue" | "anytrue" | "keys" => {}
+                    | "base64sha256" | "base64sha512" | "contains" | "startswith" | "endswith"
+                    | "alltrue" | "anytrue" | "keys" => {}
                     // lookup(map, key, default): the key only selects.
-                    "lookup" => {
-                        args.iter().enumerate().filter(|(i, _)| *i != 1).for_each(|(_, x)| go(x, out))
-                    }
+                    "lookup" => args
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != 1)
+                        .for_each(|(_, x)| go(x, out)),
                     _ => args.iter().for_each(|x| go(x, out)),
                 },
                 _ => {}

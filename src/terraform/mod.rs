@@ -99,7 +99,14 @@ pub const CREDENTIAL_ATTRIBUTES: &[&str] = &[
 /// or in a `.tfvars` file, any name ending in `password`.
 pub fn is_credential_name(name: &str, loose: bool) -> bool {
     const FLAGS: &[&str] = &[
-        "manage_", "create_", "generate_", "random_", "use_", "enable_", "rotate_", "is_",
+        "manage_",
+        "create_",
+        "generate_",
+        "random_",
+        "use_",
+        "enable_",
+        "rotate_",
+        "is_",
     ];
     CREDENTIAL_ATTRIBUTES.contains(&name)
         || (loose
