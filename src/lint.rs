@@ -143,7 +143,7 @@ fn lint_terraform_dir(
                     || name == "terraform.tfvars"
                     || name.ends_with(".auto.tfvars"))
                     && p.is_file()
-                    && !cands.iter().any(|c| c.path == *p)
+                    && !cands.iter().any(|c| c.path.file_name() == p.file_name())
             })
             .collect();
         extra.sort();

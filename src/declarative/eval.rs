@@ -354,3 +354,109 @@ fn scalar_truth(op: &Op, text: &str, number: Option<f64>) -> Tri {
 fn bool_tri(b: bool) -> Tri {
     if b { Tri::True } else { Tri::False }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declarative::load::parse_rule;
+    use crate::declarative::{Check, Spec};
+
+    fn spec(cond: &str) -> Spec {
+        let text = format!(
+            "code: IS999\nname: t\nseverity: error\nsecurity-severity: 1\nmatch:\n  terraform-resource: x\nforbid:\n{cond}\nmessage: m\nhelp: h\ndocs: \"## What it does\"\n"
+        );
+        parse_rule("t.yaml", &text).unwrap().spec
+    }
+
+    fn truth(cond: &str, json: &str) -> Tri {
+        let s = spec(cond);
+        let Check::Forbid(c) = &s.check else { panic!() };
+        let node = crate::parse::json::parse(json).unwrap();
+        eval(c, &node, "").truth
+    }
+
+    #[test]
+    fn absent_values_are_unknown_unless_a_default_is_given() {
+        assert_eq!(truth("  path: a\n  equals: 1", "{}"), Tri::Unknown);
+        assert_eq!(
+            truth("  path: a\n  equals: 1\n  default: 1", "{}"),
+            Tri::True
+        );
+        assert_eq!(truth("  path: a\n  not-equals: 1", "{}"), Tri::Unknown);
+        assert_eq!(truth("  path: a\n  exists: false", "{}"), Tri::True);
+        assert_eq!(
+            truth("  path: a\n  exists: true", r#"{"a": null}"#),
+            Tri::False
+        );
+        assert_eq!(
+            truth("  path: a\n  exists: true", r#"{"a": []}"#),
+            Tri::False
+        );
+        assert_eq!(
+            truth("  path: a\n  equals: true", r#"{"a": "true"}"#),
+            Tri::True
+        );
+    }
+
+    #[test]
+    fn combinators_follow_three_valued_logic() {
+        let any = "  any:\n    - path: a\n      equals: 1\n    - path: b\n      equals: 1";
+        assert_eq!(truth(any, r#"{"b": 1}"#), Tri::True);
+        assert_eq!(truth(any, r#"{"b": 2}"#), Tri::Unknown);
+        assert_eq!(truth(any, r#"{"a": 2, "b": 2}"#), Tri::False);
+        let all = any.replace("any:", "all:");
+        assert_eq!(truth(&all, r#"{"b": 2}"#), Tri::False);
+        assert_eq!(truth(&all, r#"{"b": 1}"#), Tri::Unknown);
+        assert_eq!(
+            truth("  not:\n    path: a\n    equals: 1", "{}"),
+            Tri::Unknown
+        );
+    }
+
+    #[test]
+    fn a_path_through_a_list_means_some_element() {
+        let c = "  path: rules.port\n  equals: 5432";
+        assert_eq!(
+            truth(c, r#"{"rules": [{"port": 22}, {"port": 5432}]}"#),
+            Tri::True
+        );
+        assert_eq!(
+            truth(c, r#"{"rules": [{"port": 22}, {"port": 80}]}"#),
+            Tri::False
+        );
+        assert_eq!(truth(c, r#"{"rules": []}"#), Tri::Unknown);
+        let contains = "  path: cidrs\n  contains: 0.0.0.0/0";
+        assert_eq!(
+            truth(contains, r#"{"cidrs": ["10.0.0.0/8", "0.0.0.0/0"]}"#),
+            Tri::True
+        );
+        assert_eq!(truth(contains, r#"{"cidrs": ["10.0.0.0/8"]}"#), Tri::False);
+    }
+
+    #[test]
+    fn for_each_keeps_attributes_of_one_element_together() {
+        // 5432 open to 10/8 and 443 open to the world: no element has both.
+        let s = spec(
+            "  all:\n    - path: port\n      equals: 5432\n    - path: cidr\n      equals: 0.0.0.0/0",
+        );
+        let Check::Forbid(c) = &s.check else { panic!() };
+        let node = crate::parse::json::parse(
+            r#"{"rules": [{"port": 5432, "cidr": "10.0.0.0/8"}, {"port": 443, "cidr": "0.0.0.0/0"}]}"#,
+        )
+        .unwrap();
+        let per_element: Vec<Tri> = elements(&node, &["rules".to_string()])
+            .into_iter()
+            .map(|el| eval(c, el, "rules").truth)
+            .collect();
+        assert_eq!(per_element, vec![Tri::False, Tri::False]);
+        // Without for-each, each leaf reads "some element" on its own: the misreading that
+        // for-each exists to prevent.
+        let loose = spec(
+            "  all:\n    - path: rules.port\n      equals: 5432\n    - path: rules.cidr\n      equals: 0.0.0.0/0",
+        );
+        let Check::Forbid(l) = &loose.check else {
+            panic!()
+        };
+        assert_eq!(eval(l, &node, "").truth, Tri::True);
+    }
+}

@@ -254,14 +254,19 @@ impl TfModule {
         let mut locals = HashMap::new();
         let mut tfvars = HashMap::new();
         let mut resources = HashMap::new();
+        // terraform.tfvars, then *.auto.tfvars in name order: later values win.
+        let mut auto: Vec<usize> = (0..files.len()).filter(|&i| files[i].auto_vars).collect();
+        auto.sort_by_key(|&i| {
+            let name = files[i].source.file_name().to_ascii_lowercase();
+            (name != "terraform.tfvars", name)
+        });
+        for fi in auto {
+            for (ai, a) in files[fi].parsed.body.attributes.iter().enumerate() {
+                tfvars.insert(a.key.clone(), (fi, ai));
+            }
+        }
         for (fi, f) in files.iter().enumerate() {
             if f.kind == TfFileKind::Vars {
-                if f.auto_vars {
-                    for (ai, a) in f.parsed.body.attributes.iter().enumerate() {
-                        // Later files override earlier ones (Terraform loads them in name order).
-                        tfvars.insert(a.key.clone(), (fi, ai));
-                    }
-                }
                 continue;
             }
             for (bi, b) in f.parsed.body.blocks.iter().enumerate() {
@@ -962,6 +967,22 @@ mod tests {
         assert!(attr(o, "engine").is_unknown());
         assert_eq!(attr(o, "name").as_str(), Some("db-prod"));
         assert_eq!(attr(o, "storage_encrypted").as_bool(), Some(false));
+    }
+
+    #[test]
+    fn auto_tfvars_override_terraform_tfvars_and_plain_tfvars_are_not_loaded() {
+        let m = module(&[
+            ("a.auto.tfvars", "size = 3\n"),
+            (
+                "main.tf",
+                "variable \"size\" { default = 1 }\nvariable \"env\" { default = \"dev\" }\nresource \"x\" \"y\" {\n  size = var.size\n  env = var.env\n}\n",
+            ),
+            ("prod.tfvars", "env = \"prod\"\n"),
+            ("terraform.tfvars", "size = 2\n"),
+        ]);
+        let o = &m.unit(1).objects()[0];
+        assert_eq!(attr(o, "size").as_number(), Some(3.0));
+        assert_eq!(attr(o, "env").as_str(), Some("dev"));
     }
 
     #[test]
