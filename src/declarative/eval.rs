@@ -43,8 +43,8 @@ pub enum WitnessState {
     },
     /// Not set (or null, from `origin`); the provider default applies.
     Default(Arc<str>, Option<Arc<str>>),
-    /// Not set.
-    Absent,
+    /// Not set (or null, from `origin`).
+    Absent(Option<Arc<str>>),
 }
 
 #[derive(Debug)]
@@ -232,7 +232,7 @@ fn hit_truth(op: &Op, hit: &Hit, default: Option<&Scalar>, path: &str) -> (Tri, 
             let absent = Witness {
                 span: *anchor,
                 path: path.to_string(),
-                state: WitnessState::Absent,
+                state: WitnessState::Absent(origin.clone()),
             };
             if let Op::Exists(_) = op {
                 return (Tri::False, Some(absent));

@@ -187,7 +187,7 @@ impl DeclarativeRule {
         let fallback = Witness {
             span: element.as_map().map(|m| m.anchor).unwrap_or(element.span),
             path: String::new(),
-            state: WitnessState::Absent,
+            state: WitnessState::Absent(None),
         };
         // The finding points at the last explicit value that decided it (the last condition of
         // an `all:` is the one the finding is about); an unset attribute only when nothing was
@@ -247,7 +247,8 @@ fn label_of(w: &Witness, secret: bool) -> String {
             "`{}` is null, {origin}, so the provider default `{d}` applies",
             w.path
         ),
-        WitnessState::Absent => format!("`{}` is not set", w.path),
+        WitnessState::Absent(None) => format!("`{}` is not set", w.path),
+        WitnessState::Absent(Some(origin)) => format!("`{}` is null, {origin}", w.path),
     }
 }
 
