@@ -228,6 +228,11 @@ pub struct RuleArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: RuleFormat,
+
+    /// Use this config file (for its `extend-rules` folders) instead of looking for
+    /// schemaguard.toml upward.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -679,18 +684,34 @@ fn frameworks(args: FrameworksArgs) -> Result<i32, CliError> {
 }
 
 fn rule(args: RuleArgs) -> Result<i32, CliError> {
+    // The config's `extend-rules` folders register the user's rules, shown like any other.
+    let loaded = match &args.config {
+        Some(path) => Some(config::load(path).map_err(CliError::Config)?),
+        None => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match config::discover(&cwd) {
+                Some(p) => Some(config::load(&p).map_err(CliError::Config)?),
+                None => None,
+            }
+        }
+    };
+    if loaded.is_some() {
+        Settings::resolve(loaded.as_ref(), &Overrides::default()).map_err(CliError::Config)?;
+    }
     let mut out = std::io::stdout().lock();
     if args.all {
         match args.format {
             RuleFormat::Json => {
-                let all: Vec<_> = registry::builtin_rules()
+                let all: Vec<_> = registry::all_rules()
                     .iter()
                     .map(|r| rule_json(*r))
                     .collect();
                 serde_json::to_writer_pretty(&mut out, &all).map_err(std::io::Error::other)?;
                 writeln!(out)?;
             }
-            RuleFormat::Markdown | RuleFormat::Text => write!(out, "{}", rule_table())?,
+            RuleFormat::Markdown | RuleFormat::Text => {
+                write!(out, "{}", rule_table_of(registry::all_rules()))?
+            }
         }
         return Ok(0);
     }
@@ -737,12 +758,17 @@ pub fn rule_page(m: &registry::RuleMeta) -> String {
     )
 }
 
-/// The Markdown table of every rule (also in the README, kept current by a test).
+/// The Markdown table of every built-in rule (also in the README, kept current by a test).
 pub fn rule_table() -> String {
+    rule_table_of(registry::builtin_rules())
+}
+
+/// The Markdown table of some rules.
+pub fn rule_table_of(rules: &[&dyn Rule]) -> String {
     let mut s = String::from(
         "| Code | Name | Category | Severity | What it flags |\n|---|---|---|---|---|\n",
     );
-    for r in registry::builtin_rules() {
+    for r in rules {
         let m = r.meta();
         s.push_str(&format!(
             "| [{}](docs/rules/{}.md) | `{}` | {} | {} | {} |\n",

@@ -44,6 +44,10 @@ pub struct RawConfig {
     pub baseline: Option<Spanned<String>>,
     pub secrets: Option<SecretsConfig>,
     pub migrations: Option<MigrationsConfig>,
+    /// Folders of declarative rule files (`*.yaml`, the format of `rules/README.md`) loaded in
+    /// addition to the built-in rules; relative to the config file.
+    pub extend_rules: Option<Vec<Spanned<String>>>,
+    pub terraform: Option<TerraformConfig>,
 }
 
 /// `[migrations]`: how migration folders are read.
@@ -70,6 +74,17 @@ pub struct FlywayConfig {
     pub baseline_migration_prefix: Option<String>,
     pub sql_migration_separator: Option<String>,
     pub sql_migration_suffixes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TerraformConfig {
+    /// The shortest automated backup retention accepted, in days (default 1: only a disabled
+    /// backup, 0 days, is flagged).
+    pub min_backup_retention_days: Option<Spanned<u32>>,
+    /// Regular expressions database identifiers must match, per resource type:
+    /// `aws_db_instance = "^(dev|stg|prd)-[a-z0-9-]+$"`.
+    pub identifier_patterns: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -19,6 +19,9 @@ pub enum FileKind {
     /// Key-value config beside migrations: `.env`, `*.properties`, `*.conf`, `*.cnf`, `*.ini`
     /// (`flyway.conf`, `liquibase.properties`). Only credential rules read them.
     KeyValue,
+    /// A Terraform plan or state as `terraform show -json` prints it (a `.json` file recognised
+    /// by its content).
+    TerraformPlan,
 }
 
 impl FileKind {
@@ -31,6 +34,7 @@ impl FileKind {
             FileKind::Python => "python",
             FileKind::Json => "json",
             FileKind::KeyValue => "key-value config",
+            FileKind::TerraformPlan => "terraform-plan",
         }
     }
 
@@ -38,7 +42,22 @@ impl FileKind {
     /// JSON and Python files are read for Liquibase changelogs and Alembic revisions; other such
     /// files give no findings.
     pub fn is_linted(self) -> bool {
-        !matches!(self, FileKind::Terraform)
+        true
+    }
+}
+
+/// Refines a name-based kind by content: a `.json` file that is a Terraform plan.
+pub fn refine(path: &Path, kind: FileKind) -> FileKind {
+    if kind != FileKind::Json {
+        return kind;
+    }
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let read = std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head));
+    if read.is_ok() && crate::terraform::plan::sniff(&String::from_utf8_lossy(&head)) {
+        FileKind::TerraformPlan
+    } else {
+        kind
     }
 }
 
@@ -54,7 +73,7 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {
         "sql" | "ddl" | "psql" | "pgsql" | "mysql" => FileKind::Sql,
-        "tf" | "tofu" => FileKind::Terraform,
+        "tf" | "tofu" | "tfvars" => FileKind::Terraform,
         "yml" | "yaml" => FileKind::Yaml,
         "xml" => FileKind::Xml,
         "py" => FileKind::Python,
@@ -103,7 +122,7 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
             continue;
         }
         if root.is_file() {
-            match classify(root) {
+            match classify(root).map(|k| refine(root, k)) {
                 Some(kind) if kind.is_linted() => {
                     out.files.push(Candidate {
                         display: display_path(root),
@@ -111,6 +130,11 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                         kind,
                     });
                 }
+                Some(FileKind::Json) => out.skipped.push((
+                    root.clone(),
+                    "a JSON file that is not a Terraform plan (`terraform show -json`) is not linted"
+                        .into(),
+                )),
                 Some(kind) => out.skipped.push((
                     root.clone(),
                     format!("{} files are not linted by this version", kind.name()),
@@ -150,7 +174,11 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
             }
             let path = entry.path();
             let Some(kind) = classify(path) else { continue };
-            if !kind.is_linted() || settings.is_excluded(path) {
+            if settings.is_excluded(path) {
+                continue;
+            }
+            let kind = refine(path, kind);
+            if !kind.is_linted() {
                 continue;
             }
             out.files.push(Candidate {

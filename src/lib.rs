@@ -1,9 +1,10 @@
 //! schemaguard: a linter for database change.
 //!
 //! Data flow: [`discover`] finds and classifies files; [`parse`] turns each into a typed model
-//! with byte spans ([`sql`] for SQL); [`lint`] runs the enabled [`rules`] from the [`registry`],
-//! applies [`suppress`]ions and the [`settings`], and masks secrets; [`output`] renders one
-//! [`diagnostic`] model in every format.
+//! with byte spans ([`sql`] for SQL, [`terraform`] for Terraform files and plans); [`lint`] runs
+//! the enabled [`rules`] from the [`registry`] (native ones, and [`declarative`] ones from
+//! `rules/*.yaml`), applies [`suppress`]ions and the [`settings`], and masks secrets; [`output`]
+//! renders one [`diagnostic`] model in every format.
 
 pub mod assemble;
 pub mod baseline;
@@ -11,6 +12,7 @@ pub mod catalog;
 pub mod changed;
 pub mod cli;
 pub mod config;
+pub mod declarative;
 pub mod diagnostic;
 pub mod discover;
 pub mod frameworks;
@@ -26,3 +28,4 @@ pub mod settings;
 pub mod source;
 pub mod sql;
 pub mod suppress;
+pub mod terraform;

@@ -2,6 +2,7 @@
 //! files in parallel, in a deterministic order.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use crate::settings::Settings;
 use crate::source::{SourceFile, Span, Unreadable, read_source};
 use crate::sql::{Dialect, Direction, Statement};
 use crate::suppress::{self, CommentRef};
+use crate::terraform::{TfFileKind, TfModule};
 
 /// The findings of one file.
 #[derive(Debug)]
@@ -37,12 +39,22 @@ impl FileReport {
 }
 
 /// Lints files in parallel; the reports come back in the candidates' (sorted) order.
+///
+/// Terraform files are linted per directory: the `.tf` files of a directory form a module, so a
+/// resource in `main.tf` sees the variables of `variables.tf`. Files of the directory that are
+/// not candidates (a run on one file) are read for context only.
 pub fn lint_files(files: &[Candidate], settings: &Settings) -> Vec<FileReport> {
     lint_request(files, &[], settings, None)
 }
 
-/// Lints one file alone.
+/// Lints one file alone (a Terraform file is a module by itself).
 pub fn lint_file(c: &Candidate, settings: &Settings) -> FileReport {
+    if c.kind == FileKind::Terraform && tf_kind(&c.path).is_some() {
+        let dir = c.path.parent().unwrap_or(Path::new(""));
+        if let Some(r) = lint_terraform_dir(dir, &[c], false, settings).pop() {
+            return r;
+        }
+    }
     lint_files(std::slice::from_ref(c), settings)
         .pop()
         .expect("one report")
@@ -52,6 +64,55 @@ pub fn lint_file(c: &Candidate, settings: &Settings) -> FileReport {
 /// for ordering, pairing and the catalog, but not reported. `base` enables the integrity checks
 /// against a diff base.
 pub fn lint_request(
+    files: &[Candidate],
+    context: &[Candidate],
+    settings: &Settings,
+    base: Option<&dyn BaseLookup>,
+) -> Vec<FileReport> {
+    // Terraform configuration is linted per module (directory), apart from migration sets.
+    let mut modules: Vec<(&Path, Vec<usize>)> = Vec::new();
+    let mut module_of: HashMap<&Path, usize> = HashMap::new();
+    let mut others: Vec<Candidate> = Vec::new();
+    let mut other_slots: Vec<usize> = Vec::new();
+    for (i, c) in files.iter().enumerate() {
+        if c.kind == FileKind::Terraform && tf_kind(&c.path).is_some() {
+            let dir = c.path.parent().unwrap_or(Path::new(""));
+            let m = *module_of.entry(dir).or_insert_with(|| {
+                modules.push((dir, Vec::new()));
+                modules.len() - 1
+            });
+            modules[m].1.push(i);
+        } else {
+            others.push(c.clone());
+            other_slots.push(i);
+        }
+    }
+    if modules.is_empty() {
+        return lint_migrations(files, context, settings, base);
+    }
+    let mut out: Vec<(usize, FileReport)> = modules
+        .par_iter()
+        .flat_map_iter(|(dir, members)| {
+            let cands: Vec<&Candidate> = members.iter().map(|&i| &files[i]).collect();
+            members
+                .iter()
+                .copied()
+                .zip(lint_terraform_dir(dir, &cands, true, settings))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.extend(
+        other_slots
+            .into_iter()
+            .zip(lint_migrations(&others, context, settings, base)),
+    );
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Lints everything but Terraform configuration: SQL, changelogs, revisions, plans and config
+/// files, with migration folders assembled.
+fn lint_migrations(
     files: &[Candidate],
     context: &[Candidate],
     settings: &Settings,
@@ -111,11 +172,35 @@ pub fn lint_source(source: SourceFile, kind: FileKind, settings: &Settings) -> F
 
 /// Lints in-memory files together, as one run (a migration folder in a test or a docs example).
 pub fn lint_sources(sources: Vec<(SourceFile, FileKind)>, settings: &Settings) -> Vec<FileReport> {
-    lint_sources_with(
-        sources.into_iter().map(|(s, k)| (s, k, true)).collect(),
+    // Terraform files form one module; the rest is assembled as migration folders.
+    let mut tf: Vec<(usize, Arc<SourceFile>, TfFileKind)> = Vec::new();
+    let mut rest: Vec<(usize, SourceFile, FileKind)> = Vec::new();
+    for (i, (source, kind)) in sources.into_iter().enumerate() {
+        match (kind, tf_kind(&source.path)) {
+            (FileKind::Terraform, Some(k)) => tf.push((i, Arc::new(source), k)),
+            _ => rest.push((i, source, kind)),
+        }
+    }
+    let mut out: Vec<(usize, FileReport)> = Vec::new();
+    if !tf.is_empty() {
+        let slots: Vec<usize> = tf.iter().map(|(i, _, _)| *i).collect();
+        let module = TfModule::new(tf.into_iter().map(|(_, s, k)| (s, k)).collect());
+        out.extend(
+            slots
+                .into_iter()
+                .enumerate()
+                .map(|(fi, i)| (i, lint_terraform_unit(&module, fi, settings))),
+        );
+    }
+    let slots: Vec<usize> = rest.iter().map(|(i, _, _)| *i).collect();
+    let reports = lint_sources_with(
+        rest.into_iter().map(|(_, s, k)| (s, k, true)).collect(),
         settings,
         None,
-    )
+    );
+    out.extend(slots.into_iter().zip(reports));
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Parse every file (in parallel), assemble migration sets, run the rules, finish each file.
@@ -160,6 +245,12 @@ pub fn lint_sources_with(
                     &|offset| kv.scope(offset),
                     settings,
                 );
+            } else if let (true, FileInfo::Plan(plan)) = (l.reported, &l.model.info) {
+                for rule in &settings.rules {
+                    let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+                    rule.check_plan(plan, &mut cx);
+                }
+                finish(&l.source, &mut d, &[], &|_| None, settings);
             } else if l.reported {
                 let comments: Vec<CommentRef> = l.model.comments.clone();
                 let model = &l.model;
@@ -218,6 +309,12 @@ pub fn parse_file(source: &SourceFile, kind: FileKind, settings: &Settings) -> F
         FileKind::Yaml | FileKind::Json if crate::parse::liquibase::is_changelog(text) => {
             crate::parse::liquibase::parse_yaml(source, sql_dialect(source, settings))
         }
+        FileKind::TerraformPlan | FileKind::Json if crate::terraform::plan::sniff(text) => {
+            FileModel {
+                info: FileInfo::Plan(Arc::new(crate::terraform::plan::Plan::parse(text))),
+                ..Default::default()
+            }
+        }
         FileKind::Python if crate::parse::python::is_revision(text) => {
             crate::parse::python::parse(source, sql_dialect(source, settings))
         }
@@ -230,6 +327,121 @@ pub fn parse_file(source: &SourceFile, kind: FileKind, settings: &Settings) -> F
             }
         }
         _ => other(),
+    }
+}
+
+/// What a Terraform file is to its module, from its name (`None`: not HCL, e.g. `.tf.json`).
+fn tf_kind(path: &Path) -> Option<TfFileKind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".tf") || name.ends_with(".tofu") {
+        Some(TfFileKind::Config)
+    } else if name.ends_with(".tfvars") {
+        Some(TfFileKind::Vars)
+    } else {
+        None
+    }
+}
+
+/// Lints the Terraform candidates of one directory as one module; with `siblings`, the other
+/// `.tf` and auto-loaded `.tfvars` files of the directory are read for context.
+fn lint_terraform_dir(
+    dir: &Path,
+    cands: &[&Candidate],
+    siblings: bool,
+    settings: &Settings,
+) -> Vec<FileReport> {
+    let mut reports: Vec<Option<FileReport>> = Vec::with_capacity(cands.len());
+    let mut files: Vec<(Arc<SourceFile>, TfFileKind)> = Vec::new();
+    let mut slots: Vec<(usize, usize)> = Vec::new(); // (report slot, module file index)
+    for c in cands {
+        match read_source(&c.path, &c.display, settings.max_file_size) {
+            Ok(source) => {
+                slots.push((reports.len(), files.len()));
+                files.push((
+                    Arc::new(source),
+                    tf_kind(&c.path).unwrap_or(TfFileKind::Config),
+                ));
+                reports.push(None);
+            }
+            Err((why, _)) => reports.push(Some(unreadable(&c.path, &c.display, why, settings))),
+        }
+    }
+    if siblings
+        && let Ok(rd) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+    {
+        let mut extra: Vec<std::path::PathBuf> = rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                (name.ends_with(".tf")
+                    || name == "terraform.tfvars"
+                    || name.ends_with(".auto.tfvars"))
+                    && p.is_file()
+                    && !cands.iter().any(|c| c.path.file_name() == p.file_name())
+            })
+            .collect();
+        extra.sort();
+        for p in extra {
+            let display = crate::discover::display_path(&p);
+            if let Ok(source) = read_source(&p, &display, settings.max_file_size) {
+                files.push((Arc::new(source), tf_kind(&p).unwrap_or(TfFileKind::Config)));
+            }
+        }
+    }
+    // Terraform reads a directory's files in name order; so do we (first declaration wins).
+    let module = TfModule::new(files);
+    for (slot, fi) in slots {
+        reports[slot] = Some(lint_terraform_unit(&module, fi, settings));
+    }
+    reports
+        .into_iter()
+        .map(|r| r.expect("every slot is filled"))
+        .collect()
+}
+
+/// Runs the Terraform rules on one file of a module.
+fn lint_terraform_unit(module: &TfModule, index: usize, settings: &Settings) -> FileReport {
+    let unit = module.unit(index);
+    let file = unit.file();
+    let source = &file.source;
+    let mut diags = Vec::new();
+    for rule in &settings.rules {
+        let mut cx = Cx::new(settings, source, rule.meta(), &mut diags);
+        rule.check_terraform(&unit, &mut cx);
+    }
+    let comments: Vec<CommentRef> = file
+        .parsed
+        .comments
+        .iter()
+        .map(|s| CommentRef { span: *s })
+        .collect();
+    let spans = if comments.is_empty() {
+        Vec::new()
+    } else {
+        crate::parse::hcl::structure_spans(&file.parsed.body)
+    };
+    finish(
+        source,
+        &mut diags,
+        &comments,
+        &|offset| spans.iter().find(|s| s.start >= offset).copied(),
+        settings,
+    );
+    let display_text = redacted_text(&source.text, &diags);
+    FileReport {
+        source: source.clone(),
+        display_text,
+        diagnostics: diags,
+        dialect: None,
     }
 }
 

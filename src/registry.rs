@@ -260,6 +260,12 @@ pub trait Rule: Send + Sync {
 
     /// Called once per migration set (directory integrity: names, duplicates, order, history).
     fn check_migration_set(&self, _set: &crate::assemble::SetView, _cx: &mut SetCx) {}
+    /// Called once per Terraform file (`.tf`, `.tfvars`), with its module (the other files of
+    /// its directory) at hand. Report only positions in this file.
+    fn check_terraform(&self, _unit: &crate::terraform::TfUnit, _cx: &mut Cx) {}
+
+    /// Called once per Terraform plan (`terraform show -json` output).
+    fn check_plan(&self, _plan: &crate::terraform::plan::Plan, _cx: &mut Cx) {}
 }
 
 /// Declares a native rule: a unit struct whose doc comment is the rule's documentation.
@@ -332,7 +338,7 @@ macro_rules! rule_meta {
     };
 }
 
-/// Every built-in rule, in code order.
+/// Every built-in rule (native, and declarative from `rules/`), in code order.
 pub fn builtin_rules() -> &'static [&'static dyn Rule] {
     use std::sync::OnceLock;
     static RULES: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
@@ -342,17 +348,67 @@ pub fn builtin_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::rules::locking::RULES);
         rules.extend_from_slice(crate::rules::missing_rollback::RULES);
         rules.extend_from_slice(crate::rules::naming::RULES);
+        rules.extend_from_slice(crate::rules::insecure_settings::RULES);
         rules.extend_from_slice(crate::rules::sensitive_data::RULES);
         rules.extend_from_slice(crate::rules::tool::RULES);
+        rules.extend_from_slice(crate::declarative::builtin());
         rules.sort_by_key(|r| r.meta().code);
         rules
     })
 }
 
+/// Rules registered at run time (a config's `extend-rules` folders), leaked once per process.
+static EXTENSIONS: std::sync::RwLock<&'static [&'static dyn Rule]> = std::sync::RwLock::new(&[]);
+
+/// Every rule: the built-in ones and those registered with [`register_rules`], in code order.
+pub fn all_rules() -> &'static [&'static dyn Rule] {
+    let ext = *EXTENSIONS.read().unwrap_or_else(|e| e.into_inner());
+    if ext.is_empty() { builtin_rules() } else { ext }
+}
+
+/// Adds rules to [`all_rules`]. A rule whose code is already registered is skipped (the same
+/// folder loaded twice); a clash of a new code or name with another rule is an error naming it.
+pub fn register_rules(rules: &[&'static dyn Rule]) -> Result<(), String> {
+    let mut guard = EXTENSIONS.write().unwrap_or_else(|e| e.into_inner());
+    let current: &'static [&'static dyn Rule] = if guard.is_empty() {
+        builtin_rules()
+    } else {
+        *guard
+    };
+    let mut all: Vec<&'static dyn Rule> = current.to_vec();
+    for r in rules {
+        let m = r.meta();
+        if let Some(same) = all.iter().find(|o| o.meta().code == m.code) {
+            if std::ptr::eq(same.meta().raw_docs, m.raw_docs) || same.meta().name == m.name {
+                continue;
+            }
+            return Err(format!(
+                "rule code {} is already taken by `{}`",
+                m.code,
+                same.meta().name
+            ));
+        }
+        if let Some(other) = all
+            .iter()
+            .find(|o| o.meta().name == m.name || o.meta().aliases.contains(&m.name))
+        {
+            return Err(format!(
+                "rule name `{}` is already taken by {}",
+                m.name,
+                other.meta().code
+            ));
+        }
+        all.push(*r);
+    }
+    all.sort_by_key(|r| r.meta().code);
+    *guard = Box::leak(all.into_boxed_slice());
+    Ok(())
+}
+
 /// Finds a rule by code, name or alias.
 pub fn find_rule(key: &str) -> Option<&'static dyn Rule> {
     let key = key.trim();
-    builtin_rules().iter().copied().find(|r| {
+    all_rules().iter().copied().find(|r| {
         let m = r.meta();
         m.code.eq_ignore_ascii_case(key)
             || m.name.eq_ignore_ascii_case(key)
@@ -362,5 +418,5 @@ pub fn find_rule(key: &str) -> Option<&'static dyn Rule> {
 
 /// Whether a selector names at least one rule (used to report unknown codes in config and comments).
 pub fn selector_is_known(selector: &str) -> bool {
-    builtin_rules().iter().any(|r| r.meta().matches(selector))
+    all_rules().iter().any(|r| r.meta().matches(selector))
 }

@@ -512,7 +512,7 @@ pub fn suppression_edit(
         FileKind::Sql => ("--", ""),
         FileKind::Terraform | FileKind::Yaml | FileKind::Python | FileKind::KeyValue => ("#", ""),
         FileKind::Xml => ("<!--", " -->"),
-        FileKind::Json => return None,
+        FileKind::Json | FileKind::TerraformPlan => return None,
     };
     let line = lines.line_of(offset);
     let line_text = lines.line_span(text, line).text(text);

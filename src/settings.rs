@@ -9,7 +9,8 @@ use crate::config::{ConfigError, LoadedConfig, SizeValue, parse_size};
 use crate::diagnostic::Severity;
 use crate::frameworks::flyway::FlywayNaming;
 use crate::frameworks::{Framework, FrameworkConfig};
-use crate::registry::{Rule, builtin_rules, selector_is_known};
+use crate::registry::all_rules;
+use crate::registry::{Rule, selector_is_known};
 use crate::sql::Dialect;
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -70,6 +71,7 @@ pub struct Settings {
     /// `[secrets]`: what the sensitive-data rules accept.
     pub secrets: SecretsSettings,
     pub migrations: MigrationSettings,
+    pub terraform: TerraformSettings,
 }
 
 /// The resolved `[secrets]` section.
@@ -127,6 +129,24 @@ impl Default for MigrationSettings {
     }
 }
 
+/// `[terraform]` options.
+#[derive(Debug, Clone)]
+pub struct TerraformSettings {
+    /// Backups kept fewer days than this are flagged (default 1: only disabled backups).
+    pub min_backup_retention_days: u32,
+    /// Configured identifier patterns per resource type (they replace the built-in ones).
+    pub identifier_patterns: Vec<(String, regex::Regex)>,
+}
+
+impl Default for TerraformSettings {
+    fn default() -> Self {
+        TerraformSettings {
+            min_backup_retention_days: 1,
+            identifier_patterns: Vec::new(),
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings::resolve(None, &Overrides::default()).expect("defaults are valid")
@@ -171,6 +191,26 @@ impl Settings {
                 },
             }
         };
+
+        // User rule folders first: the selectors below may name their rules.
+        for dir in raw
+            .and_then(|r| r.extend_rules.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            let rel = dir.get_ref();
+            let full = root.join(rel);
+            if !full.is_dir() {
+                return Err(err(
+                    dir.span(),
+                    format!("`{rel}` is not a folder (paths are relative to the config file)"),
+                ));
+            }
+            let loaded = crate::declarative::load_dir(&full, rel)?;
+            let rules: Vec<&'static dyn Rule> =
+                loaded.into_iter().map(|r| r as &'static dyn Rule).collect();
+            crate::registry::register_rules(&rules).map_err(|e| err(dir.span(), e))?;
+        }
 
         // Selection: what `select` picks (default: everything), plus `extend-select`, minus `ignore`.
         let check = |sel: &toml::Spanned<String>| -> Result<String, ConfigError> {
@@ -224,7 +264,7 @@ impl Settings {
                 .collect::<Result<Vec<_>, _>>()?,
         );
 
-        let rules: Vec<&'static dyn Rule> = builtin_rules()
+        let rules: Vec<&'static dyn Rule> = all_rules()
             .iter()
             .copied()
             .filter(|r| {
@@ -243,7 +283,7 @@ impl Settings {
                     .parse()
                     .map_err(|e: String| err(level.span(), e))?;
                 check(sel)?;
-                for r in builtin_rules() {
+                for r in all_rules() {
                     if r.meta().matches(sel.get_ref()) {
                         severity.insert(r.meta().code, level);
                     }
@@ -381,6 +421,35 @@ impl Settings {
             .or(raw.and_then(|r| r.respect_gitignore))
             .unwrap_or(true);
 
+        let mut terraform = TerraformSettings::default();
+        if let Some(tf) = raw.and_then(|r| r.terraform.as_ref()) {
+            if let Some(d) = &tf.min_backup_retention_days {
+                if *d.get_ref() > 35 {
+                    return Err(err(
+                        d.span(),
+                        "AWS keeps automated backups at most 35 days".to_string(),
+                    ));
+                }
+                terraform.min_backup_retention_days = *d.get_ref();
+            }
+            for (ty, pattern) in tf.identifier_patterns.iter().flatten() {
+                let key = ty.get_ref();
+                if !key.contains('.') && crate::rules::naming::identifier_attribute(key).is_none() {
+                    return Err(err(
+                        ty.span(),
+                        format!(
+                            "no built-in identifier attribute for `{key}`: write it `{key}.attribute`"
+                        ),
+                    ));
+                }
+                let re = regex::Regex::new(pattern.get_ref())
+                    .map_err(|e| err(pattern.span(), format!("invalid regular expression: {e}")))?;
+                terraform
+                    .identifier_patterns
+                    .push((ty.get_ref().clone(), re));
+            }
+        }
+
         Ok(Settings {
             rules,
             enabled,
@@ -402,6 +471,7 @@ impl Settings {
             config_path: config.map(|c| c.path.clone()),
             secrets,
             migrations,
+            terraform,
         })
     }
 

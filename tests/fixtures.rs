@@ -218,7 +218,7 @@ fn every_fixture_case_matches_its_annotations() {
                 let (lines, file_level) = expectations(file, m.code);
                 expected.extend(lines);
                 expected_file.extend(file_level.into_iter().map(|c| (rel(file), c)));
-                let Some(kind) = discover::classify(file) else {
+                let Some(kind) = discover::classify(file).map(|k| discover::refine(file, k)) else {
                     continue;
                 };
                 cands.push(Candidate {
@@ -232,12 +232,20 @@ fn every_fixture_case_matches_its_annotations() {
                 .join(".base")
                 .is_dir()
                 .then(|| FolderBase { case: case.clone() });
-            let mut reports = lint::lint_request(
-                &cands,
-                &[],
-                &settings,
-                base.as_ref().map(|b| b as &dyn BaseLookup),
-            );
+            // A file case stands alone (a Terraform file is a module by itself).
+            let mut reports = if case.is_dir() {
+                lint::lint_request(
+                    &cands,
+                    &[],
+                    &settings,
+                    base.as_ref().map(|b| b as &dyn BaseLookup),
+                )
+            } else {
+                cands
+                    .iter()
+                    .map(|c| lint::lint_file(c, &settings))
+                    .collect()
+            };
             // A case folder holding `baseline.json` runs with that baseline (`--baseline`):
             // recorded findings are suppressed, stale entries are reported on the baseline.
             let baseline = case.join("baseline.json");

@@ -319,7 +319,7 @@ fn vote(f: &FileRef, cfg: &dyn FrameworkConfig) -> Option<Framework> {
     match &f.model.info {
         FileInfo::Revision(_) => return Some(Framework::Alembic),
         FileInfo::Changelog(_) => return Some(Framework::Liquibase),
-        FileInfo::Other | FileInfo::KeyValue(_) => return None,
+        FileInfo::Other | FileInfo::KeyValue(_) | FileInfo::Plan(_) => return None,
         FileInfo::Sql => {}
     }
     if f.model.goose {

@@ -121,6 +121,8 @@ pub enum FileInfo {
     /// A key-value config file beside migrations (`.env`, `flyway.conf`...): only credential
     /// rules read it.
     KeyValue(Box<crate::parse::kv::KvFile>),
+    /// A Terraform plan (`terraform show -json`): only plan rules read it.
+    Plan(std::sync::Arc<crate::terraform::plan::Plan>),
     /// Not a migration file we understand (a Python file that is not a revision, an XML file
     /// that is not a changelog): nothing to lint.
     Other,

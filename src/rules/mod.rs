@@ -2,10 +2,12 @@
 //! `RULES`; the registry collects those lists.
 
 pub mod backward_incompatible;
+pub mod insecure_settings;
 pub mod locking;
 pub mod missing_rollback;
 pub mod naming;
 pub mod sensitive_data;
+pub mod terraform;
 pub mod tool;
 
 use crate::sql::{

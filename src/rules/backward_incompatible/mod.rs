@@ -11,6 +11,7 @@ mod drop_sequence;
 mod drop_table;
 mod drop_type;
 mod drop_view;
+mod plan_destroys_database;
 mod rename_column;
 mod rename_enum_value;
 mod rename_table;
@@ -30,6 +31,7 @@ pub use drop_sequence::DropSequence;
 pub use drop_table::DropTable;
 pub use drop_type::DropType;
 pub use drop_view::DropView;
+pub use plan_destroys_database::PlanDestroysDatabase;
 pub use rename_column::RenameColumn;
 pub use rename_enum_value::RenameEnumValue;
 pub use rename_table::RenameTable;
@@ -59,4 +61,5 @@ pub static RULES: &[&dyn Rule] = &[
     &DropFunction,
     &DropSequence,
     &RenameUnknownColumn,
+    &PlanDestroysDatabase,
 ];

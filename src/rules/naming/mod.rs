@@ -15,6 +15,11 @@ pub use identifier_too_long::IdentifierTooLong;
 pub use migration_added_out_of_order::MigrationAddedOutOfOrder;
 pub use migration_file_name::MigrationFileName;
 pub use migration_version_gap::MigrationVersionGap;
+mod database_identifier_pattern;
+mod terraform_name_not_snake_case;
+
+pub use database_identifier_pattern::{DatabaseIdentifierPattern, identifier_attribute};
+pub use terraform_name_not_snake_case::TerraformNameNotSnakeCase;
 
 use crate::registry::Rule;
 
@@ -26,4 +31,6 @@ pub static RULES: &[&dyn Rule] = &[
     &AlembicMultipleHeads,
     &MigrationAddedOutOfOrder,
     &AppliedMigrationEdited,
+    &TerraformNameNotSnakeCase,
+    &DatabaseIdentifierPattern,
 ];

@@ -14,8 +14,11 @@
 //! [`crate::secrets::check_assignment`], and pass the matches with a short place description.
 
 mod connection_string_password;
+mod credential_variable_not_sensitive;
 mod hardcoded_credential;
+mod hardcoded_database_password;
 mod literal_role_password;
+mod output_exposes_credential;
 mod personal_data_in_seed;
 mod plaintext_sensitive_column;
 mod private_key;
@@ -23,8 +26,11 @@ mod provider_token;
 pub mod sql_scan;
 
 pub use connection_string_password::ConnectionStringPassword;
+pub use credential_variable_not_sensitive::CredentialVariableNotSensitive;
 pub use hardcoded_credential::HardcodedCredential;
+pub use hardcoded_database_password::HardcodedDatabasePassword;
 pub use literal_role_password::LiteralRolePassword;
+pub use output_exposes_credential::OutputExposesCredential;
 pub use personal_data_in_seed::PersonalDataInSeed;
 pub use plaintext_sensitive_column::PlaintextSensitiveColumn;
 pub use private_key::PrivateKey;
@@ -44,6 +50,9 @@ pub static RULES: &[&dyn Rule] = &[
     &LiteralRolePassword,
     &PersonalDataInSeed,
     &PlaintextSensitiveColumn,
+    &HardcodedDatabasePassword,
+    &CredentialVariableNotSensitive,
+    &OutputExposesCredential,
 ];
 
 /// Whether the sensitive-data rules look at this file at all (`[secrets] allow-paths`).

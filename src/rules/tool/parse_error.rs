@@ -33,8 +33,36 @@ crate::declare_rule! {
     }
 }
 
+impl ParseError {
+    fn report_failure(failure: &crate::parse::hcl::ParseFailure, what: &str, cx: &mut Cx) {
+        let text = &cx.source.text;
+        let start = crate::source::floor_char_boundary(text, failure.offset);
+        let end = crate::source::ceil_char_boundary(text, (start + 1).min(text.len()));
+        cx.report(
+            crate::source::Span::new(start, end),
+            failure.message.clone(),
+        )
+        .label("parsing stopped here")
+        .help(format!(
+            "check the {what} syntax; nothing else in this file was checked"
+        ));
+    }
+}
+
 impl Rule for ParseError {
     crate::rule_meta!();
+
+    fn check_terraform(&self, unit: &crate::terraform::TfUnit, cx: &mut Cx) {
+        if let Some(f) = &unit.file().parsed.error {
+            Self::report_failure(f, "HCL", cx);
+        }
+    }
+
+    fn check_plan(&self, plan: &crate::terraform::plan::Plan, cx: &mut Cx) {
+        if let Some(f) = &plan.error {
+            Self::report_failure(f, "JSON", cx);
+        }
+    }
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         let failures: Vec<(&String, &Span)> = unit
