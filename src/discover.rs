@@ -46,6 +46,14 @@ impl FileKind {
     }
 }
 
+/// Whether the first 8 KiB of a file contain `needle`.
+fn head_contains(path: &Path, needle: &str) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let read = std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head));
+    read.is_ok() && String::from_utf8_lossy(&head).contains(needle)
+}
+
 /// Refines a name-based kind by content: a `.json` file that is a Terraform plan.
 pub fn refine(path: &Path, kind: FileKind) -> FileKind {
     if kind != FileKind::Json {
@@ -123,6 +131,13 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
         }
         if root.is_file() {
             match classify(root).map(|k| refine(root, k)) {
+                Some(FileKind::Json) if !head_contains(root, "databaseChangeLog") => {
+                    out.skipped.push((
+                        root.clone(),
+                        "a JSON file that is not a Terraform plan (`terraform show -json`) or a Liquibase changelog is not linted"
+                            .into(),
+                    ))
+                }
                 Some(kind) if kind.is_linted() => {
                     out.files.push(Candidate {
                         display: display_path(root),
