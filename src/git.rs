@@ -291,10 +291,10 @@ impl DiffBase {
         for entry in out.split(|b| *b == 0).filter(|f| !f.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
             // "<mode> blob <id>\t<path>"
-            if let Some((meta, path)) = entry.split_once('\t') {
-                if let Some(id) = meta.split_whitespace().nth(2) {
-                    map.insert(path.to_string(), id.to_string());
-                }
+            if let Some((meta, path)) = entry.split_once('\t')
+                && let Some(id) = meta.split_whitespace().nth(2)
+            {
+                map.insert(path.to_string(), id.to_string());
             }
         }
         Ok(map)
