@@ -80,13 +80,13 @@ fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> 
                     return true;
                 }
                 AlterAction::AddConstraint { constraint } => {
-                    if let ConstraintKind::Check { expr } = &constraint.kind {
-                        if checks_not_null(expr, unit.dialect).as_deref() == Some(column) {
-                            candidates.push((
-                                constraint.name.as_ref().map(|n| n.norm()),
-                                !constraint.not_valid,
-                            ));
-                        }
+                    if let ConstraintKind::Check { expr } = &constraint.kind
+                        && checks_not_null(expr, unit.dialect).as_deref() == Some(column)
+                    {
+                        candidates.push((
+                            constraint.name.as_ref().map(|n| n.norm()),
+                            !constraint.not_valid,
+                        ));
                     }
                 }
                 AlterAction::ValidateConstraint { name } => {
