@@ -588,6 +588,7 @@ pub fn finish(
             d.severity = sev;
         }
     }
+    collapse_once_per_file(diags);
     let ignored = settings.ignored_for(&source.path);
     if !ignored.is_empty() {
         diags.retain(|d| !ignored.iter().any(|s| d.rule.matches(s)));
@@ -606,6 +607,36 @@ pub fn finish(
 /// Secrets at least this long are also masked where they are repeated in the file; shorter
 /// ones would mask ordinary words.
 const MIN_REPEAT_MASK: usize = 6;
+
+/// Keeps the first finding of each once-per-file rule and says how many more it stands for.
+fn collapse_once_per_file(diags: &mut Vec<Diagnostic>) {
+    if !diags.iter().any(|d| d.rule.once_per_file) {
+        return;
+    }
+    diags.sort_by_key(|d| d.span.start);
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    for d in diags.iter().filter(|d| d.rule.once_per_file) {
+        *counts.entry(d.rule.code).or_default() += 1;
+    }
+    let mut seen: Vec<&'static str> = Vec::new();
+    diags.retain_mut(|d| {
+        if !d.rule.once_per_file {
+            return true;
+        }
+        if seen.contains(&d.rule.code) {
+            return false;
+        }
+        seen.push(d.rule.code);
+        let more = counts[d.rule.code] - 1;
+        if more > 0 {
+            d.message.push_str(&format!(
+                " (and {more} more place{} in this file)",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+        true
+    });
+}
 
 /// How much of a secret may stay visible: nothing for short values, two characters otherwise.
 fn visible_prefix(secret: &str) -> usize {

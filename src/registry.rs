@@ -105,6 +105,10 @@ pub struct RuleMeta {
     pub aliases: &'static [&'static str],
     /// SARIF `security-severity` (0.0 - 10.0) for security rules.
     pub security_severity: Option<f32>,
+    /// Report at most one finding per file (the first), noting how many more there were: for
+    /// rules about a file as a whole, such as a migration that never sets a lock timeout, which
+    /// would otherwise repeat once per Liquibase changeSet.
+    pub once_per_file: bool,
 }
 
 impl RuleMeta {
@@ -293,6 +297,7 @@ macro_rules! declare_rule {
             severity: $severity:ident
             $(, aliases: [$($alias:literal),* $(,)?])?
             $(, security_severity: $sec:literal)?
+            $(, once_per_file: $opf:literal)?
             $(,)?
         }
     ) => {
@@ -311,6 +316,7 @@ macro_rules! declare_rule {
                 raw_docs: concat!($($doc, "\n"),*),
                 aliases: &[$($($alias),*)?],
                 security_severity: $crate::registry::__opt_f32!($($sec)?),
+                once_per_file: $crate::registry::__opt_bool!($($opf)?),
             };
         }
     };
@@ -327,6 +333,18 @@ macro_rules! __opt_f32 {
     };
 }
 pub use __opt_f32;
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __opt_bool {
+    () => {
+        false
+    };
+    ($v:literal) => {
+        $v
+    };
+}
+pub use __opt_bool;
 
 /// Implements [`Rule::meta`] for a rule declared with [`declare_rule!`].
 #[macro_export]

@@ -139,6 +139,7 @@ impl DeclarativeRule {
             raw_docs: leak(raw_docs),
             aliases: Box::leak(aliases.into_boxed_slice()),
             security_severity: f.security_severity,
+            once_per_file: false,
         }));
         Ok(Box::leak(Box::new(DeclarativeRule {
             meta,

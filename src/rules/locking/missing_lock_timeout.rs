@@ -16,6 +16,9 @@ crate::declare_rule! {
     /// `ALTER TABLE` stuck behind one slow report takes the application down. A lock timeout
     /// makes it give up (and the deploy retry) instead.
     ///
+    /// The rule reports once per file: a Liquibase changelog that never sets a timeout is one
+    /// finding at its first such change, with the count of the others.
+    ///
     /// If your migration tool sets `lock_timeout` for every migration already, set
     /// `lock-timeout-set-by-tool = true` under `[postgres]` in `schemaguard.toml`.
     ///
@@ -34,6 +37,7 @@ crate::declare_rule! {
         name: "missing-lock-timeout",
         category: Locking,
         severity: Warning,
+        once_per_file: true,
     }
 }
 
