@@ -53,49 +53,23 @@ impl ParsedSql {
     }
 }
 
+/// Files at least this large have their statements parsed in parallel: one big dump would
+/// otherwise keep one core busy long after the others ran out of files.
+const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
+
 pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
     let text = &source.text;
     let split = split::split(text, dialect);
-    let sp_dialect = dialect.sqlparser();
-    let mut statements = Vec::with_capacity(split.stmts.len());
-    for raw in &split.stmts {
-        let code: Vec<Tok> = split.tokens[raw.code.clone()]
-            .iter()
-            .filter(|t| !t.is_trivia())
-            .copied()
-            .collect();
-        if code.is_empty() {
-            continue;
-        }
-        let span = span_of(&code, 0..code.len());
-        // A comment or COPY data block that never ends swallows the rest of the file even when
-        // it is not part of the statement's code.
-        let unterminated = split.tokens[raw.tokens.clone()]
-            .iter()
-            .find(|t| t.unterminated);
-        let (kind, parse) = if let Some(bad) = unterminated {
-            never_closed(text, bad)
-        } else if raw.client_command {
-            let head = if code[0].kind == TokKind::MetaCommand {
-                "psql meta-command"
-            } else {
-                "DELIMITER"
-            };
-            (
-                StmtKind::Other { head: head.into() },
-                ParseState::Recognized,
-            )
-        } else {
-            parse_one(source, &code, span, dialect, &*sp_dialect)
-        };
-        statements.push(Statement {
-            kind,
-            span,
-            tokens: raw.tokens.clone(),
-            parse,
-            in_transaction: false,
-        });
-    }
+    // sqlparser's dialects are not `Sync`: each statement looks its (static) one up.
+    let one = |raw: &split::RawStmt| statement(source, &split, raw, dialect);
+    // Each statement is parsed alone, from the file's text and its own tokens: the order in
+    // which they are parsed cannot change the result.
+    let mut statements: Vec<Statement> = if text.len() >= PARALLEL_PARSE_BYTES {
+        use rayon::prelude::*;
+        split.stmts.par_iter().filter_map(one).collect()
+    } else {
+        split.stmts.iter().filter_map(one).collect()
+    };
     // An unterminated block comment after the last statement belongs to no statement: report it
     // on its own, or the rest of the file would vanish silently.
     if let Some(last) = split.tokens.len().checked_sub(1)
@@ -129,6 +103,52 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
         sections,
         no_transaction: split.no_transaction,
     }
+}
+
+/// One raw statement of the split: its kind and how well it parsed (`None` when it holds no code).
+fn statement(
+    source: &SourceFile,
+    split: &split::Split,
+    raw: &split::RawStmt,
+    dialect: Dialect,
+) -> Option<Statement> {
+    let text: &str = &source.text;
+    let code: Vec<Tok> = split.tokens[raw.code.clone()]
+        .iter()
+        .filter(|t| !t.is_trivia())
+        .copied()
+        .collect();
+    if code.is_empty() {
+        return None;
+    }
+    let span = span_of(&code, 0..code.len());
+    // A comment or COPY data block that never ends swallows the rest of the file even when
+    // it is not part of the statement's code.
+    let unterminated = split.tokens[raw.tokens.clone()]
+        .iter()
+        .find(|t| t.unterminated);
+    let (kind, parse) = if let Some(bad) = unterminated {
+        never_closed(text, bad)
+    } else if raw.client_command {
+        let head = if code[0].kind == TokKind::MetaCommand {
+            "psql meta-command"
+        } else {
+            "DELIMITER"
+        };
+        (
+            StmtKind::Other { head: head.into() },
+            ParseState::Recognized,
+        )
+    } else {
+        parse_one(source, &code, span, dialect, dialect.sqlparser())
+    };
+    Some(Statement {
+        kind,
+        span,
+        tokens: raw.tokens.clone(),
+        parse,
+        in_transaction: false,
+    })
 }
 
 fn parse_one(
