@@ -112,8 +112,8 @@ pub fn lint_source(source: SourceFile, kind: FileKind, settings: &Settings) -> F
     let dialect = match kind {
         FileKind::Sql => {
             let d = sql_dialect(&source, settings);
-            let parsed = crate::parse::sql::parse(&source, d);
-            run_sql_rules(&source, &parsed, settings, &mut diags);
+            let mut parsed = crate::parse::sql::parse(&source, d);
+            run_sql_rules(&source, &mut parsed, settings, &mut diags);
             let comments: Vec<CommentRef> = parsed
                 .comments()
                 .map(|t| CommentRef { span: t.span })
@@ -240,11 +240,26 @@ pub fn sql_units<'a>(source: &'a SourceFile, parsed: &'a ParsedSql) -> Vec<SqlUn
 
 fn run_sql_rules(
     source: &SourceFile,
-    parsed: &ParsedSql,
+    parsed: &mut ParsedSql,
     settings: &Settings,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let units = sql_units(source, parsed);
+    // A file without sections is one unit holding every statement: lend it the statements
+    // rather than cloning them (a big dump has hundreds of thousands), and take them back after.
+    let whole = parsed.sections.is_empty();
+    let units = if whole {
+        let statements = std::mem::take(&mut parsed.statements);
+        let by_name = direction_from_name(&source.display);
+        vec![SqlUnit::new(
+            source,
+            parsed.dialect,
+            &parsed.tokens,
+            statements,
+            by_name,
+        )]
+    } else {
+        sql_units(source, parsed)
+    };
     for rule in &settings.rules {
         // A dump (pg_dump, mysqldump...) is a snapshot of a schema or its data, not a change
         // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are
@@ -261,6 +276,9 @@ fn run_sql_rules(
             let mut cx = Cx::new(settings, source, rule.meta(), diags);
             rule.check_sql(unit, &mut cx);
         }
+    }
+    if whole && let Some(unit) = units.into_iter().next() {
+        parsed.statements = unit.statements;
     }
 }
 

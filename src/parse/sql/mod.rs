@@ -66,7 +66,17 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
     // which they are parsed cannot change the result.
     let mut statements: Vec<Statement> = if text.len() >= PARALLEL_PARSE_BYTES {
         use rayon::prelude::*;
-        split.stmts.par_iter().filter_map(one).collect()
+        // Only statements with code make one; filtering first keeps the parallel collect
+        // indexed (written in place, no intermediate lists).
+        let with_code: Vec<&split::RawStmt> = split
+            .stmts
+            .iter()
+            .filter(|raw| split.tokens[raw.code.clone()].iter().any(|t| !t.is_trivia()))
+            .collect();
+        with_code
+            .into_par_iter()
+            .map(|raw| one(raw).expect("a statement with code"))
+            .collect()
     } else {
         split.stmts.iter().filter_map(one).collect()
     };
