@@ -104,11 +104,14 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
     let cwd = std::env::current_dir().ok();
     let cwd = cwd.as_deref();
     for root in paths {
-        if std::fs::symlink_metadata(root).is_err() {
+        let Ok(meta) = std::fs::symlink_metadata(root) else {
             out.missing.push(root.clone());
             continue;
-        }
-        if root.is_file() {
+        };
+        // A link named on the command line whose target cannot be reached (dangling, or a
+        // loop) is taken as a file: reading it then reports why, once, in the report.
+        let broken_link = meta.file_type().is_symlink() && std::fs::metadata(root).is_err();
+        if root.is_file() || broken_link {
             match classify(root) {
                 Some(kind) if kind.is_linted() => {
                     out.files.push(Candidate {
@@ -125,6 +128,14 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                     .skipped
                     .push((root.clone(), "not a file type schemaguard lints".into())),
             }
+            continue;
+        }
+        if !root.is_dir() {
+            // Reading a FIFO would wait forever, a device could be endless.
+            out.skipped.push((
+                root.clone(),
+                "not a regular file or folder (a FIFO, socket or device)".into(),
+            ));
             continue;
         }
         let found = walk(root, settings, cwd);

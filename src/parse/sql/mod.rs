@@ -71,7 +71,11 @@ pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
         let with_code: Vec<&split::RawStmt> = split
             .stmts
             .iter()
-            .filter(|raw| split.tokens[raw.code.clone()].iter().any(|t| !t.is_trivia()))
+            .filter(|raw| {
+                split.tokens[raw.code.clone()]
+                    .iter()
+                    .any(|t| !t.is_trivia())
+            })
             .collect();
         with_code
             .into_par_iter()
