@@ -114,16 +114,14 @@ pub fn apply(
         }
         for (sel, span) in &d.selectors {
             // An unknown selector is reported; the known ones next to it still apply.
-            if !selector_is_known(sel) {
-                if settings.is_enabled(UnknownRuleInSuppression::META.code) {
-                    let mut diag = Diagnostic::new(
-                        &UnknownRuleInSuppression::META,
-                        *span,
-                        format!("`{sel}` is not a rule code, name or category"),
-                    );
-                    diag.help("see `schemaguard rule --all` for the codes and names");
-                    extra.push(diag);
-                }
+            if !selector_is_known(sel) && settings.is_enabled(UnknownRuleInSuppression::META.code) {
+                let mut diag = Diagnostic::new(
+                    &UnknownRuleInSuppression::META,
+                    *span,
+                    format!("`{sel}` is not a rule code, name or category"),
+                );
+                diag.help("see `schemaguard rule --all` for the codes and names");
+                extra.push(diag);
             }
         }
         if !valid {
