@@ -6,6 +6,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    default: 300 s, every target
 #   FUZZ_SANITIZER=address scripts/fuzz.sh 1200 sql     with AddressSanitizer (slower build)
 #   FUZZ_JOBS=2 scripts/fuzz.sh 600 sql                 two fuzzing processes
+#   FUZZ_BUILD_FLAGS=--dev scripts/fuzz.sh 30             quicker build, slower runs
 #
 # Works on the stable toolchain: cargo-fuzz passes `-Z` flags to rustc, which stable accepts
 # with RUSTC_BOOTSTRAP=1. cargo-fuzz is installed from crates.io when missing.
@@ -15,6 +16,8 @@ budget="${1:-300}"
 shift || true
 targets=("$@")
 sanitizer="${FUZZ_SANITIZER:-none}"
+# -O (release, the default) or --dev (faster to build; scripts/fuzz-smoke.sh uses it).
+build="${FUZZ_BUILD_FLAGS:--O}"
 jobs="${FUZZ_JOBS:-1}"
 export RUSTC_BOOTSTRAP=1
 
@@ -59,7 +62,7 @@ for t in "${targets[@]}"; do
   echo "=== fuzzing $t for ${budget}s (sanitizer: $sanitizer, jobs: $jobs)"
   # -max_len: deep nesting and long statements need room; -timeout: a single input taking
   # longer than this is a hang; -rss_limit_mb: a memory blow-up is a failure too.
-  if ! (cd fuzz && cargo fuzz run --sanitizer "$sanitizer" -O "$t" "corpus/$t" -- \
+  if ! (cd fuzz && cargo fuzz run --sanitizer "$sanitizer" $build "$t" "corpus/$t" -- \
       -max_total_time="$budget" -max_len=131072 -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 "${parallel[@]}" "${dict[@]}"); then
     echo "!!! $t: a crash, hang or out-of-memory; its input is in fuzz/artifacts/$t/"
