@@ -186,7 +186,7 @@ impl<'a> Lexer<'a> {
         }
         let start = self.pos;
         if let Some(delim) = &self.delimiter
-            && self.text[self.pos..].starts_with(delim.as_str())
+            && self.bytes[self.pos..].starts_with(delim.as_bytes())
         {
             self.pos += delim.len();
             return Some(self.tok(TokKind::Delimiter, start, false));
@@ -295,8 +295,9 @@ impl<'a> Lexer<'a> {
     fn word_body(&mut self) {
         while self.pos < self.bytes.len() && is_word_continue(self.bytes[self.pos]) {
             // `END$$` after `DELIMITER $$`: `$` continues a word, but not into the delimiter.
+            // Bytes, not `str`: a word steps through a multi-byte character one byte at a time.
             if let Some(delim) = &self.delimiter
-                && self.text[self.pos..].starts_with(delim.as_str())
+                && self.bytes[self.pos..].starts_with(delim.as_bytes())
             {
                 break;
             }
@@ -538,6 +539,20 @@ mod tests {
         assert_eq!(toks[5].0, TokKind::Delimiter);
         assert_eq!(toks[6], (TokKind::Word, "END".into()));
         assert_eq!(toks[7].0, TokKind::Delimiter);
+    }
+
+    #[test]
+    fn a_word_with_multibyte_characters_after_a_custom_delimiter() {
+        // Found by fuzzing: the delimiter check sliced the text inside `ê`.
+        let text = "CREATE PROCEêRE p() BEGIN SELECT 1; END //";
+        let mut lx = Lexer::new(text, Dialect::Mysql);
+        lx.set_delimiter(Some("//".into()));
+        let mut toks = Vec::new();
+        while let Some(t) = lx.next_token() {
+            toks.push((t.kind, t.text(text).to_string()));
+        }
+        assert_eq!(toks[1], (TokKind::Word, "PROCEêRE".into()));
+        assert_eq!(toks.last().unwrap().0, TokKind::Delimiter);
     }
 
     #[test]
