@@ -32,11 +32,34 @@ impl FileReport {
     pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.is_suppressed())
     }
+
+    /// The report with its text dropped when it has no findings: renderers read a file's text
+    /// only to place and show findings, and a run over a monorepo would otherwise hold every
+    /// file it read until the report is written (memory growing with the repository).
+    pub fn without_text(self) -> FileReport {
+        if !self.diagnostics.is_empty() {
+            return self;
+        }
+        let s = &self.source;
+        let mut light = SourceFile::new(s.path.clone(), s.display.clone(), "");
+        light.had_bom = s.had_bom;
+        let light = Arc::new(light);
+        FileReport {
+            display_text: light.text.clone(),
+            source: light,
+            diagnostics: self.diagnostics,
+            dialect: self.dialect,
+        }
+    }
 }
 
-/// Lints files in parallel; the reports come back in the candidates' (sorted) order.
+/// Lints files in parallel; the reports come back in the candidates' (sorted) order. A report
+/// without findings keeps only its file's name (see [`FileReport::without_text`]).
 pub fn lint_files(files: &[Candidate], settings: &Settings) -> Vec<FileReport> {
-    files.par_iter().map(|c| lint_file(c, settings)).collect()
+    files
+        .par_iter()
+        .map(|c| lint_file(c, settings).without_text())
+        .collect()
 }
 
 pub fn lint_file(c: &Candidate, settings: &Settings) -> FileReport {
