@@ -110,12 +110,13 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the lexer is at the start of a line (only whitespace before it on this line).
+    /// Only blanks before `pos` on its line (scanning back only over them: a long line of
+    /// backslashes must not cost a scan to the line's start each).
     fn at_line_start(&self, pos: usize) -> bool {
-        let line_start = memchr::memrchr(b'\n', &self.bytes[..pos])
-            .map(|p| p + 1)
-            .unwrap_or(0);
-        self.bytes[line_start..pos]
+        self.bytes[..pos]
             .iter()
+            .rev()
+            .take_while(|b| **b != b'\n')
             .all(|b| *b == b' ' || *b == b'\t' || *b == b'\r')
     }
 

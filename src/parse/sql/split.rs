@@ -298,25 +298,23 @@ fn peek_code(lx: &Lexer) -> Option<Tok> {
     None
 }
 
+/// Only whitespace between the line's start and the token. Scans back only as far as the
+/// whitespace goes: scanning to the line's start for each token is quadratic on a long line.
 fn alone_on_line_start(text: &str, tok: Tok) -> bool {
-    let line_start = text[..tok.span.start]
-        .rfind('\n')
-        .map(|p| p + 1)
-        .unwrap_or(0);
-    text[line_start..tok.span.start].trim().is_empty()
+    text[..tok.span.start]
+        .chars()
+        .rev()
+        .take_while(|&c| c != '\n')
+        .all(char::is_whitespace)
 }
 
+/// Only whitespace around the token on its line.
 fn alone_on_line(text: &str, tok: Tok) -> bool {
-    let line_start = text[..tok.span.start]
-        .rfind('\n')
-        .map(|p| p + 1)
-        .unwrap_or(0);
-    let line_end = text[tok.span.end..]
-        .find('\n')
-        .map(|p| tok.span.end + p)
-        .unwrap_or(text.len());
-    text[line_start..tok.span.start].trim().is_empty()
-        && text[tok.span.end..line_end].trim().is_empty()
+    alone_on_line_start(text, tok)
+        && text[tok.span.end..]
+            .chars()
+            .take_while(|&c| c != '\n')
+            .all(char::is_whitespace)
 }
 
 enum Annotation {
