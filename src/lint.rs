@@ -308,13 +308,17 @@ fn run_sql_rules(
 /// What an own-line suppression comment before `offset` covers in SQL: from the next code token
 /// to the end of the statement holding it.
 fn sql_scope(parsed: &ParsedSql, offset: usize) -> Option<Span> {
-    let next = parsed
-        .tokens
-        .iter()
-        .find(|t| t.span.start >= offset && !t.is_trivia())?;
-    let stmt = parsed.statements.iter().find(|s| {
-        s.span.start <= next.span.start && next.span.start < s.span.end.max(s.span.start + 1)
-    });
+    // Tokens and statements are in file order (statements never overlap): binary searches, so
+    // a file of thousands of suppressions is not quadratic.
+    let from = parsed.tokens.partition_point(|t| t.span.start < offset);
+    let next = parsed.tokens[from..].iter().find(|t| !t.is_trivia())?;
+    let before = parsed
+        .statements
+        .partition_point(|s| s.span.start <= next.span.start);
+    let stmt = before
+        .checked_sub(1)
+        .map(|i| &parsed.statements[i])
+        .filter(|s| next.span.start < s.span.end.max(s.span.start + 1));
     Some(match stmt {
         Some(s) => Span::new(next.span.start, s.span.end.max(next.span.end)),
         None => next.span,
