@@ -113,8 +113,13 @@ pub struct Discovered {
 
 /// The user-facing form of a path: relative to the working directory when below it, `/`-separated.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let shown = match (&cwd, path.is_absolute()) {
+    display_path_from(path, std::env::current_dir().ok().as_deref())
+}
+
+/// [`display_path`] with the working directory looked up once by the caller (discovery shows
+/// thousands of paths; one `getcwd` each is measurable).
+fn display_path_from(path: &Path, cwd: Option<&Path>) -> String {
+    let shown = match (cwd, path.is_absolute()) {
         (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
         _ => path,
     };
@@ -122,14 +127,27 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
+/// What one walker thread found; merged and sorted once the walk is over, so the result does
+/// not depend on which thread saw what first.
+#[derive(Default)]
+struct Found {
+    files: Vec<Candidate>,
+    errors: Vec<String>,
+}
+
 pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
     let mut out = Discovered::default();
+    let cwd = std::env::current_dir().ok();
+    let cwd = cwd.as_deref();
     for root in paths {
-        if std::fs::symlink_metadata(root).is_err() {
+        let Ok(meta) = std::fs::symlink_metadata(root) else {
             out.missing.push(root.clone());
             continue;
-        }
-        if root.is_file() {
+        };
+        // A link named on the command line whose target cannot be reached (dangling, or a
+        // loop) is taken as a file: reading it then reports why, once, in the report.
+        let broken_link = meta.file_type().is_symlink() && std::fs::metadata(root).is_err();
+        if root.is_file() || broken_link {
             match classify(root).map(|k| refine(root, k)) {
                 Some(FileKind::Json) if !head_contains(root, "databaseChangeLog") => {
                     out.skipped.push((
@@ -140,7 +158,7 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                 }
                 Some(kind) if kind.is_linted() => {
                     out.files.push(Candidate {
-                        display: display_path(root),
+                        display: display_path_from(root, cwd),
                         path: root.clone(),
                         kind,
                     });
@@ -160,52 +178,118 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
             }
             continue;
         }
-        let mut walk = ignore::WalkBuilder::new(root);
-        walk.hidden(false)
-            .git_ignore(settings.respect_gitignore)
-            .git_global(false)
-            .git_exclude(settings.respect_gitignore)
-            .ignore(settings.respect_gitignore)
-            .parents(settings.respect_gitignore)
-            .require_git(false)
-            .follow_links(false)
-            .filter_entry(|e| {
-                let name = e.file_name();
-                !(name == ".git"
-                    || name == "node_modules"
-                    || name == ".terraform"
-                    || name == "target" && e.depth() > 0 && e.path().join("CACHEDIR.TAG").exists())
-            });
-        for entry in walk.build() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    out.errors.push(e.to_string());
-                    continue;
-                }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
+        if !root.is_dir() {
+            // Reading a FIFO would wait forever, a device could be endless.
+            out.skipped.push((
+                root.clone(),
+                "not a regular file or folder (a FIFO, socket or device)".into(),
+            ));
+            continue;
+        }
+        let found = walk(root, settings, cwd);
+        out.files.extend(found.files);
+        out.errors.extend(found.errors);
+    }
+    out.files.sort();
+    out.files.dedup_by(|a, b| a.path == b.path);
+    out.errors.sort();
+    out.errors.dedup();
+    out
+}
+
+/// Walks one folder with `ignore`'s parallel walker (as many threads as the lint pool, so
+/// `RAYON_NUM_THREADS=1` is a truly single-threaded run). Reading directories is most of the
+/// cost of discovery, and it is system-call bound: two threads halve it.
+fn walk(root: &Path, settings: &Settings, cwd: Option<&Path>) -> Found {
+    let mut walk = ignore::WalkBuilder::new(root);
+    walk.hidden(false)
+        .git_ignore(settings.respect_gitignore)
+        .git_global(false)
+        .git_exclude(settings.respect_gitignore)
+        .ignore(settings.respect_gitignore)
+        .parents(settings.respect_gitignore)
+        .require_git(false)
+        .follow_links(false)
+        .threads(rayon::current_num_threads())
+        .filter_entry(|e| {
+            let name = e.file_name();
+            !(name == ".git"
+                || name == "node_modules"
+                || name == ".terraform"
+                || name == "target" && e.depth() > 0 && e.path().join("CACHEDIR.TAG").exists())
+        });
+    let merged = std::sync::Mutex::new(Found::default());
+    walk.build_parallel().visit(&mut Builder {
+        settings,
+        cwd,
+        merged: &merged,
+    });
+    merged.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+struct Builder<'s> {
+    settings: &'s Settings,
+    cwd: Option<&'s Path>,
+    merged: &'s std::sync::Mutex<Found>,
+}
+
+impl<'s> ignore::ParallelVisitorBuilder<'s> for Builder<'s> {
+    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+        Box::new(Visitor {
+            settings: self.settings,
+            cwd: self.cwd,
+            merged: self.merged,
+            found: Found::default(),
+        })
+    }
+}
+
+/// One walker thread's visitor: collects locally, hands its findings over when dropped.
+struct Visitor<'s> {
+    settings: &'s Settings,
+    cwd: Option<&'s Path>,
+    merged: &'s std::sync::Mutex<Found>,
+    found: Found,
+}
+
+impl ignore::ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                self.found.errors.push(e.to_string());
+                return ignore::WalkState::Continue;
             }
-            let path = entry.path();
-            let Some(kind) = classify(path) else { continue };
-            if settings.is_excluded(path) {
-                continue;
-            }
-            let kind = refine(path, kind);
-            if !kind.is_linted() {
-                continue;
-            }
-            out.files.push(Candidate {
-                display: display_path(path),
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            return ignore::WalkState::Continue;
+        }
+        let path = entry.path();
+        let Some(kind) = classify(path) else {
+            return ignore::WalkState::Continue;
+        };
+        if self.settings.is_excluded(path) {
+            return ignore::WalkState::Continue;
+        }
+        let kind = refine(path, kind);
+        if kind.is_linted() {
+            self.found.files.push(Candidate {
+                display: display_path_from(path, self.cwd),
                 path: path.to_path_buf(),
                 kind,
             });
         }
+        ignore::WalkState::Continue
     }
-    out.files.sort();
-    out.files.dedup_by(|a, b| a.path == b.path);
-    out
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        let mine = std::mem::take(&mut self.found);
+        let mut all = self.merged.lock().unwrap_or_else(|e| e.into_inner());
+        all.files.extend(mine.files);
+        all.errors.extend(mine.errors);
+    }
 }
 
 /// The rest of the migration folders of `requested` files: every lintable file under each

@@ -36,9 +36,29 @@ impl FileReport {
     pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.is_suppressed())
     }
+
+    /// The report with its text dropped when it has no findings: renderers read a file's text
+    /// only to place and show findings, and a run over a monorepo would otherwise hold every
+    /// file it read until the report is written (memory growing with the repository).
+    pub fn without_text(self) -> FileReport {
+        if !self.diagnostics.is_empty() {
+            return self;
+        }
+        let s = &self.source;
+        let mut light = SourceFile::new(s.path.clone(), s.display.clone(), "");
+        light.had_bom = s.had_bom;
+        let light = Arc::new(light);
+        FileReport {
+            display_text: light.text.clone(),
+            source: light,
+            diagnostics: self.diagnostics,
+            dialect: self.dialect,
+        }
+    }
 }
 
-/// Lints files in parallel; the reports come back in the candidates' (sorted) order.
+/// Lints files in parallel; the reports come back in the candidates' (sorted) order. A report
+/// without findings keeps only its file's name (see [`FileReport::without_text`]).
 ///
 /// Terraform files are linted per directory: the `.tf` files of a directory form a module, so a
 /// resource in `main.tf` sees the variables of `variables.tf`. Files of the directory that are
@@ -281,7 +301,7 @@ pub fn lint_sources_with(
                 dialect,
             };
             allow_fingerprints(&mut report, settings);
-            report
+            report.without_text()
         })
         .collect()
 }
@@ -289,6 +309,12 @@ pub fn lint_sources_with(
 /// Parses a file into the model the rules and adapters read; files that are not ours parse to
 /// an empty model.
 pub fn parse_file(source: &SourceFile, kind: FileKind, settings: &Settings) -> FileModel {
+    let mut model = parse_model(source, kind, settings);
+    model.shrink();
+    model
+}
+
+fn parse_model(source: &SourceFile, kind: FileKind, settings: &Settings) -> FileModel {
     let text: &str = &source.text;
     let other = || FileModel {
         info: FileInfo::Other,
@@ -443,6 +469,7 @@ fn lint_terraform_unit(module: &TfModule, index: usize, settings: &Settings) -> 
         diagnostics: diags,
         dialect: None,
     }
+    .without_text()
 }
 
 /// The report for a file that could not be read as text: one LN finding at the offending byte.
@@ -563,15 +590,18 @@ pub fn direction_from_name(display: &str) -> Direction {
 /// What an own-line suppression comment before `offset` covers in SQL: from the next code token
 /// to the end of the statement holding it.
 fn sql_scope(tokens: &[Tok], statements: &[Statement], offset: usize) -> Option<Span> {
-    let next = tokens
-        .iter()
-        .find(|t| t.span.start >= offset && !t.is_trivia())?;
-    let stmt = statements.iter().find(|s| {
-        s.span.start <= next.span.start && next.span.start < s.span.end.max(s.span.start + 1)
-    });
+    // Tokens and statements are in file order (statements never overlap): binary searches, so
+    // a file of thousands of suppressions is not quadratic.
+    let from = tokens.partition_point(|t| t.span().start < offset);
+    let next = tokens[from..].iter().find(|t| !t.is_trivia())?;
+    let before = statements.partition_point(|s| s.span.start <= next.span().start);
+    let stmt = before
+        .checked_sub(1)
+        .map(|i| &statements[i])
+        .filter(|s| next.span().start < s.span.end.max(s.span.start + 1));
     Some(match stmt {
-        Some(s) => Span::new(next.span.start, s.span.end.max(next.span.end)),
-        None => next.span,
+        Some(s) => Span::new(next.span().start, s.span.end.max(next.span().end)),
+        None => next.span(),
     })
 }
 

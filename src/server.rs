@@ -382,7 +382,7 @@ impl Server {
 
     fn to_lsp(&self, uri: &Uri, report: &FileReport, kind: FileKind) -> Vec<Published> {
         let text: &str = &report.source.text;
-        let lines = &report.source.lines;
+        let lines = &report.source.lines();
         let enc = self.encoding;
         let mut out = Vec::new();
         for d in report.active() {

@@ -89,10 +89,29 @@ pub struct LineCol {
 }
 
 /// Start offsets of every line, for byte -> line/column conversion.
+///
+/// Converting is O(1) on ASCII lines and O(1 KiB) on others, whatever the line's length: a
+/// minified dump can hold megabytes on one line, and counting characters from the line's start
+/// for each of thousands of findings on it would take hours.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
+    /// The lines (0-based, sorted) that hold non-ASCII text; empty for an ASCII file.
+    non_ascii: Vec<usize>,
+    /// For non-ASCII lines longer than [`CHECKPOINT_EVERY`]: every that many bytes, the byte
+    /// offset in the line, and how many characters and UTF-16 units come before it.
+    checkpoints: std::collections::HashMap<usize, Vec<Checkpoint>>,
+}
+
+/// Spacing of the checkpoints of long non-ASCII lines.
+const CHECKPOINT_EVERY: usize = 1024;
+
+#[derive(Clone, Copy, Debug)]
+struct Checkpoint {
+    byte: usize,
+    chars: usize,
+    utf16: usize,
 }
 
 impl LineIndex {
@@ -102,9 +121,46 @@ impl LineIndex {
         for pos in memchr::memchr_iter(b'\n', text.as_bytes()) {
             starts.push(pos + 1);
         }
-        LineIndex {
+        let mut index = LineIndex {
             starts,
             len: text.len(),
+            non_ascii: Vec::new(),
+            checkpoints: Default::default(),
+        };
+        if !text.is_ascii() {
+            for line in 0..index.starts.len() {
+                let start = index.starts[line];
+                let end = index.starts.get(line + 1).copied().unwrap_or(text.len());
+                let line_text = &text[start..end];
+                if line_text.is_ascii() {
+                    continue;
+                }
+                index.non_ascii.push(line);
+                if line_text.len() > CHECKPOINT_EVERY {
+                    index.checkpoints.insert(line, checkpoints(line_text));
+                }
+            }
+        }
+        index
+    }
+
+    fn is_ascii_line(&self, line: usize) -> bool {
+        self.non_ascii.binary_search(&line).is_err()
+    }
+
+    /// The last checkpoint of `line` at or before byte `rel` of the line (by `key`), if any.
+    fn checkpoint(&self, line: usize, key: impl Fn(&Checkpoint) -> usize, at: usize) -> Checkpoint {
+        let zero = Checkpoint {
+            byte: 0,
+            chars: 0,
+            utf16: 0,
+        };
+        let Some(cps) = self.checkpoints.get(&line) else {
+            return zero;
+        };
+        match cps.partition_point(|c| key(c) <= at) {
+            0 => zero,
+            n => cps[n - 1],
         }
     }
 
@@ -141,7 +197,12 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_start(line);
-        let column = text[start..offset].chars().count() + 1;
+        let column = if self.is_ascii_line(line) {
+            offset - start
+        } else {
+            let cp = self.checkpoint(line, |c| c.byte, offset - start);
+            cp.chars + text[start + cp.byte..offset].chars().count()
+        } + 1;
         LineCol {
             line: line + 1,
             column,
@@ -153,7 +214,12 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_start(line);
-        let col = text[start..offset].encode_utf16().count();
+        let col = if self.is_ascii_line(line) {
+            offset - start
+        } else {
+            let cp = self.checkpoint(line, |c| c.byte, offset - start);
+            cp.utf16 + text[start + cp.byte..offset].encode_utf16().count()
+        };
         (line, col)
     }
 
@@ -165,14 +231,36 @@ impl LineIndex {
         let span = self.line_span(text, line - 1);
         let line_text = span.text(text);
         let col = column.saturating_sub(1);
-        if line_text.is_ascii() {
+        if self.is_ascii_line(line - 1) {
             return span.start + col.min(line_text.len());
         }
-        match line_text.char_indices().nth(col) {
-            Some((i, _)) => span.start + i,
+        let cp = self.checkpoint(line - 1, |c| c.chars, col);
+        let from = span.start + cp.byte.min(line_text.len());
+        match text[from..span.end].char_indices().nth(col - cp.chars) {
+            Some((i, _)) => from + i,
             None => span.end,
         }
     }
+}
+
+/// Checkpoints of one long line: at the first char boundary at or after each multiple of
+/// [`CHECKPOINT_EVERY`] bytes.
+fn checkpoints(line: &str) -> Vec<Checkpoint> {
+    let mut out = Vec::with_capacity(line.len() / CHECKPOINT_EVERY);
+    let (mut chars, mut utf16, mut next) = (0, 0, CHECKPOINT_EVERY);
+    for (i, c) in line.char_indices() {
+        if i >= next {
+            out.push(Checkpoint {
+                byte: i,
+                chars,
+                utf16,
+            });
+            next = i - i % CHECKPOINT_EVERY + CHECKPOINT_EVERY;
+        }
+        chars += 1;
+        utf16 += c.len_utf16();
+    }
+    out
 }
 
 /// The largest char boundary at or before `offset`.
@@ -201,7 +289,8 @@ pub struct SourceFile {
     /// The path used to read the file (absolute or as given).
     pub path: PathBuf,
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// Built on first use: most files of a run have no finding to place.
+    lines: std::sync::OnceLock<LineIndex>,
     /// Whether the file started with a UTF-8 byte order mark (stripped from `text`).
     pub had_bom: bool,
 }
@@ -212,13 +301,11 @@ impl SourceFile {
         display: impl Into<String>,
         text: impl Into<Arc<str>>,
     ) -> Self {
-        let text: Arc<str> = text.into();
-        let lines = LineIndex::new(&text);
         SourceFile {
             display: display.into(),
             path: path.into(),
-            text,
-            lines,
+            text: text.into(),
+            lines: std::sync::OnceLock::new(),
             had_bom: false,
         }
     }
@@ -228,8 +315,13 @@ impl SourceFile {
         Self::new(PathBuf::from(display), display.to_string(), text)
     }
 
+    /// The file's line index (line starts, for 1-based line and column).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -399,6 +491,43 @@ mod tests {
             idx.line_col(text, text.len()),
             LineCol { line: 3, column: 2 }
         );
+    }
+
+    #[test]
+    fn long_non_ascii_lines_convert_like_short_ones() {
+        // Checkpoints must give exactly what counting from the line's start gives.
+        let line: String = (0..3000)
+            .map(|i| match i % 7 {
+                0 => "é",
+                1 => "日本",
+                2 => "😀",
+                _ => "ab",
+            })
+            .collect();
+        let text = format!("first\n{line}\r\nlast é");
+        let idx = LineIndex::new(&text);
+        let start = text.find('\n').unwrap() + 1;
+        for (i, _) in text.char_indices() {
+            let naive_line = text[..i].matches('\n').count();
+            let ls = text[..i].rfind('\n').map(|p| p + 1).unwrap_or(0);
+            let naive_col = text[ls..i].chars().count() + 1;
+            assert_eq!(
+                idx.line_col(&text, i),
+                LineCol {
+                    line: naive_line + 1,
+                    column: naive_col
+                }
+            );
+            assert_eq!(
+                idx.line_col_utf16(&text, i),
+                (naive_line, text[ls..i].encode_utf16().count())
+            );
+            // (Past the line's text, at its `\r\n`, a column clamps to the text's end.)
+            if naive_line == 1 && i <= start + line.len() {
+                assert_eq!(idx.offset_of(&text, 2, naive_col), i);
+            }
+        }
+        assert_eq!(idx.offset_of(&text, 2, 10_000_000), start + line.len());
     }
 
     #[test]

@@ -100,6 +100,10 @@ pub fn apply(
     if directives.is_empty() {
         return;
     }
+    // The findings by where they start, so each directive visits only those in its range
+    // (not every finding of the file: thousands of suppressions would be quadratic).
+    let mut by_start: Vec<usize> = (0..diags.len()).collect();
+    by_start.sort_by_key(|&i| diags[i].span.start);
     let mut extra = Vec::new();
     for d in &directives {
         let valid = !d.reason.is_empty();
@@ -131,14 +135,19 @@ pub fn apply(
         let covered: Option<Span> = if d.file_level {
             Some(Span::new(0, text.len()))
         } else if is_trailing(text, d.span.start) {
-            let line = source.lines.line_of(d.span.start);
-            Some(source.lines.line_span(text, line))
+            let line = source.lines().line_of(d.span.start);
+            Some(source.lines().line_span(text, line))
         } else {
             scope(d.span.end)
         };
         let mut used = vec![false; d.selectors.len()];
         if let Some(covered) = covered {
-            for diag in diags.iter_mut() {
+            // Findings starting in `covered`, or at its start when it is empty.
+            let lo = by_start.partition_point(|&i| diags[i].span.start < covered.start);
+            let hi = by_start
+                .partition_point(|&i| diags[i].span.start < covered.end.max(covered.start + 1));
+            for &i in &by_start[lo..hi] {
+                let diag = &mut diags[i];
                 if diag.suppression.is_some()
                     || diag.rule.category == crate::registry::Category::Tool
                         && diag.rule.code != "LN001"
@@ -177,10 +186,13 @@ pub fn apply(
     diags.extend(extra);
 }
 
-/// Whether code precedes `offset` on its line.
+/// Whether code precedes `offset` on its line (scanning back only over blanks).
 fn is_trailing(text: &str, offset: usize) -> bool {
-    let line_start = text[..offset].rfind('\n').map(|p| p + 1).unwrap_or(0);
-    !text[line_start..offset].trim().is_empty()
+    !text[..offset]
+        .chars()
+        .rev()
+        .take_while(|&c| c != '\n')
+        .all(char::is_whitespace)
 }
 
 #[cfg(test)]

@@ -88,6 +88,11 @@ pub fn range(report: &FileReport, d: &Diagnostic) -> (LineCol, LineCol) {
 /// A fingerprint of each finding that survives moving lines: it hashes the rule, the file, the
 /// (redacted, whitespace-folded) text of the finding's first line, and how many identical
 /// findings came before it in the file.
+///
+/// Each line's text is folded and hashed once, however many findings start on it: a minified
+/// dump can put thousands of findings on one line of megabytes. (FNV-1a is a streaming hash, so
+/// hashing the shared prefix once and the occurrence after it gives the same value as hashing
+/// the whole key.)
 pub fn fingerprints(report: &FileReport) -> Vec<String> {
     fingerprints_as(report, &report.source.display)
 }
@@ -96,34 +101,51 @@ pub fn fingerprints(report: &FileReport) -> Vec<String> {
 /// it matches from any working directory).
 pub fn fingerprints_as(report: &FileReport, path: &str) -> Vec<String> {
     let text = &report.display_text;
-    let mut seen: HashMap<(String, &str), usize> = HashMap::new();
+    // line -> id of its folded text; folded text -> id; id -> folded text.
+    let mut line_content: HashMap<usize, usize> = HashMap::new();
+    let mut content_ids: HashMap<String, usize> = HashMap::new();
+    let mut contents: Vec<String> = Vec::new();
+    // (content, rule) -> hash state after `rule \0 file \0 content \0`, findings so far.
+    let mut seen: HashMap<(usize, &str), (u64, usize)> = HashMap::new();
     report
         .diagnostics
         .iter()
         .map(|d| {
-            let line = report.source.lines.line_of(d.span.start);
-            let content: String = report
-                .source
-                .lines
-                .line_span(text, line)
-                .text(text)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let n = seen.entry((content.clone(), d.rule.code)).or_insert(0);
+            let line = report.source.lines().line_of(d.span.start);
+            let id = *line_content.entry(line).or_insert_with(|| {
+                let content: String = report
+                    .source
+                    .lines()
+                    .line_span(text, line)
+                    .text(text)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let next = contents.len();
+                *content_ids.entry(content.clone()).or_insert_with(|| {
+                    contents.push(content);
+                    next
+                })
+            });
+            let (prefix, n) = seen.entry((id, d.rule.code)).or_insert_with(|| {
+                let mut h = FNV_OFFSET;
+                for part in [d.rule.code, path, &contents[id]] {
+                    h = fnv1a_from(h, part.as_bytes());
+                    h = fnv1a_from(h, &[0]);
+                }
+                (h, 0)
+            });
             let occurrence = *n;
             *n += 1;
-            let key = format!(
-                "{}\u{0}{}\u{0}{}\u{0}{}",
-                d.rule.code, path, content, occurrence
-            );
-            format!("{:016x}", fnv1a(key.as_bytes()))
+            let hash = fnv1a_from(*prefix, occurrence.to_string().as_bytes());
+            format!("{hash:016x}")
         })
         .collect()
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv1a_from(mut h: u64, bytes: &[u8]) -> u64 {
     for b in bytes {
         h ^= *b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);

@@ -74,6 +74,26 @@ impl miette::Diagnostic for Pretty<'_> {
     }
 }
 
+/// Lines longer than this get no code frame: a frame prints the whole line (a minified dump can
+/// hold megabytes on one), and miette cannot draw labels past column 65,535 (it panics).
+const MAX_FRAMED_LINE: usize = 4096;
+
+/// Whether any span of the finding sits on a line too long to show in a frame, or covers too
+/// many lines to show.
+fn on_long_line(report: &crate::lint::FileReport, d: &Diagnostic) -> bool {
+    let src = &report.source;
+    std::iter::once(d.span)
+        .chain(d.labels.iter().map(|l| l.span))
+        .any(|span| {
+            let first = src.lines().line_of(span.start);
+            let last = src.lines().line_of(span.end);
+            // A span over thousands of lines is no frame either (and costs no scan of them).
+            last - first > 100
+                || (first..=last)
+                    .any(|line| src.lines().line_span(&src.text, line).len() > MAX_FRAMED_LINE)
+        })
+}
+
 pub fn render(cx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
     let theme = if cx.color {
         GraphicalTheme::unicode()
@@ -93,14 +113,19 @@ pub fn render(cx: &RenderContext, out: &mut dyn Write) -> std::io::Result<()> {
         let named = NamedSource::new(report.source.display.clone(), report.display_text.clone())
             .with_language("sql");
         for d in active {
+            let framed = has_text && !on_long_line(report, d);
+            let prefix = if framed {
+                String::new()
+            } else if has_text {
+                let lc = report.source.line_col(d.span.start);
+                format!("{}:{}:{}: ", report.source.display, lc.line, lc.column)
+            } else {
+                format!("{}: ", report.source.display)
+            };
             let view = Pretty {
                 d,
-                source: has_text.then_some(&named),
-                prefix: if has_text {
-                    String::new()
-                } else {
-                    format!("{}: ", report.source.display)
-                },
+                source: framed.then_some(&named),
+                prefix,
             };
             let mut s = String::new();
             handler

@@ -1264,7 +1264,7 @@ pub fn parse_formatted_sql(source: &SourceFile, dialect: Dialect) -> FileModel {
     let mut marks: Vec<Mark> = Vec::new();
     let mut rollback_lines: Vec<Span> = Vec::new();
     for t in parsed.comments() {
-        let body = t.span.text(text);
+        let body = t.span().text(text);
         let rest = body.trim_start_matches('-').trim_start();
         let lower = rest.to_ascii_lowercase();
         if let Some(r) = lower.strip_prefix("changeset ") {
@@ -1272,12 +1272,12 @@ pub fn parse_formatted_sql(source: &SourceFile, dialect: Dialect) -> FileModel {
             let id = words.next().unwrap_or("").to_string();
             let _ = r;
             marks.push(Mark {
-                span: t.span,
+                span: t.span(),
                 id,
                 attrs: words.collect::<Vec<_>>().join(" "),
             });
         } else if lower.starts_with("rollback") {
-            rollback_lines.push(t.span);
+            rollback_lines.push(t.span());
         }
     }
     // Shadow: `--rollback` prefixes blanked so the rest of each line lexes as SQL.

@@ -158,6 +158,17 @@ pub struct FileModel {
 }
 
 impl FileModel {
+    /// Gives back what growing the lists over-reserved: a model is held until its whole
+    /// migration folder is linted, so every model of a run is in memory at once.
+    pub fn shrink(&mut self) {
+        self.tokens.shrink_to_fit();
+        self.statements.shrink_to_fit();
+        self.scripts.shrink_to_fit();
+        self.comments.shrink_to_fit();
+        self.scopes.shrink_to_fit();
+        self.errors.shrink_to_fit();
+    }
+
     /// The script statements of `script`.
     pub fn statements_of(&self, script: &Script) -> &[Statement] {
         &self.statements[script.stmts.clone()]
@@ -230,15 +241,15 @@ pub fn from_sql(parsed: crate::parse::sql::ParsedSql, text: &str) -> FileModel {
     let whole_file = Span::new(0, text.len());
     let comments: Vec<CommentRef> = parsed
         .comments()
-        .map(|t| CommentRef { span: t.span })
+        .map(|t| CommentRef { span: t.span() })
         .collect();
     let marker_text = |needle: &str| {
         parsed.sections.iter().any(|sec| {
             parsed
                 .tokens
                 .iter()
-                .find(|t| t.span.start == sec.start)
-                .is_some_and(|t| t.span.text(text).contains(needle))
+                .find(|t| t.span().start == sec.start)
+                .is_some_and(|t| t.span().text(text).contains(needle))
         })
     };
     let goose = marker_text("+goose");
@@ -270,8 +281,8 @@ pub fn from_sql(parsed: crate::parse::sql::ParsedSql, text: &str) -> FileModel {
             let marker_end = parsed
                 .tokens
                 .iter()
-                .find(|t| t.span.start == sec.start)
-                .map(|t| t.span.end)
+                .find(|t| t.span().start == sec.start)
+                .map(|t| t.span().end)
                 .unwrap_or(sec.start);
             let mut s = Script::new(sec.direction, a..b.max(a), Span::new(sec.start, marker_end));
             if sec.no_transaction || parsed.no_transaction {

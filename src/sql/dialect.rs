@@ -78,20 +78,21 @@ impl Dialect {
         matches!(self, Dialect::Postgres | Dialect::Generic)
     }
 
-    pub fn sqlparser(self) -> Box<dyn sqlparser::dialect::Dialect> {
+    /// sqlparser's dialect for ours (a unit struct: a static, nothing built per file).
+    pub fn sqlparser(self) -> &'static dyn sqlparser::dialect::Dialect {
         use sqlparser::dialect as d;
         match self {
-            Dialect::Postgres => Box::new(d::PostgreSqlDialect {}),
-            Dialect::Mysql => Box::new(d::MySqlDialect {}),
-            Dialect::Sqlite => Box::new(d::SQLiteDialect {}),
-            Dialect::Mssql => Box::new(d::MsSqlDialect {}),
-            Dialect::Oracle => Box::new(d::OracleDialect {}),
-            Dialect::Clickhouse => Box::new(d::ClickHouseDialect {}),
-            Dialect::Bigquery => Box::new(d::BigQueryDialect {}),
-            Dialect::Snowflake => Box::new(d::SnowflakeDialect {}),
-            Dialect::Redshift => Box::new(d::RedshiftSqlDialect {}),
-            Dialect::Duckdb => Box::new(d::DuckDbDialect {}),
-            Dialect::Generic => Box::new(d::GenericDialect {}),
+            Dialect::Postgres => &d::PostgreSqlDialect {},
+            Dialect::Mysql => &d::MySqlDialect {},
+            Dialect::Sqlite => &d::SQLiteDialect {},
+            Dialect::Mssql => &d::MsSqlDialect {},
+            Dialect::Oracle => &d::OracleDialect {},
+            Dialect::Clickhouse => &d::ClickHouseDialect {},
+            Dialect::Bigquery => &d::BigQueryDialect {},
+            Dialect::Snowflake => &d::SnowflakeDialect {},
+            Dialect::Redshift => &d::RedshiftSqlDialect {},
+            Dialect::Duckdb => &d::DuckDbDialect {},
+            Dialect::Generic => &d::GenericDialect {},
         }
     }
 }

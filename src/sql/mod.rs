@@ -631,7 +631,7 @@ impl<'a> SqlUnit<'a> {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&self.source.text[t.span.start..t.span.end].to_ascii_uppercase());
+            out.push_str(&self.source.text[t.span().start..t.span().end].to_ascii_uppercase());
         }
         out
     }

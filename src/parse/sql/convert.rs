@@ -44,7 +44,7 @@ impl<'a> PosMap<'a> {
         } else {
             loc.column as usize
         };
-        Some(self.file.lines.offset_of(&self.file.text, line, col))
+        Some(self.file.lines().offset_of(&self.file.text, line, col))
     }
 
     pub fn span(&self, span: sqlparser::tokenizer::Span) -> Option<Span> {
@@ -109,7 +109,7 @@ impl<'a> Converter<'a> {
                 let toks: Vec<Tok> = self
                     .toks
                     .iter()
-                    .filter(|t| span.encloses(t.span))
+                    .filter(|t| span.encloses(t.span()))
                     .copied()
                     .collect();
                 t.raw = code_text(self.text, &toks);
@@ -121,7 +121,7 @@ impl<'a> Converter<'a> {
 
     /// Span of the type words that follow offset `after` (a column name), up to the first option.
     fn type_span_after(&self, after: usize) -> Option<Span> {
-        let start = self.toks.iter().position(|t| t.span.start >= after)?;
+        let start = self.toks.iter().position(|t| t.span().start >= after)?;
         let mut c = Cursor::new(self.text, self.toks);
         c.pos = start;
         // Skip `TYPE`/`SET DATA TYPE` keywords of ALTER COLUMN.
@@ -193,7 +193,7 @@ impl<'a> Converter<'a> {
         let toks: Vec<Tok> = self
             .toks
             .iter()
-            .filter(|t| within.encloses(t.span))
+            .filter(|t| within.encloses(t.span()))
             .copied()
             .collect();
         let at = toks.iter().position(|t| t.is_kw(self.text, "DEFAULT"))?;
@@ -633,7 +633,7 @@ impl<'a> Converter<'a> {
             .iter()
             .take_while(|t| t.kind == TokKind::Word)
             .take(2)
-            .map(|t| t.span.text(self.text).to_ascii_uppercase())
+            .map(|t| t.span().text(self.text).to_ascii_uppercase())
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -782,7 +782,7 @@ impl<'a> Converter<'a> {
                         // The old label is a string literal: sqlparser gives it no position.
                         let span = self
                             .after_keywords(&["RENAME", "VALUE"])
-                            .map(|t| t.span)
+                            .map(|t| t.span())
                             .unwrap_or_else(|| self.ident(&v.from).span);
                         AlterTypeAction::RenameValue {
                             from: v.from.value.clone(),

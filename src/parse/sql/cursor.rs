@@ -31,7 +31,7 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn tok_text(&self, t: &Tok) -> &'a str {
-        t.span.text(self.text)
+        t.span().text(self.text)
     }
 
     /// Whether the next token is keyword `kw`.
@@ -89,17 +89,17 @@ impl<'a> Cursor<'a> {
             TokKind::Word => Ident {
                 value: raw.to_string(),
                 quoted: false,
-                span: t.span,
+                span: t.span(),
             },
             TokKind::QuotedIdent => Ident {
                 value: unquote(raw),
                 quoted: !raw.starts_with('`'),
-                span: t.span,
+                span: t.span(),
             },
             TokKind::String => Ident {
                 value: unquote(raw),
                 quoted: true,
-                span: t.span,
+                span: t.span(),
             },
             _ => return None,
         };
@@ -219,11 +219,11 @@ pub fn code_text(text: &str, toks: &[Tok]) -> String {
     let mut out = String::new();
     let mut prev_end: Option<usize> = None;
     for t in toks.iter().filter(|t| !t.is_trivia()) {
-        if prev_end.is_some_and(|e| e < t.span.start) {
+        if prev_end.is_some_and(|e| e < t.span().start) {
             out.push(' ');
         }
-        out.push_str(t.span.text(text));
-        prev_end = Some(t.span.end);
+        out.push_str(t.span().text(text));
+        prev_end = Some(t.span().end);
     }
     out
 }
@@ -246,11 +246,11 @@ pub fn span_of(toks: &[Tok], range: std::ops::Range<usize>) -> Span {
         toks.get(range.start),
         range.end.checked_sub(1).and_then(|e| toks.get(e)),
     ) {
-        (Some(a), Some(b)) if range.start < range.end => a.span.cover(b.span),
-        (Some(a), _) => Span::at(a.span.start),
+        (Some(a), Some(b)) if range.start < range.end => a.span().cover(b.span()),
+        (Some(a), _) => Span::at(a.span().start),
         _ => toks
             .last()
-            .map(|t| Span::at(t.span.end))
+            .map(|t| Span::at(t.span().end))
             .unwrap_or_default(),
     }
 }

@@ -44,15 +44,39 @@ pub enum TokKind {
     Template,
 }
 
+/// One token: 12 bytes (its offsets are `u32`: files are capped far below 4 GiB by
+/// `max-file-size`), since every token of every file of a migration folder is held until the
+/// folder is linted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tok {
     pub kind: TokKind,
-    pub span: Span,
     /// A string, quoted identifier, dollar quote or block comment that never ends.
     pub unterminated: bool,
+    start: u32,
+    end: u32,
 }
 
 impl Tok {
+    pub fn new(kind: TokKind, span: Span, unterminated: bool) -> Tok {
+        let at = |o: usize| u32::try_from(o).expect("files are smaller than 4 GiB");
+        Tok {
+            kind,
+            unterminated,
+            start: at(span.start),
+            end: at(span.end),
+        }
+    }
+
+    /// Where the token is, in bytes of the file.
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
+    /// The token moved to `span` (a token re-read from a decoded region keeps its kind).
+    pub fn with_span(self, span: Span) -> Tok {
+        Tok::new(self.kind, span, self.unterminated)
+    }
+
     pub fn is_trivia(&self) -> bool {
         matches!(self.kind, TokKind::LineComment | TokKind::BlockComment)
     }
@@ -62,12 +86,12 @@ impl Tok {
     }
 
     pub fn text<'a>(&self, src: &'a str) -> &'a str {
-        self.span.text(src)
+        self.span().text(src)
     }
 
     /// Whether this is the keyword `kw` (case-insensitive).
     pub fn is_kw(&self, src: &str, kw: &str) -> bool {
-        self.kind == TokKind::Word && self.span.text(src).eq_ignore_ascii_case(kw)
+        self.kind == TokKind::Word && self.span().text(src).eq_ignore_ascii_case(kw)
     }
 }
 
@@ -119,12 +143,13 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the lexer is at the start of a line (only whitespace before it on this line).
+    /// Only blanks before `pos` on its line (scanning back only over them: a long line of
+    /// backslashes must not cost a scan to the line's start each).
     fn at_line_start(&self, pos: usize) -> bool {
-        let line_start = memchr::memrchr(b'\n', &self.bytes[..pos])
-            .map(|p| p + 1)
-            .unwrap_or(0);
-        self.bytes[line_start..pos]
+        self.bytes[..pos]
             .iter()
+            .rev()
+            .take_while(|b| **b != b'\n')
             .all(|b| *b == b' ' || *b == b'\t' || *b == b'\r')
     }
 
@@ -139,11 +164,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn tok(&self, kind: TokKind, start: usize, unterminated: bool) -> Tok {
-        Tok {
-            kind,
-            span: Span::new(start, self.pos),
-            unterminated,
-        }
+        Tok::new(kind, Span::new(start, self.pos), unterminated)
     }
 
     /// Reads the rest of the current line as one token of `kind` (without the newline).
@@ -152,12 +173,13 @@ impl<'a> Lexer<'a> {
             .map(|p| self.pos + p)
             .unwrap_or(self.bytes.len());
         self.pos = end;
-        let mut tok = self.tok(kind, start, false);
         // Exclude a trailing carriage return.
-        if tok.span.end > tok.span.start && self.bytes[tok.span.end - 1] == b'\r' {
-            tok.span.end -= 1;
-        }
-        tok
+        let end = if end > start && self.bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        Tok::new(kind, Span::new(start, end), false)
     }
 
     /// Consumes `COPY ... FROM stdin` data: every line up to and including a line that is `\.`.
@@ -195,7 +217,7 @@ impl<'a> Lexer<'a> {
         }
         let start = self.pos;
         if let Some(delim) = &self.delimiter
-            && self.text[self.pos..].starts_with(delim.as_str())
+            && self.bytes[self.pos..].starts_with(delim.as_bytes())
         {
             self.pos += delim.len();
             return Some(self.tok(TokKind::Delimiter, start, false));
@@ -304,8 +326,9 @@ impl<'a> Lexer<'a> {
     fn word_body(&mut self) {
         while self.pos < self.bytes.len() && is_word_continue(self.bytes[self.pos]) {
             // `END$$` after `DELIMITER $$`: `$` continues a word, but not into the delimiter.
+            // Bytes, not `str`: a word steps through a multi-byte character one byte at a time.
             if let Some(delim) = &self.delimiter
-                && self.text[self.pos..].starts_with(delim.as_str())
+                && self.bytes[self.pos..].starts_with(delim.as_bytes())
             {
                 break;
             }
@@ -547,6 +570,20 @@ mod tests {
         assert_eq!(toks[5].0, TokKind::Delimiter);
         assert_eq!(toks[6], (TokKind::Word, "END".into()));
         assert_eq!(toks[7].0, TokKind::Delimiter);
+    }
+
+    #[test]
+    fn a_word_with_multibyte_characters_after_a_custom_delimiter() {
+        // Found by fuzzing: the delimiter check sliced the text inside `ê`.
+        let text = "CREATE PROCEêRE p() BEGIN SELECT 1; END //";
+        let mut lx = Lexer::new(text, Dialect::Mysql);
+        lx.set_delimiter(Some("//".into()));
+        let mut toks = Vec::new();
+        while let Some(t) = lx.next_token() {
+            toks.push((t.kind, t.text(text).to_string()));
+        }
+        assert_eq!(toks[1], (TokKind::Word, "PROCEêRE".into()));
+        assert_eq!(toks.last().unwrap().0, TokKind::Delimiter);
     }
 
     #[test]

@@ -53,6 +53,10 @@ impl ParsedSql {
     }
 }
 
+/// Files at least this large have their statements parsed in parallel: one big dump would
+/// otherwise keep one core busy long after the others ran out of files.
+const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
+
 pub fn parse(source: &SourceFile, dialect: Dialect) -> ParsedSql {
     parse_range(source, 0..source.text.len(), dialect)
 }
@@ -66,46 +70,30 @@ pub fn parse_range(
 ) -> ParsedSql {
     let text = &source.text;
     let split = split::split_range(text, range, dialect);
-    let sp_dialect = dialect.sqlparser();
-    let mut statements = Vec::with_capacity(split.stmts.len());
-    for raw in &split.stmts {
-        let code: Vec<Tok> = split.tokens[raw.code.clone()]
+    // sqlparser's dialects are not `Sync`: each statement looks its (static) one up.
+    let one = |raw: &split::RawStmt| statement(source, &split, raw, dialect);
+    // Each statement is parsed alone, from the file's text and its own tokens: the order in
+    // which they are parsed cannot change the result.
+    let mut statements: Vec<Statement> = if text.len() >= PARALLEL_PARSE_BYTES {
+        use rayon::prelude::*;
+        // Only statements with code make one; filtering first keeps the parallel collect
+        // indexed (written in place, no intermediate lists).
+        let with_code: Vec<&split::RawStmt> = split
+            .stmts
             .iter()
-            .filter(|t| !t.is_trivia())
-            .copied()
+            .filter(|raw| {
+                split.tokens[raw.code.clone()]
+                    .iter()
+                    .any(|t| !t.is_trivia())
+            })
             .collect();
-        if code.is_empty() {
-            continue;
-        }
-        let span = span_of(&code, 0..code.len());
-        // A comment or COPY data block that never ends swallows the rest of the file even when
-        // it is not part of the statement's code.
-        let unterminated = split.tokens[raw.tokens.clone()]
-            .iter()
-            .find(|t| t.unterminated);
-        let (kind, parse) = if let Some(bad) = unterminated {
-            never_closed(text, bad)
-        } else if raw.client_command {
-            let head = if code[0].kind == TokKind::MetaCommand {
-                "psql meta-command"
-            } else {
-                "DELIMITER"
-            };
-            (
-                StmtKind::Other { head: head.into() },
-                ParseState::Recognized,
-            )
-        } else {
-            parse_one(source, &code, span, dialect, &*sp_dialect)
-        };
-        statements.push(Statement {
-            kind,
-            span,
-            tokens: raw.tokens.clone(),
-            parse,
-            in_transaction: false,
-        });
-    }
+        with_code
+            .into_par_iter()
+            .map(|raw| one(raw).expect("a statement with code"))
+            .collect()
+    } else {
+        split.stmts.iter().filter_map(one).collect()
+    };
     // An unterminated block comment after the last statement belongs to no statement: report it
     // on its own, or the rest of the file would vanish silently.
     if let Some(last) = split.tokens.len().checked_sub(1)
@@ -115,19 +103,20 @@ pub fn parse_range(
         let (kind, parse) = never_closed(text, &split.tokens[last]);
         statements.push(Statement {
             kind,
-            span: split.tokens[last].span,
+            span: split.tokens[last].span(),
             tokens: last..last + 1,
             parse,
             in_transaction: false,
         });
     }
     mark_transactions(&mut statements);
+    statements.shrink_to_fit();
     let sections = split
         .sections
         .iter()
         .map(|m| Section {
             direction: m.direction,
-            start: split.tokens[m.token].span.start,
+            start: split.tokens[m.token].span().start,
             no_transaction: m.no_transaction,
         })
         .collect();
@@ -139,6 +128,52 @@ pub fn parse_range(
         sections,
         no_transaction: split.no_transaction,
     }
+}
+
+/// One raw statement of the split: its kind and how well it parsed (`None` when it holds no code).
+fn statement(
+    source: &SourceFile,
+    split: &split::Split,
+    raw: &split::RawStmt,
+    dialect: Dialect,
+) -> Option<Statement> {
+    let text: &str = &source.text;
+    let code: Vec<Tok> = split.tokens[raw.code.clone()]
+        .iter()
+        .filter(|t| !t.is_trivia())
+        .copied()
+        .collect();
+    if code.is_empty() {
+        return None;
+    }
+    let span = span_of(&code, 0..code.len());
+    // A comment or COPY data block that never ends swallows the rest of the file even when
+    // it is not part of the statement's code.
+    let unterminated = split.tokens[raw.tokens.clone()]
+        .iter()
+        .find(|t| t.unterminated);
+    let (kind, parse) = if let Some(bad) = unterminated {
+        never_closed(text, bad)
+    } else if raw.client_command {
+        let head = if code[0].kind == TokKind::MetaCommand {
+            "psql meta-command"
+        } else {
+            "DELIMITER"
+        };
+        (
+            StmtKind::Other { head: head.into() },
+            ParseState::Recognized,
+        )
+    } else {
+        parse_one(source, &code, span, dialect, dialect.sqlparser())
+    };
+    Some(Statement {
+        kind,
+        span,
+        tokens: raw.tokens.clone(),
+        parse,
+        in_transaction: false,
+    })
 }
 
 fn parse_one(
@@ -213,9 +248,9 @@ fn without_templates<'t>(text: &'t str, code: &[Tok], span: Span) -> std::borrow
     let mut out = String::with_capacity(stmt.len());
     let mut pos = span.start;
     for t in code.iter().filter(|t| t.kind == TokKind::Template) {
-        out.push_str(&text[pos..t.span.start]);
-        out.extend(std::iter::repeat_n('x', t.span.len()));
-        pos = t.span.end;
+        out.push_str(&text[pos..t.span().start]);
+        out.extend(std::iter::repeat_n('x', t.span().len()));
+        pos = t.span().end;
     }
     out.push_str(&text[pos..span.end]);
     std::borrow::Cow::Owned(out)
@@ -250,8 +285,8 @@ fn never_closed(text: &str, bad: &Tok) -> (StmtKind, ParseState) {
         _ => "token",
     };
     let opener = Span::new(
-        bad.span.start,
-        crate::source::ceil_char_boundary(text, bad.span.start + 1).min(bad.span.end),
+        bad.span().start,
+        crate::source::ceil_char_boundary(text, bad.span().start + 1).min(bad.span().end),
     );
     let message = format!("this {what} is never closed, so the rest of the file is part of it");
     (
@@ -304,7 +339,7 @@ fn head_of(text: &str, code: &[Tok]) -> String {
     code.iter()
         .take_while(|t| t.kind == TokKind::Word)
         .take(2)
-        .map(|t| t.span.text(text).to_ascii_uppercase())
+        .map(|t| t.span().text(text).to_ascii_uppercase())
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -336,8 +371,8 @@ fn describe_error(err: &ParserError, map: &PosMap, code: &[Tok], stmt: Span) -> 
         _ if at_eof => Span::at(stmt.end),
         Some(off) => code
             .iter()
-            .find(|t| t.span.start >= off || t.span.contains(off))
-            .map(|t| t.span)
+            .find(|t| t.span().start >= off || t.span().contains(off))
+            .map(|t| t.span())
             .unwrap_or(Span::at(off)),
         None => Span::at(stmt.start),
     };

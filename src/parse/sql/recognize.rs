@@ -289,7 +289,7 @@ fn vacuum(c: &mut Cursor) -> Option<StmtKind> {
             if t.is_kw(c.text, "FULL") {
                 let next = opts
                     .get(i + 1)
-                    .map(|n| n.span.text(c.text).to_ascii_lowercase());
+                    .map(|n| n.span().text(c.text).to_ascii_lowercase());
                 full |= !matches!(next.as_deref(), Some("false" | "off" | "0"));
             }
         }
@@ -452,7 +452,7 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             let value = rest.next()?;
             Some((
                 value.text(text).to_ascii_uppercase(),
-                toks[at].span.cover(value.span),
+                toks[at].span().cover(value.span()),
             ))
         };
         return Some(StmtKind::CreateIndex(CreateIndex {
@@ -542,7 +542,7 @@ pub fn password_span(text: &str, toks: &[Tok]) -> Option<Span> {
         if let Some(v) = candidate
             && matches!(v.kind, TokKind::String | TokKind::DollarString)
         {
-            return Some(v.span);
+            return Some(v.span());
         }
     }
     None
@@ -1148,9 +1148,9 @@ pub fn volatility(expr: &str, dialect: Dialect) -> Volatility {
         if t.kind != TokKind::Word {
             continue;
         }
-        let word = t.span.text(expr).to_ascii_lowercase();
+        let word = t.span().text(expr).to_ascii_lowercase();
         let is_call = toks.get(i + 1).is_some_and(|n| n.kind == TokKind::LParen);
-        let after_cast = i > 0 && toks[i - 1].span.text(expr) == "::";
+        let after_cast = i > 0 && toks[i - 1].span().text(expr) == "::";
         let v = if VOLATILE.contains(&word.as_str()) && is_call {
             Volatility::Volatile
         } else if matches!(

@@ -56,7 +56,7 @@ impl Rule for RenameType {
                     let span = unit
                         .code_tokens(stmt)
                         .find(|t| t.is_kw(&unit.source.text, "RENAME"))
-                        .map(|t| t.span.cover(to.span))
+                        .map(|t| t.span().cover(to.span))
                         .unwrap_or(stmt.span);
                     cx.report(span, format!("type `{name}` is renamed to `{to}` while deployed code may still name it"))
                         .label("renamed here")

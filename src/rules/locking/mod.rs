@@ -59,7 +59,7 @@ fn keyword_token<'a>(unit: &'a SqlUnit, stmt: &Statement, kw: &str) -> Option<&'
 fn concurrently_fix(unit: &SqlUnit, stmt: &Statement) -> Option<crate::diagnostic::Edit> {
     let index = keyword_token(unit, stmt, "INDEX")?;
     Some(crate::diagnostic::Edit {
-        span: Span::at(index.span.end),
+        span: Span::at(index.span().end),
         content: " CONCURRENTLY".into(),
     })
 }

@@ -58,7 +58,10 @@ pub struct RolePassword {
 }
 
 fn is_password_statement(text: &str, code: &[&Tok]) -> bool {
-    let word = |i: usize| code.get(i).map(|t| t.span.text(text).to_ascii_uppercase());
+    let word = |i: usize| {
+        code.get(i)
+            .map(|t| t.span().text(text).to_ascii_uppercase())
+    };
     let (w0, w1) = (word(0), word(1));
     matches!(
         (w0.as_deref(), w1.as_deref()),
@@ -83,10 +86,10 @@ fn passwords_in(text: &str, code: &[&Tok]) -> Vec<RolePassword> {
             _ => None,
         }
     };
-    let is_op = |t: Option<&&Tok>, op: &str| t.is_some_and(|t| t.span.text(text) == op);
+    let is_op = |t: Option<&&Tok>, op: &str| t.is_some_and(|t| t.span().text(text) == op);
     // MySQL `SET PASSWORD FOR user = 'x'`.
     if code.first().is_some_and(|t| t.is_kw(text, "SET"))
-        && let Some(eq) = code.iter().position(|t| t.span.text(text) == "=")
+        && let Some(eq) = code.iter().position(|t| t.span().text(text) == "=")
         && let Some(span) = literal(code.get(eq + 1))
     {
         out.push(RolePassword {
@@ -134,7 +137,7 @@ fn passwords_in(text: &str, code: &[&Tok]) -> Vec<RolePassword> {
                 && !w.is_kw(text, "VALUES")
             {
                 out.push(RolePassword {
-                    span: w.span,
+                    span: w.span(),
                     what: "`IDENTIFIED BY` clause",
                 });
             }
@@ -162,10 +165,7 @@ pub fn role_passwords(unit: &SqlUnit, stmt: &Statement) -> Vec<RolePassword> {
             let mut lx = Lexer::new(inner, unit.dialect);
             std::iter::from_fn(|| lx.next_token())
                 .filter(|t| !t.is_trivia())
-                .map(|mut t| {
-                    t.span = t.span.shift(body.start);
-                    t
-                })
+                .map(|t| t.with_span(t.span().shift(body.start)))
                 .collect()
         };
         for part in toks.split(|t| t.kind == TokKind::Semicolon) {
@@ -201,12 +201,12 @@ impl Rule for LiteralRolePassword {
                 // The role's own name as its password is a placeholder too.
                 let text: &str = &unit.source.text;
                 let same_as_name = unit.code_tokens(stmt).any(|t| {
-                    t.span.end <= p.span.start
+                    t.span().end <= p.span.start
                         && matches!(
                             t.kind,
                             TokKind::Word | TokKind::QuotedIdent | TokKind::String
                         )
-                        && crate::parse::sql::cursor::unquote(t.span.text(text)) == value
+                        && crate::parse::sql::cursor::unquote(t.span().text(text)) == value
                 });
                 let class = match classify_value(&value) {
                     ValueClass::Literal | ValueClass::Prose | ValueClass::NotSecret

@@ -5,7 +5,7 @@ use crate::secrets::pii::{PiiKind, PiiMatch, column_hint, scan_pii};
 use crate::sql::{SqlUnit, StmtKind};
 
 use super::file_checked;
-use super::sql_scan::{content, rows};
+use super::sql_scan::{content, for_each_row};
 
 crate::declare_rule! {
     /// ## What it does
@@ -77,23 +77,21 @@ impl Rule for PersonalDataInSeed {
                 _ => continue,
             };
             let before = found.len();
-            let data = rows(unit, i);
-            if data.is_empty() {
+            let rows = for_each_row(unit, i, &mut |row| {
+                for v in row {
+                    let hint = v.column.and_then(column_hint);
+                    for s in &v.strings {
+                        found.extend(scan_pii(s.text(text), s.start, hint));
+                    }
+                }
+            });
+            if rows == 0 {
                 // `INSERT … SELECT`, `UPDATE … SET`: every string, strict forms only.
                 for t in unit.code_tokens(stmt) {
                     if let Some(span) = content(text, t)
                         && t.kind == crate::parse::sql::lexer::TokKind::String
                     {
                         found.extend(scan_pii(span.text(text), span.start, None));
-                    }
-                }
-            } else {
-                for row in &data {
-                    for v in row {
-                        let hint = v.column.as_deref().and_then(column_hint);
-                        for s in &v.strings {
-                            found.extend(scan_pii(s.text(text), s.start, hint));
-                        }
                     }
                 }
             }

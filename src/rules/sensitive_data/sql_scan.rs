@@ -31,8 +31,8 @@ impl SqlText {
 
 /// The content span of a string, dollar-quoted string or comment token.
 pub fn content(text: &str, tok: &Tok) -> Option<Span> {
-    let raw = tok.span.text(text);
-    let s = tok.span.start;
+    let raw = tok.span().text(text);
+    let s = tok.span().start;
     let (from, to) = match tok.kind {
         TokKind::String => {
             let q = raw.find(['\'', '"'])?;
@@ -116,17 +116,23 @@ pub fn texts(unit: &SqlUnit) -> Vec<SqlText> {
 
 /// One value of an INSERT row or COPY line: its column, and the text it holds.
 #[derive(Clone, Debug)]
-pub struct RowValue {
+pub struct RowValue<'a> {
     /// The column's name, when known (column list, or the table's CREATE TABLE in the unit).
-    pub column: Option<String>,
+    pub column: Option<&'a str>,
     /// The strings of the value (content spans); a COPY field is one.
     pub strings: Vec<Span>,
     /// The value is a string literal alone (maybe with a cast): `'x'`, `'x'::text`.
     pub literal: Option<Span>,
 }
 
-/// The rows of data an INSERT or COPY statement writes, with columns resolved where possible.
-pub fn rows(unit: &SqlUnit, index: usize) -> Vec<Vec<RowValue>> {
+/// Calls `each` with every row of data an INSERT or COPY statement writes, columns resolved
+/// where possible, one row at a time (a dump's COPY block holds millions: they are never all
+/// in memory). Returns how many rows there were.
+pub fn for_each_row(
+    unit: &SqlUnit,
+    index: usize,
+    each: &mut dyn for<'n> FnMut(&[RowValue<'n>]),
+) -> usize {
     let stmt = &unit.statements[index];
     match &stmt.kind {
         StmtKind::Insert { table, columns } => {
@@ -134,7 +140,7 @@ pub fn rows(unit: &SqlUnit, index: usize) -> Vec<Vec<RowValue>> {
             if names.is_empty() {
                 names = table_columns(unit, index, &table.key());
             }
-            insert_rows(unit, stmt, &names)
+            insert_rows(unit, stmt, &names, each)
         }
         StmtKind::Copy { table, from: true } => {
             let mut names = copy_columns(unit, stmt);
@@ -143,9 +149,9 @@ pub fn rows(unit: &SqlUnit, index: usize) -> Vec<Vec<RowValue>> {
             {
                 names = table_columns(unit, index, &t.key());
             }
-            copy_rows(unit, stmt, &names)
+            copy_rows(unit, stmt, &names, each)
         }
-        _ => Vec::new(),
+        _ => 0,
     }
 }
 
@@ -163,7 +169,12 @@ fn table_columns(unit: &SqlUnit, index: usize, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn insert_rows(unit: &SqlUnit, stmt: &Statement, names: &[String]) -> Vec<Vec<RowValue>> {
+fn insert_rows<'n>(
+    unit: &SqlUnit,
+    stmt: &Statement,
+    names: &'n [String],
+    each: &mut dyn FnMut(&[RowValue<'n>]),
+) -> usize {
     let text: &str = &unit.source.text;
     let code: Vec<&Tok> = unit.code_tokens(stmt).collect();
     // `VALUES` (MySQL also `VALUE`) outside parentheses: a column may be named `value`.
@@ -176,14 +187,14 @@ fn insert_rows(unit: &SqlUnit, stmt: &Statement, names: &[String]) -> Vec<Vec<Ro
         }
         depth == 0 && (t.is_kw(text, "VALUES") || t.is_kw(text, "VALUE"))
     }) else {
-        return Vec::new();
+        return 0;
     };
-    let mut rows = Vec::new();
+    let mut rows = 0;
     let mut depth = 0usize;
-    let mut row: Vec<RowValue> = Vec::new();
+    let mut row: Vec<RowValue<'n>> = Vec::new();
     let mut value: Vec<&Tok> = Vec::new();
-    let finish_value = |row: &mut Vec<RowValue>, value: &mut Vec<&Tok>| {
-        let column = names.get(row.len()).cloned();
+    let finish_value = |row: &mut Vec<RowValue<'n>>, value: &mut Vec<&Tok>| {
+        let column = names.get(row.len()).map(String::as_str);
         let strings: Vec<Span> = value
             .iter()
             .filter(|t| t.kind == TokKind::String)
@@ -191,7 +202,7 @@ fn insert_rows(unit: &SqlUnit, stmt: &Statement, names: &[String]) -> Vec<Vec<Ro
             .collect();
         let literal = match value.as_slice() {
             [t] if t.kind == TokKind::String => content(text, t),
-            [t, op, ..] if t.kind == TokKind::String && op.span.text(text) == "::" => {
+            [t, op, ..] if t.kind == TokKind::String && op.span().text(text) == "::" => {
                 content(text, t)
             }
             _ => None,
@@ -214,7 +225,9 @@ fn insert_rows(unit: &SqlUnit, stmt: &Statement, names: &[String]) -> Vec<Vec<Ro
             TokKind::RParen => {
                 if depth == 1 {
                     finish_value(&mut row, &mut value);
-                    rows.push(std::mem::take(&mut row));
+                    each(&row);
+                    rows += 1;
+                    row.clear();
                 } else if depth > 1 {
                     value.push(t);
                 }
@@ -245,35 +258,41 @@ fn copy_columns(unit: &SqlUnit, stmt: &Statement) -> Vec<String> {
         .iter()
         .take_while(|t| t.kind != TokKind::RParen)
         .filter(|t| matches!(t.kind, TokKind::Word | TokKind::QuotedIdent))
-        .map(|t| crate::parse::sql::cursor::unquote(t.span.text(text)))
+        .map(|t| crate::parse::sql::cursor::unquote(t.span().text(text)))
         .collect()
 }
 
-fn copy_rows(unit: &SqlUnit, stmt: &Statement, names: &[String]) -> Vec<Vec<RowValue>> {
+fn copy_rows<'n>(
+    unit: &SqlUnit,
+    stmt: &Statement,
+    names: &'n [String],
+    each: &mut dyn FnMut(&[RowValue<'n>]),
+) -> usize {
     let text: &str = &unit.source.text;
     let Some(data) = unit.tokens[stmt.tokens.clone()]
         .iter()
         .find(|t| t.kind == TokKind::CopyData)
     else {
-        return Vec::new();
+        return 0;
     };
     let header: String = unit
         .code_tokens(stmt)
-        .map(|t| t.span.text(text).to_ascii_lowercase())
+        .map(|t| t.span().text(text).to_ascii_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
     let csv = header.contains("csv");
     let delim = if csv { b',' } else { b'\t' };
-    let mut rows = Vec::new();
-    let mut line_start = data.span.start;
-    for line in data.span.text(text).split_inclusive('\n') {
+    let mut rows = 0;
+    let mut row = Vec::new();
+    let mut line_start = data.span().start;
+    for line in data.span().text(text).split_inclusive('\n') {
         let start = line_start;
         line_start += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
         if body == "\\." || body.is_empty() {
             continue;
         }
-        let mut row = Vec::new();
+        row.clear();
         let mut field_start = 0;
         let b = body.as_bytes();
         let mut in_quotes = false;
@@ -294,14 +313,15 @@ fn copy_rows(unit: &SqlUnit, stmt: &Statement, names: &[String]) -> Vec<Vec<RowV
                 let field = &body[fs..fe];
                 let is_null = field == "\\N" || field.is_empty();
                 row.push(RowValue {
-                    column: names.get(row.len()).cloned(),
+                    column: names.get(row.len()).map(String::as_str),
                     strings: if is_null { Vec::new() } else { vec![span] },
                     literal: (!is_null).then_some(span),
                 });
                 field_start = i + 1;
             }
         }
-        rows.push(row);
+        each(&row);
+        rows += 1;
     }
     rows
 }
@@ -375,34 +395,34 @@ fn compute_secrets(unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
             StmtKind::Copy { table, .. } => table.as_ref().map(|t| t.to_string()),
             _ => None,
         };
-        for row in rows(unit, i) {
-            let place = format!("in data for `{}`", table.as_deref().unwrap_or("?"));
+        let place = || format!("in data for `{}`", table.as_deref().unwrap_or("?"));
+        for_each_row(unit, i, &mut |row| {
             for (j, v) in row.iter().enumerate() {
                 let Some(lit) = v.literal else { continue };
-                if let Some(col) = &v.column {
-                    assign(col, lit, place.clone(), &mut out);
+                if let Some(col) = v.column {
+                    assign(col, lit, place(), &mut out);
                 }
                 // A key/value row: ('smtp.password', 'value').
                 let key = lit.text(text);
                 if secrets::credential_key(key).is_some()
-                    && config_key_like(key, v.column.as_deref())
+                    && config_key_like(key, v.column)
                     && let Some(next) = row.get(j + 1).and_then(|n| n.literal)
                 {
-                    assign(key, next, place.clone(), &mut out);
+                    assign(key, next, place(), &mut out);
                 }
             }
-        }
+        });
         // `column = 'value'` (UPDATE … SET, MySQL INSERT … SET).
         let code: Vec<&Tok> = unit.code_tokens(stmt).collect();
         for w in code.windows(3) {
             let [k, eq, v] = w else { continue };
             if matches!(k.kind, TokKind::Word | TokKind::QuotedIdent)
                 && eq.kind == TokKind::Op
-                && eq.span.text(text) == "="
+                && eq.span().text(text) == "="
                 && v.kind == TokKind::String
                 && let Some(value) = content(text, v)
             {
-                let key = crate::parse::sql::cursor::unquote(k.span.text(text));
+                let key = crate::parse::sql::cursor::unquote(k.span().text(text));
                 assign(&key, value, "in this statement".to_string(), &mut out);
             }
         }
