@@ -373,6 +373,19 @@ pub fn check_assignment(key: &str, value: &str, value_span: Span) -> Option<Secr
     })
 }
 
+/// The verdict on `value` in a slot the caller already knows holds a credential (a Terraform
+/// `master_password`, a variable that feeds one): `None` when it is not a committed secret
+/// (empty, a reference, encrypted, a hash, a value that only restates `key`), `Some(weak)`
+/// otherwise, `weak` for an obvious dummy or well-known default.
+///
+/// The same judgement as [`check_assignment`], with two differences: `key` need not name a
+/// credential (a slot of unknown kind is judged as a password), and the value is judged whole
+/// even when [`scan_text`] finds a token inside it (the caller reports the slot, not the token).
+pub fn judge_credential(key: &str, value: &str) -> Option<bool> {
+    let kind = credential_key(key).unwrap_or(KeyKind::Password);
+    assign::judge(kind, Some(key), value).map(|(_, weak)| weak)
+}
+
 /// Test helper: asserts that `got` is the span of `expected` in `text`. Failures show offsets
 /// and the case number, never the values.
 #[cfg(test)]

@@ -63,8 +63,24 @@ pub fn file_checked(cx: &Cx) -> bool {
 /// Whether a match should be reported: weak ones only with `report-placeholders`, and never a
 /// value `allow-patterns` accepts.
 pub fn reportable(cx: &Cx, m: &SecretMatch) -> bool {
-    (!m.weak || cx.settings.secrets.report_placeholders)
-        && !cx.settings.secrets.value_allowed(cx.text(m.span))
+    reportable_span(cx, m.span, m.weak)
+}
+
+/// [`reportable`] for a secret found by a rule itself (`span` is the secret alone).
+pub fn reportable_span(cx: &Cx, span: Span, weak: bool) -> bool {
+    let original = cx.text(span);
+    (!weak || cx.settings.secrets.report_placeholders)
+        && !cx.settings.secrets.value_allowed(original)
+        && !filled_template_hole(original)
+}
+
+/// Whether the file holds a template hole where a secret was found. SQL embedded in a
+/// changelog or a revision is read from a shadow text whose parameters are filled in place
+/// (`'${app.password}'` becomes `'_app_password_'`, `'{pw}'` becomes `'_pw_'`), so a detector
+/// may judge the filler; what the file holds decides.
+fn filled_template_hole(original: &str) -> bool {
+    ["${", "{", "%(", "%s"].iter().any(|h| original.contains(h))
+        && secrets::classify_value(original) == secrets::ValueClass::Reference
 }
 
 /// The label of a finding: constant per detector (scripts group findings by it).
