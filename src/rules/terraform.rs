@@ -199,7 +199,10 @@ mod tests {
     fn literal_secrets_and_placeholders() {
         assert!(is_literal_secret("hunter2", "password"));
         assert!(is_literal_secret("Sup3r-S3cret!", "password"));
-        assert!(is_literal_secret("0123456789abcdef0123456789abcdef", "auth_token"));
+        assert!(is_literal_secret(
+            "0123456789abcdef0123456789abcdef",
+            "auth_token"
+        ));
         assert!(!is_literal_secret("admin_password", "admin_password"));
         // A well-known default is a placeholder (weak), not a literal secret.
         assert_eq!(secret_verdict("password", "master_password"), Some(true));

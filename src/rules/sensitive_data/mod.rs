@@ -24,6 +24,7 @@ mod plaintext_sensitive_column;
 mod private_key;
 mod provider_token;
 pub mod sql_scan;
+pub mod tf_scan;
 
 pub use connection_string_password::ConnectionStringPassword;
 pub use credential_variable_not_sensitive::CredentialVariableNotSensitive;
@@ -124,7 +125,7 @@ pub fn message_of(m: &SecretMatch, place: &str) -> String {
     let what = match (m.detector, &m.detail) {
         (Detector::StripeKey, Some(kind)) => format!("a Stripe {kind}"),
         (Detector::PrivateKey, Some(kind)) => format!("a private key ({kind})"),
-        (Detector::ConnectionStringPassword, Some(kind)) => format!("a password in a {kind}"),
+        (Detector::ConnectionStringPassword, Some(kind)) => format!("a password in {kind}"),
         (Detector::CredentialAssignment, Some(key)) => {
             let noun = secrets::credential_key(key)
                 .map(|k| k.noun())

@@ -2,15 +2,17 @@ use crate::parse::kv::KvFile;
 use crate::registry::{Cx, Rule};
 use crate::secrets::Family;
 use crate::sql::SqlUnit;
+use crate::terraform::TfUnit;
 
-use super::{check_key_value_family, file_checked, report_family, sql_scan};
+use super::{check_key_value_family, file_checked, report_family, sql_scan, tf_scan};
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags private keys committed in a migration or config file: PEM blocks
     /// (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `OPENSSH`, `ENCRYPTED`, PKCS#8, PGP), also
     /// when written inside a JSON string with `\n` escapes, such as the `private_key` of a GCP
-    /// service-account key file.
+    /// service-account key file. It reads SQL, changelogs, revisions, `.env`/properties/conf
+    /// files and Terraform strings, heredocs and comments.
     ///
     /// The key body (between the BEGIN and END lines) is masked in every output. A block whose
     /// body is a placeholder (`...`, fewer than 64 base64 characters) is not reported.
@@ -57,5 +59,11 @@ impl Rule for PrivateKey {
 
     fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
         check_key_value_family(file, cx, Family::PrivateKey);
+    }
+
+    fn check_terraform(&self, unit: &TfUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::PrivateKey, tf_scan::secrets(unit).iter());
+        }
     }
 }

@@ -2,8 +2,9 @@ use crate::parse::kv::KvFile;
 use crate::registry::{Cx, Rule};
 use crate::secrets::Family;
 use crate::sql::SqlUnit;
+use crate::terraform::TfUnit;
 
-use super::{check_key_value_family, file_checked, report_family, sql_scan};
+use super::{check_key_value_family, file_checked, report_family, sql_scan, tf_scan};
 
 crate::declare_rule! {
     /// ## What it does
@@ -13,7 +14,8 @@ crate::declare_rule! {
     ///
     /// Each is recognised by its exact format (prefix, alphabet, length; a JWT must decode to a
     /// header with `alg` and carry a signature), in string literals, dollar-quoted bodies,
-    /// comments, `COPY` data and the values of `.env`/properties/conf files. Test values marked
+    /// comments, `COPY` data, the values of `.env`/properties/conf files, and Terraform
+    /// strings, heredocs and comments. Test values marked
     /// as such are not reported: AWS's documented `…EXAMPLE` keys, Stripe `sk_test_` keys,
     /// publishable keys, Supabase `anon` and demo JWTs, and `xxxx`-style dummies.
     ///
@@ -61,5 +63,11 @@ impl Rule for ProviderToken {
 
     fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
         check_key_value_family(file, cx, Family::ProviderToken);
+    }
+
+    fn check_terraform(&self, unit: &TfUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::ProviderToken, tf_scan::secrets(unit).iter());
+        }
     }
 }
