@@ -1,10 +1,14 @@
 use crate::parse::kv::KvFile;
+use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::Family;
 use crate::sql::SqlUnit;
 use crate::terraform::TfUnit;
 
-use super::{check_key_value_family, file_checked, report_family, sql_scan, tf_scan};
+use super::{
+    check_embedding_family, check_key_value_family, check_sql_family, file_checked, report_family,
+    tf_scan,
+};
 
 crate::declare_rule! {
     /// ## What it does
@@ -56,9 +60,11 @@ impl Rule for ProviderToken {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        if file_checked(cx) {
-            report_family(cx, Family::ProviderToken, sql_scan::secrets(unit).iter());
-        }
+        check_sql_family(unit, cx, Family::ProviderToken);
+    }
+
+    fn check_embedding(&self, model: &FileModel, cx: &mut Cx) {
+        check_embedding_family(model, cx, Family::ProviderToken);
     }
 
     fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
