@@ -478,6 +478,8 @@ mod tests {
             assert_eq!(found(text), at(text, value, *detector), "case {i}");
         }
         for (i, text) in [
+            // A scope name, not `key: value`.
+            r#"{"billing_webhook_token:create": "Create a token"}"#,
             "AKIAIOSFODNN7EXAMPLE",
             "sk_test_51Hx9mR2vQ7pL4tWz8YcB3hJd",
             r#"{"smtp_password": "${SMTP_PASSWORD}"}"#,
@@ -553,6 +555,11 @@ mod tests {
         );
         assert!(at("api_key", "5f4dcc3b5aa765d61d8327deb882cf99").is_some());
         assert!(at("password", "5f4dcc3b5aa765d61d8327deb882cf99").is_none());
+        // A word of the key names the thing (`billing_webhook_token` = `webhook`).
+        assert!(at("billing_webhook_token", "webhook").is_none());
+        assert!(at("mysql_password", "mysql").unwrap().weak);
+        // A SHA-1 printed without its leading zero is still a digest.
+        assert!(at("password", "4b0a6f2c9e1d3a5b7c8d9e0f1a2b3c4d5e6f708").is_none());
         // A URL password is the connection-string detector's.
         assert!(at("password", "postgres://a:Tr0ub4dor3x@h/db").is_none());
         let aws = at(

@@ -132,7 +132,19 @@ impl Scan<'_> {
             if b.ident == "variable"
                 && let Some(name) = b.label(0)
             {
+                // `description = "Kube Secret Name for tailscale"`: the default is a name.
+                let names_a_name = b
+                    .body
+                    .attribute("description")
+                    .and_then(|d| d.value.as_str())
+                    .is_some_and(|d| {
+                        d.split(|c: char| !c.is_ascii_alphanumeric())
+                            .any(|w| w.eq_ignore_ascii_case("name"))
+                    });
                 for a in &b.body.attributes {
+                    if a.key == "default" && names_a_name {
+                        continue;
+                    }
                     let key = if a.key == "default" { name } else { &a.key };
                     self.expr(Some(key), &a.value, &format!("in `var.{name}`"));
                 }
