@@ -132,6 +132,9 @@ const FIXTURE_SECRETS: &[&str] = &[
     "+81 90 1234 5678",
     "lena.vogel@postfach-mail.de",
     "+49 151 23456789",
+    "ines.moreau@courriel-vif.fr",
+    "+33 6 12 34 56 78",
+    "t.okafor@mailhub-ng.com",
 ];
 
 fn repo() -> PathBuf {

@@ -99,6 +99,44 @@ impl Scan<'_> {
     }
 }
 
+/// The data a changelog's `<insert>`/`<update>`/`<loadData>` changes write: per change, the
+/// table and each column value (`value` attribute) with its column name. Empty for other files.
+pub fn changelog_rows(
+    source: &SourceFile,
+    model: &FileModel,
+) -> Vec<(String, Vec<(String, Span)>)> {
+    let text: &str = &source.text;
+    if !matches!(model.info, crate::parse::script::FileInfo::Changelog(_))
+        || crate::parse::liquibase::is_formatted_sql(text)
+    {
+        return Vec::new();
+    }
+    let tree = if text.trim_start().starts_with('<') {
+        crate::parse::xml::parse(text)
+    } else {
+        crate::parse::liquibase::yaml_tree(text).0
+    };
+    let mut out = Vec::new();
+    for e in &tree.elements {
+        if !matches!(e.name.as_str(), "insert" | "update") {
+            continue;
+        }
+        let table = e.value("tableName").unwrap_or("?").to_string();
+        let values: Vec<(String, Span)> = tree
+            .children(e)
+            .filter(|c| c.name == "column")
+            .filter_map(|c| {
+                let v = c.attr("value")?;
+                Some((c.value("name").unwrap_or("").to_string(), v.span))
+            })
+            .collect();
+        if !values.is_empty() {
+            out.push((table, values));
+        }
+    }
+    out
+}
+
 /// The spans of SQL text in a file's model (the tokens of its embedded SQL), merged.
 fn sql_spans(model: &FileModel) -> Vec<Span> {
     let mut spans: Vec<Span> = model.tokens.iter().map(|t| t.span).collect();

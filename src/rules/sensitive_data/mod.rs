@@ -19,7 +19,7 @@ mod connection_string_password;
 mod credential_variable_not_sensitive;
 mod hardcoded_credential;
 mod hardcoded_database_password;
-mod host_scan;
+pub mod host_scan;
 mod literal_role_password;
 mod output_exposes_credential;
 mod personal_data_in_seed;
