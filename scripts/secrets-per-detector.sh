@@ -3,8 +3,9 @@
 #
 #   scripts/secrets-per-detector.sh [CORPUS_DIR] [--list]     (default ../shared/corpus)
 #
-# Part 1 lints the corpus with the SD rules (SQL migrations and .env/properties/conf/ini
-# files) and counts findings per rule and detector (the finding's label). Part 2 runs the
+# Part 1 lints the corpus with the SD rules (SQL migrations, Liquibase changelogs, Alembic
+# revisions, Terraform, .env/properties/conf/ini files) and counts findings per rule and
+# detector (the finding's label). Part 2 runs the
 # engine alone (`scan_text`) over every file of every kind, YAML and Terraform included, and
 # counts matches per detector. --list also prints each finding (positions, messages and the
 # line with the secret masked: never a secret).

@@ -272,6 +272,12 @@ pub fn lint_sources_with(
                 }
                 finish(&l.source, &mut d, &[], &|_| None, settings);
             } else if l.reported {
+                if matches!(l.model.info, FileInfo::Changelog(_) | FileInfo::Revision(_)) {
+                    for rule in &settings.rules {
+                        let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+                        rule.check_embedding(&l.model, &mut cx);
+                    }
+                }
                 let comments: Vec<CommentRef> = l.model.comments.clone();
                 let model = &l.model;
                 let is_plain_sql = matches!(model.info, FileInfo::Sql);

@@ -258,6 +258,13 @@ pub trait Rule: Send + Sync {
     /// `*.conf`, `*.cnf`, `*.ini`). Only credential rules implement it, so such files found
     /// while walking a repository never produce other findings.
     fn check_key_values(&self, _file: &crate::parse::kv::KvFile, _cx: &mut Cx) {}
+
+    /// Called once per Liquibase changelog (XML, YAML, JSON) or Alembic revision, for what the
+    /// host language holds besides SQL: changelog properties and column values, Python strings
+    /// and assignments, comments. `cx.source` is the file as written; the SQL in it goes to
+    /// `check_sql`. Only credential rules implement it.
+    fn check_embedding(&self, _file: &crate::parse::script::FileModel, _cx: &mut Cx) {}
+
     /// Called once per migration of a recognised migration set, in the order the tool applies
     /// them, with the schema before it (up/down pairing, rollback checks).
     fn check_migration(&self, _m: &crate::assemble::MigrationView, _cx: &mut SetCx) {}

@@ -65,6 +65,55 @@ const FIXTURE_SECRETS: &[&str] = &[
     "Yb4$kN8vTr1S",
     "Cz6#pW3nHq5V",
     "Dm2@rT7xKs4B",
+    // Terraform: provider-token, connection-string-password, hardcoded-credential, private-key
+    "AKIAVIN4Q5GTNPNJG6LQ",
+    "ghp_tsBjhOoyq8yy9wNbmvImnUe0KaTiTJa5UXnl",
+    "TW141R2IY/BH2LU24FLGN/1P1yVhODHoAq4954BubIjATX",
+    "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiYmlsbGluZy1zeW5jIiwgImlhdCI6IDE3MTkwMDAwMDB9.jF29_xIiA0zRhCEXamACJaoXO8NXyiqGJMzh7vqDZt9",
+    "sk_live_4hLwSfZNRnsnA1bmXDnYRz3GDNXzlN4l",
+    "xoxb-976159163953-2014980052977-J7gNKv6wAUmidjKUddndekkT",
+    "glpat-acUoz4x7djav9wBQardf",
+    "FcKB2II54sxC",
+    "1EC0s6O9voWk",
+    "i6sf4jb1Pjtl",
+    "xgooVo8oo8Ht",
+    "whYI378IXT1C9Pib8FJrpu66",
+    "Quay!Lantern88",
+    "Autumn#Leaves42x",
+    "nx0gdcJ4nT5wogxzMs44CPn7jx6ywgu54Wej3h7IF+q42lXKPoog6Tl0qobOcOHK",
+    "MMC4wKcXhfMiO+TMIWrIpyLfz2yujsUPKEQ2Y1VgHNm3mGvRKyX8DL0RV6Cuzswj",
+    "K9RRVrQ8T2xzREXa//W9Y+gmBxlhiwp2aPNtY8bt3sm1brQHlA8IvDTHN7lTYjsX",
+    "LbCYHdAPYpdK1BRoNFF3srhhFXPfaXWKikyuWjAv9v+jfJLcLeO6tdMMlIYtAx/n",
+    // Liquibase changelogs and Alembic revisions (and alembic.ini)
+    "Harbor7!Crane",
+    "Summer2024",
+    "Gull!Pier2023",
+    "Buoy9?Harbor",
+    "Tide4#Marsh",
+    "Wharf5!Rope",
+    "Jetty3#Sail",
+    "fHmxOCTQE8ph",
+    "ghp_G1ylvuhfJXqIEnomef2mSJ5CMTIeg1ZTVnVv",
+    "AKIAQUMPMHS6PJARB7LM",
+    "glpat-2fgKD0f6YYIgrCOX6Jhw",
+    "1JYnrw8tdVII",
+    "IECUyUALDgxk",
+    "hOFosZYG9uVq",
+    "v8ExVuo5Zbcb",
+    "hZFC8ZrXbeg/fT3pG+h8msMlc+T1ah9sdbEl7oX8nrEHAluvtdgDW1+In81LJK6y",
+    "c+jecsblnAk2vnXK6+Zy2GKlPOyJV9YZGWNkJnsrUgBhcpqIuRhWlMkU6ag5t/Zj",
+    "3aoeWqeHGwlifXjw9APP8Dy+3XzZmBNQR2yTBGTCuSsH5LM/Em9iJLwbL132Zn4T",
+    "Reporting2024!",
+    "Report!ng77",
+    // hardcoded-database-password (Terraform)
+    "violet-anchor-trombone-42",
+    "summer2024",
+    "Passw0rd!",
+    "S3cure-Enough?",
+    "hunter2-hunter2",
+    "Ledger-Quartz-91",
+    "Lighthouse-Ferry-77",
+    "0123456789abcdef0123456789abcdef",
     // personal-data-in-seed
     "h.lindqvist@nordmail.se",
     "rafael.ortega@correo-rapido.es",
@@ -83,6 +132,9 @@ const FIXTURE_SECRETS: &[&str] = &[
     "+81 90 1234 5678",
     "lena.vogel@postfach-mail.de",
     "+49 151 23456789",
+    "ines.moreau@courriel-vif.fr",
+    "+33 6 12 34 56 78",
+    "t.okafor@mailhub-ng.com",
 ];
 
 fn repo() -> PathBuf {
@@ -291,7 +343,7 @@ fn formats_that_show_source_show_the_masked_form() {
         let rule = res["ruleId"].as_str().unwrap_or("");
         if !matches!(
             rule,
-            "SD001" | "SD002" | "SD003" | "SD004" | "SD005" | "SD006"
+            "SD001" | "SD002" | "SD003" | "SD004" | "SD005" | "SD006" | "SD008"
         ) {
             continue;
         }

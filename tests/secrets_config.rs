@@ -63,6 +63,30 @@ fn placeholders_are_reported_only_when_asked() {
 }
 
 #[test]
+fn terraform_placeholder_passwords_are_weak_and_reported_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = write(
+        dir.path(),
+        "main.tf",
+        "resource \"aws_db_instance\" \"main\" {\n  password = \"postgres\"\n}\n",
+    );
+    assert_eq!(lint(&tf, &settings(dir.path(), "")).active().count(), 0);
+    let on = lint(
+        &tf,
+        &settings(dir.path(), "[secrets]\nreport-placeholders = true\n"),
+    );
+    let found: Vec<_> = on.active().collect();
+    assert_eq!(found.len(), 1, "one finding, by SD008 alone");
+    assert_eq!(found[0].rule.code, "SD008");
+    assert_eq!(found[0].severity.as_str(), "warning");
+    assert!(
+        found[0].message.contains("placeholder"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
 fn allow_patterns_and_paths_accept_values_and_files() {
     let dir = tempfile::tempdir().unwrap();
     let text = "DB_PASSWORD=Pl4ntP0t!Green\nAPI_TOKEN=Qz8Lm3Vn6Rt1Wx4K\n";

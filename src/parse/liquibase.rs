@@ -1016,7 +1016,7 @@ fn yaml_depth_estimate(text: &str) -> (usize, usize) {
     (max, at)
 }
 
-fn yaml_tree(text: &str) -> (Tree, Option<(Span, String)>) {
+pub(crate) fn yaml_tree(text: &str) -> (Tree, Option<(Span, String)>) {
     use saphyr::LoadableYamlNode;
     let map = CharMap::new(text);
     let mut tree = Tree::default();

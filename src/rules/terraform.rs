@@ -166,59 +166,20 @@ pub const DATABASE_PORTS: &[(u16, &str)] = &[
 pub use crate::terraform::{CREDENTIAL_ATTRIBUTES, is_credential_name};
 
 /// Whether a literal string on a credential attribute `key` is a real secret rather than a
-/// placeholder or a reference. The one place that decides it for the Terraform rules (the
-/// shared secrets engine can take over here).
+/// placeholder or a reference. The shared secrets engine decides
+/// ([`crate::secrets::judge_credential`], the one definition of a placeholder for every input
+/// kind); Terraform only knows which attributes hold credentials ([`is_credential_name`]).
+/// Obvious dummies (`changeme`, `****`, values shorter than 4 characters) are placeholders, not
+/// literal secrets.
 pub fn is_literal_secret(value: &str, key: &str) -> bool {
-    let v = value.trim();
-    // `admin_password = "admin_password"`: the value names its slot.
-    if v.eq_ignore_ascii_case(key) {
-        return false;
-    }
-    if v.is_empty() || v.contains("${") || v.contains("{{") || v.contains("%{") {
-        return false;
-    }
-    if v.starts_with('<') && v.ends_with('>') {
-        return false;
-    }
-    // Masks and fillers: `****`, `xxxxxx`, `......`.
-    if v.chars()
-        .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#'))
-    {
-        return false;
-    }
-    // References to a secret store rather than a secret.
-    let lower = v.to_ascii_lowercase();
-    if lower.starts_with("arn:aws:secretsmanager:")
-        || lower.starts_with("arn:aws:ssm:")
-        || lower.starts_with("projects/") && lower.contains("/secrets/")
-        || lower.starts_with("https://") && lower.contains(".vault.azure.net/")
-        || lower.starts_with("vault:")
-        || lower.starts_with("ssm:")
-    {
-        return false;
-    }
-    let placeholder = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    !matches!(
-        placeholder,
-        "changeme"
-            | "change_me"
-            | "change-me"
-            | "replaceme"
-            | "replace_me"
-            | "replace-me"
-            | "todo"
-            | "fixme"
-            | "tbd"
-            | "placeholder"
-            | "redacted"
-            | "secret_here"
-            | "password_here"
-            | "your_password"
-            | "your-password"
-            | "yourpassword"
-            | "none"
-            | "null"
-    )
+    secret_verdict(value, key) == Some(false)
+}
+
+/// [`is_literal_secret`] with placeholders told apart: `None` when the value is no committed
+/// secret at all (empty, a reference, encrypted, a hash, a value naming its own slot),
+/// `Some(true)` for an obvious dummy or well-known default, `Some(false)` for a literal secret.
+pub fn secret_verdict(value: &str, key: &str) -> Option<bool> {
+    crate::secrets::judge_credential(key, value)
 }
 
 /// A short list of the database ports a range covers: "5432 (PostgreSQL)".
@@ -237,9 +198,14 @@ mod tests {
     #[test]
     fn literal_secrets_and_placeholders() {
         assert!(is_literal_secret("hunter2", "password"));
-        assert!(is_literal_secret("password", "master_password"));
         assert!(is_literal_secret("Sup3r-S3cret!", "password"));
+        assert!(is_literal_secret(
+            "0123456789abcdef0123456789abcdef",
+            "auth_token"
+        ));
         assert!(!is_literal_secret("admin_password", "admin_password"));
+        // A well-known default is a placeholder (weak), not a literal secret.
+        assert_eq!(secret_verdict("password", "master_password"), Some(true));
         for p in [
             "",
             "${var.x}",
@@ -247,7 +213,10 @@ mod tests {
             "****",
             "changeme",
             "CHANGE_ME",
+            "password",
             "arn:aws:secretsmanager:us-east-1:1:secret:x",
+            "ssm:/prod/db/password",
+            "https://kv-prod.vault.azure.net/secrets/db",
         ] {
             assert!(!is_literal_secret(p, "password"), "{p}");
         }

@@ -34,9 +34,10 @@ pub fn judge(kind: KeyKind, key: Option<&str>, value: &str) -> Option<(Detector,
         return None;
     }
     // Under a password key, a long hex string is a digest or ciphertext of the password.
+    // (A SHA-1 printed without its leading zero has 39 digits: odd lengths from 32 up count.)
     if kind == KeyKind::Password
         && v.len() >= 16
-        && v.len() % 2 == 0
+        && (v.len() % 2 == 0 || v.len() >= 32)
         && v.bytes().all(|c| c.is_ascii_hexdigit())
     {
         return None;
@@ -111,6 +112,14 @@ fn restates(key: &str, value: &str) -> bool {
     };
     let kw = words(key);
     let vw = words(value);
+    // One word of the key that is no well-known password (`consent_webhook_token` =
+    // `webhook`, `OPERATOR_SECRET` = `operator`) names the thing; `mysql_password` = `mysql`
+    // stays a weak password.
+    if vw.len() == 1 {
+        return kw.len() >= 2
+            && kw.contains(&vw[0])
+            && super::value::classify_value(value) == ValueClass::Literal;
+    }
     vw.len() >= 2 && vw.iter().all(|w| kw.contains(w))
 }
 
@@ -227,7 +236,8 @@ pub fn embedded(text: &str, hit: usize) -> Option<Found> {
             }
             (v + 1, close)
         }
-        Some(_) if sep == ":" && quote.is_none() && at_line_start => {
+        // YAML needs a blank after the colon: `consent_token:create` is a scope name.
+        Some(_) if sep == ":" && quote.is_none() && at_line_start && v > after_sep => {
             // `password: value` on its own line (YAML, properties inside a string).
             let end = (v..b.len())
                 .find(|&i| {

@@ -197,14 +197,14 @@ pub fn kv_password(text: &str, hit: usize) -> Option<Found> {
     let detail =
         if matches!(before, b'?' | b'&') && (line.contains("://") || line.contains("jdbc:")) {
             "a URL query"
+        } else if line.contains("jdbc:") && before == b';' {
+            "a JDBC URL"
         } else if line.contains(';') && has_key(&[';']) {
             "an ADO.NET/ODBC connection string"
         } else if matches!(before, b' ' | b'\t' | b'\'' | b'"')
             && (line.contains("host=") || line.contains("dbname=") || line.contains("user="))
         {
             "a libpq connection string"
-        } else if line.contains("jdbc:") && before == b';' {
-            "a JDBC URL"
         } else {
             return None;
         };

@@ -373,6 +373,19 @@ pub fn check_assignment(key: &str, value: &str, value_span: Span) -> Option<Secr
     })
 }
 
+/// The verdict on `value` in a slot the caller already knows holds a credential (a Terraform
+/// `master_password`, a variable that feeds one): `None` when it is not a committed secret
+/// (empty, a reference, encrypted, a hash, a value that only restates `key`), `Some(weak)`
+/// otherwise, `weak` for an obvious dummy or well-known default.
+///
+/// The same judgement as [`check_assignment`], with two differences: `key` need not name a
+/// credential (a slot of unknown kind is judged as a password), and the value is judged whole
+/// even when [`scan_text`] finds a token inside it (the caller reports the slot, not the token).
+pub fn judge_credential(key: &str, value: &str) -> Option<bool> {
+    let kind = credential_key(key).unwrap_or(KeyKind::Password);
+    assign::judge(kind, Some(key), value).map(|(_, weak)| weak)
+}
+
 /// Test helper: asserts that `got` is the span of `expected` in `text`. Failures show offsets
 /// and the case number, never the values.
 #[cfg(test)]
@@ -465,6 +478,8 @@ mod tests {
             assert_eq!(found(text), at(text, value, *detector), "case {i}");
         }
         for (i, text) in [
+            // A scope name, not `key: value`.
+            r#"{"billing_webhook_token:create": "Create a token"}"#,
             "AKIAIOSFODNN7EXAMPLE",
             "sk_test_51Hx9mR2vQ7pL4tWz8YcB3hJd",
             r#"{"smtp_password": "${SMTP_PASSWORD}"}"#,
@@ -540,6 +555,11 @@ mod tests {
         );
         assert!(at("api_key", "5f4dcc3b5aa765d61d8327deb882cf99").is_some());
         assert!(at("password", "5f4dcc3b5aa765d61d8327deb882cf99").is_none());
+        // A word of the key names the thing (`billing_webhook_token` = `webhook`).
+        assert!(at("billing_webhook_token", "webhook").is_none());
+        assert!(at("mysql_password", "mysql").unwrap().weak);
+        // A SHA-1 printed without its leading zero is still a digest.
+        assert!(at("password", "4b0a6f2c9e1d3a5b7c8d9e0f1a2b3c4d5e6f708").is_none());
         // A URL password is the connection-string detector's.
         assert!(at("password", "postgres://a:Tr0ub4dor3x@h/db").is_none());
         let aws = at(

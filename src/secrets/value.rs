@@ -229,6 +229,7 @@ fn is_reference(v: &str) -> bool {
     for prefix in [
         "arn:aws:secretsmanager:",
         "arn:aws:ssm:",
+        "ssm:",
         "vault:",
         "ref+",
         "secretref:",

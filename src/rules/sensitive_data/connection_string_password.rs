@@ -1,9 +1,14 @@
 use crate::parse::kv::KvFile;
+use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::Family;
 use crate::sql::SqlUnit;
+use crate::terraform::TfUnit;
 
-use super::{check_key_value_family, file_checked, report_family, sql_scan};
+use super::{
+    check_embedding_family, check_key_value_family, check_sql_family, file_checked, report_family,
+    tf_scan,
+};
 
 crate::declare_rule! {
     /// ## What it does
@@ -12,6 +17,10 @@ crate::declare_rule! {
     /// `mongodb+srv://`, `redis://`, `jdbc:mysql://`, and any other scheme), JDBC and URL query
     /// parameters (`?user=app&password=…`), ADO.NET/ODBC strings (`Server=…;Password=…;`) and
     /// libpq conninfo strings (`host=db user=app password=…`).
+    ///
+    /// It reads every input kind through the one secrets engine: SQL strings and comments,
+    /// Liquibase changelogs, Alembic revisions, `.env`/properties/conf files, and Terraform
+    /// strings, heredocs and comments.
     ///
     /// Only the password is masked. References (`${DB_PASSWORD}`, `%s`, `<password>`) are not
     /// findings; a password equal to the user name, or a well-known default (`postgres`,
@@ -52,12 +61,20 @@ impl Rule for ConnectionStringPassword {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        if file_checked(cx) {
-            report_family(cx, Family::ConnectionString, sql_scan::secrets(unit).iter());
-        }
+        check_sql_family(unit, cx, Family::ConnectionString);
+    }
+
+    fn check_embedding(&self, model: &FileModel, cx: &mut Cx) {
+        check_embedding_family(model, cx, Family::ConnectionString);
     }
 
     fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
         check_key_value_family(file, cx, Family::ConnectionString);
+    }
+
+    fn check_terraform(&self, unit: &TfUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::ConnectionString, tf_scan::secrets(unit).iter());
+        }
     }
 }

@@ -1,9 +1,14 @@
 use crate::parse::kv::KvFile;
+use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::Family;
 use crate::sql::SqlUnit;
+use crate::terraform::TfUnit;
 
-use super::{check_key_value_family, file_checked, report_family, sql_scan};
+use super::{
+    check_embedding_family, check_key_value_family, check_sql_family, file_checked, report_family,
+    tf_scan,
+};
 
 crate::declare_rule! {
     /// ## What it does
@@ -15,7 +20,15 @@ crate::declare_rule! {
     /// It reads `.env`, `*.properties`, `*.conf`, `*.cnf` and `*.ini` files beside migrations
     /// (`flyway.conf`, `liquibase.properties`), JSON and `key=value` text inside SQL strings and
     /// comments, credential-named columns of `INSERT` and `COPY` rows, key/value rows such as
-    /// `('mail.smtp.password', '…')`, and `UPDATE … SET password = '…'`.
+    /// `('mail.smtp.password', '…')`, and `UPDATE … SET password = '…'`. In Terraform: every
+    /// credential-named attribute or object key (`environment = { SMTP_PASSWORD = "…" }`), the
+    /// default of a credential-named variable, `.tfvars` values and `{ name = "SMTP_PASSWORD",
+    /// value = "…" }` environment entries; a database password in a Terraform credential slot
+    /// is `hardcoded-database-password`'s (SD008) and is not reported twice. In Liquibase
+    /// changelogs (XML, YAML, JSON): properties (`<property name="db.password" value="…"/>`),
+    /// column values by column name, and key/value rows. In Alembic revisions: Python
+    /// assignments (`SMTP_PASSWORD = "…"`), keyword arguments and dict entries; `alembic.ini`
+    /// is read like any `.ini` file.
     ///
     /// Not findings: empty values, references and templates (`${VAR}`, `$VAR`, `{{ secret }}`,
     /// `${{ secrets.X }}`, `<password>`, `%(pw)s`, `var.x`, `ENV_VAR_NAME`, file paths),
@@ -57,12 +70,20 @@ impl Rule for HardcodedCredential {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        if file_checked(cx) {
-            report_family(cx, Family::Credential, sql_scan::secrets(unit).iter());
-        }
+        check_sql_family(unit, cx, Family::Credential);
+    }
+
+    fn check_embedding(&self, model: &FileModel, cx: &mut Cx) {
+        check_embedding_family(model, cx, Family::Credential);
     }
 
     fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
         check_key_value_family(file, cx, Family::Credential);
+    }
+
+    fn check_terraform(&self, unit: &TfUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::Credential, tf_scan::secrets(unit).iter());
+        }
     }
 }

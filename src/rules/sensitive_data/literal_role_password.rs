@@ -194,6 +194,9 @@ impl Rule for LiteralRolePassword {
         }
         for stmt in &unit.statements {
             for p in role_passwords(unit, stmt) {
+                if super::filled_in(cx, unit, p.span) {
+                    continue;
+                }
                 let value = cx.text(p.span).to_string();
                 if cx.settings.secrets.value_allowed(&value) {
                     continue;

@@ -9,14 +9,17 @@
 //! Every finding marks the secret's span with [`crate::diagnostic::Diagnostic::secret`], and
 //! messages name the kind of secret and where it is, never the value.
 //!
-//! Other input kinds (Terraform, YAML, Liquibase, Alembic) report through [`report_match`] and
-//! [`report_family`]: scan each string with [`crate::secrets::scan_text`], each key/value with
-//! [`crate::secrets::check_assignment`], and pass the matches with a short place description.
+//! Every input kind goes through the same engine ([`crate::secrets::scan_text`] on each string,
+//! [`crate::secrets::check_assignment`] on each key/value) and reports through
+//! [`report_family`]: SQL (also the SQL of changelogs and revisions) in [`sql_scan`], Terraform
+//! in [`tf_scan`], what a changelog or revision holds besides SQL in `host_scan`, key-value
+//! files in [`check_key_value_family`].
 
 mod connection_string_password;
 mod credential_variable_not_sensitive;
 mod hardcoded_credential;
 mod hardcoded_database_password;
+pub mod host_scan;
 mod literal_role_password;
 mod output_exposes_credential;
 mod personal_data_in_seed;
@@ -24,6 +27,7 @@ mod plaintext_sensitive_column;
 mod private_key;
 mod provider_token;
 pub mod sql_scan;
+pub mod tf_scan;
 
 pub use connection_string_password::ConnectionStringPassword;
 pub use credential_variable_not_sensitive::CredentialVariableNotSensitive;
@@ -38,9 +42,11 @@ pub use provider_token::ProviderToken;
 
 use crate::diagnostic::Severity;
 use crate::parse::kv::KvFile;
+use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::{self, Detector, Family, SecretMatch};
 use crate::source::Span;
+use crate::sql::SqlUnit;
 
 pub static RULES: &[&dyn Rule] = &[
     &ProviderToken,
@@ -63,8 +69,49 @@ pub fn file_checked(cx: &Cx) -> bool {
 /// Whether a match should be reported: weak ones only with `report-placeholders`, and never a
 /// value `allow-patterns` accepts.
 pub fn reportable(cx: &Cx, m: &SecretMatch) -> bool {
-    (!m.weak || cx.settings.secrets.report_placeholders)
-        && !cx.settings.secrets.value_allowed(cx.text(m.span))
+    reportable_span(cx, m.span, m.weak)
+}
+
+/// [`reportable`] for a secret found by a rule itself (`span` is the secret alone).
+pub fn reportable_span(cx: &Cx, span: Span, weak: bool) -> bool {
+    (!weak || cx.settings.secrets.report_placeholders)
+        && !cx.settings.secrets.value_allowed(cx.text(span))
+}
+
+/// Whether a secret found in SQL embedded in a changelog or a revision sits on a template
+/// hole. That SQL is read from a shadow text whose parameters are filled in place
+/// (`'${app.password}'` becomes `'_app_password_'`, `f"'{pw}'"` becomes `'_pw_'`), so a
+/// detector may judge the filler: what the file holds decides.
+pub fn filled_in(cx: &Cx, unit: &SqlUnit, span: Span) -> bool {
+    let original = cx.text(span);
+    unit.source.slice(span) != original
+        && ["{", "%(", "%s", "$"].iter().any(|h| original.contains(h))
+}
+
+/// The SQL matches of a unit that are not template holes (see [`filled_in`]).
+pub fn sql_secrets(cx: &Cx, unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
+    sql_scan::secrets(unit)
+        .iter()
+        .filter(|(m, _)| !filled_in(cx, unit, m.span))
+        .cloned()
+        .collect()
+}
+
+/// The `check_sql` of a credential family rule.
+pub fn check_sql_family(unit: &SqlUnit, cx: &mut Cx, family: Family) {
+    if file_checked(cx) {
+        let found = sql_secrets(cx, unit);
+        report_family(cx, family, &found);
+    }
+}
+
+/// The `check_embedding` of a credential family rule: a changelog's or revision's values
+/// outside its SQL.
+pub fn check_embedding_family(model: &FileModel, cx: &mut Cx, family: Family) {
+    if file_checked(cx) {
+        let found = host_scan::secrets(cx.source, model);
+        report_family(cx, family, found.iter());
+    }
 }
 
 /// The label of a finding: constant per detector (scripts group findings by it).
@@ -108,7 +155,7 @@ pub fn message_of(m: &SecretMatch, place: &str) -> String {
     let what = match (m.detector, &m.detail) {
         (Detector::StripeKey, Some(kind)) => format!("a Stripe {kind}"),
         (Detector::PrivateKey, Some(kind)) => format!("a private key ({kind})"),
-        (Detector::ConnectionStringPassword, Some(kind)) => format!("a password in a {kind}"),
+        (Detector::ConnectionStringPassword, Some(kind)) => format!("a password in {kind}"),
         (Detector::CredentialAssignment, Some(key)) => {
             let noun = secrets::credential_key(key)
                 .map(|k| k.noun())

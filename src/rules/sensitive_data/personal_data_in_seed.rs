@@ -1,11 +1,12 @@
 use std::collections::BTreeMap;
 
+use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::pii::{PiiKind, PiiMatch, column_hint, scan_pii};
 use crate::sql::{SqlUnit, StmtKind};
 
-use super::file_checked;
 use super::sql_scan::{content, for_each_row};
+use super::{file_checked, host_scan};
 
 crate::declare_rule! {
     /// ## What it does
@@ -13,7 +14,8 @@ crate::declare_rule! {
     /// data: email addresses, phone numbers, national id numbers (US SSNs), payment card
     /// numbers and IBANs. It reports once per migration, at the first value, with the counts
     /// per kind and the tables ("12 email addresses, 3 payment card numbers into `customers`");
-    /// every matched value is masked in every output.
+    /// every matched value is masked in every output. Liquibase `<insert>`/`<update>` column
+    /// values are read too (one finding per changelog, column names as hints).
     ///
     /// Values are checked strictly: card numbers need an issuer prefix and a valid Luhn digit,
     /// IBANs the country's length and a valid checksum, SSNs the `123-45-6789` layout and valid
@@ -100,26 +102,53 @@ impl Rule for PersonalDataInSeed {
                 tables.push(table);
             }
         }
-        let Some(first) = found.first().copied() else {
+        report(cx, found, &tables);
+    }
+
+    fn check_embedding(&self, model: &FileModel, cx: &mut Cx) {
+        if !file_checked(cx) {
             return;
-        };
-        let mut counts: BTreeMap<PiiKind, usize> = BTreeMap::new();
-        for m in &found {
-            *counts.entry(m.kind).or_default() += 1;
         }
-        let summary: Vec<String> = counts.iter().map(|(k, n)| k.count(*n)).collect();
-        let into: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
-        let message = format!(
-            "this migration seeds personal data: {} into {}",
-            summary.join(", "),
-            into.join(", ")
-        );
-        let d = cx.report(first.span, message).label("personal data").help(
-            "seed synthetic data (addresses at example.com, 555 phone numbers, test card \
-                 numbers) and load real records through a controlled import outside the repository",
-        );
-        for m in &found {
-            d.secret(m.span);
+        let source = cx.source;
+        let text: &str = &source.text;
+        let mut found: Vec<PiiMatch> = Vec::new();
+        let mut tables: Vec<String> = Vec::new();
+        for (table, values) in host_scan::changelog_rows(source, model) {
+            let before = found.len();
+            for (column, span) in values {
+                found.extend(scan_pii(span.text(text), span.start, column_hint(&column)));
+            }
+            found.retain(|m| !cx.settings.secrets.value_allowed(m.span.text(text)));
+            if found.len() > before && !tables.contains(&table) {
+                tables.push(table);
+            }
         }
+        report(cx, found, &tables);
+    }
+}
+
+/// One finding per script or changelog: what kinds of personal data, how many, into which
+/// tables; every value is masked.
+fn report(cx: &mut Cx, found: Vec<PiiMatch>, tables: &[String]) {
+    let Some(first) = found.first().copied() else {
+        return;
+    };
+    let mut counts: BTreeMap<PiiKind, usize> = BTreeMap::new();
+    for m in &found {
+        *counts.entry(m.kind).or_default() += 1;
+    }
+    let summary: Vec<String> = counts.iter().map(|(k, n)| k.count(*n)).collect();
+    let into: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
+    let message = format!(
+        "this migration seeds personal data: {} into {}",
+        summary.join(", "),
+        into.join(", ")
+    );
+    let d = cx.report(first.span, message).label("personal data").help(
+        "seed synthetic data (addresses at example.com, 555 phone numbers, test card \
+             numbers) and load real records through a controlled import outside the repository",
+    );
+    for m in &found {
+        d.secret(m.span);
     }
 }

@@ -1,16 +1,22 @@
 use crate::parse::kv::KvFile;
+use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::Family;
 use crate::sql::SqlUnit;
+use crate::terraform::TfUnit;
 
-use super::{check_key_value_family, file_checked, report_family, sql_scan};
+use super::{
+    check_embedding_family, check_key_value_family, check_sql_family, file_checked, report_family,
+    tf_scan,
+};
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags private keys committed in a migration or config file: PEM blocks
     /// (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `OPENSSH`, `ENCRYPTED`, PKCS#8, PGP), also
     /// when written inside a JSON string with `\n` escapes, such as the `private_key` of a GCP
-    /// service-account key file.
+    /// service-account key file. It reads SQL, changelogs, revisions, `.env`/properties/conf
+    /// files and Terraform strings, heredocs and comments.
     ///
     /// The key body (between the BEGIN and END lines) is masked in every output. A block whose
     /// body is a placeholder (`...`, fewer than 64 base64 characters) is not reported.
@@ -50,12 +56,20 @@ impl Rule for PrivateKey {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        if file_checked(cx) {
-            report_family(cx, Family::PrivateKey, sql_scan::secrets(unit).iter());
-        }
+        check_sql_family(unit, cx, Family::PrivateKey);
+    }
+
+    fn check_embedding(&self, model: &FileModel, cx: &mut Cx) {
+        check_embedding_family(model, cx, Family::PrivateKey);
     }
 
     fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
         check_key_value_family(file, cx, Family::PrivateKey);
+    }
+
+    fn check_terraform(&self, unit: &TfUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::PrivateKey, tf_scan::secrets(unit).iter());
+        }
     }
 }

@@ -1,9 +1,14 @@
 use crate::parse::kv::KvFile;
+use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::Family;
 use crate::sql::SqlUnit;
+use crate::terraform::TfUnit;
 
-use super::{check_key_value_family, file_checked, report_family, sql_scan};
+use super::{
+    check_embedding_family, check_key_value_family, check_sql_family, file_checked, report_family,
+    tf_scan,
+};
 
 crate::declare_rule! {
     /// ## What it does
@@ -13,7 +18,8 @@ crate::declare_rule! {
     ///
     /// Each is recognised by its exact format (prefix, alphabet, length; a JWT must decode to a
     /// header with `alg` and carry a signature), in string literals, dollar-quoted bodies,
-    /// comments, `COPY` data and the values of `.env`/properties/conf files. Test values marked
+    /// comments, `COPY` data, the values of `.env`/properties/conf files, and Terraform
+    /// strings, heredocs and comments. Test values marked
     /// as such are not reported: AWS's documented `…EXAMPLE` keys, Stripe `sk_test_` keys,
     /// publishable keys, Supabase `anon` and demo JWTs, and `xxxx`-style dummies.
     ///
@@ -54,12 +60,20 @@ impl Rule for ProviderToken {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        if file_checked(cx) {
-            report_family(cx, Family::ProviderToken, sql_scan::secrets(unit).iter());
-        }
+        check_sql_family(unit, cx, Family::ProviderToken);
+    }
+
+    fn check_embedding(&self, model: &FileModel, cx: &mut Cx) {
+        check_embedding_family(model, cx, Family::ProviderToken);
     }
 
     fn check_key_values(&self, file: &KvFile, cx: &mut Cx) {
         check_key_value_family(file, cx, Family::ProviderToken);
+    }
+
+    fn check_terraform(&self, unit: &TfUnit, cx: &mut Cx) {
+        if file_checked(cx) {
+            report_family(cx, Family::ProviderToken, tf_scan::secrets(unit).iter());
+        }
     }
 }
