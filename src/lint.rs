@@ -245,6 +245,20 @@ pub fn lint_sources_with(
                     &|offset| kv.scope(offset),
                     settings,
                 );
+            } else if let (true, FileInfo::Yaml(y)) = (l.reported, &l.model.info) {
+                for rule in &settings.rules {
+                    let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+                    rule.check_yaml(y, &mut cx);
+                }
+                let comments: Vec<CommentRef> =
+                    y.comments.iter().map(|s| CommentRef { span: *s }).collect();
+                finish(
+                    &l.source,
+                    &mut d,
+                    &comments,
+                    &|offset| y.scope_after(offset),
+                    settings,
+                );
             } else if let (true, FileInfo::Plan(plan)) = (l.reported, &l.model.info) {
                 for rule in &settings.rules {
                     let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
@@ -318,6 +332,13 @@ pub fn parse_file(source: &SourceFile, kind: FileKind, settings: &Settings) -> F
         FileKind::Python if crate::parse::python::is_revision(text) => {
             crate::parse::python::parse(source, sql_dialect(source, settings))
         }
+        FileKind::Yaml => match crate::yaml::load(text, &source.display) {
+            Some(file) => FileModel {
+                info: FileInfo::Yaml(Arc::new(file)),
+                ..Default::default()
+            },
+            None => other(),
+        },
         FileKind::KeyValue => {
             let flavor = crate::parse::kv::KvFlavor::of(&source.display)
                 .unwrap_or(crate::parse::kv::KvFlavor::Ini);
