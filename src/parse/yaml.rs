@@ -517,8 +517,10 @@ impl Builder<'_> {
 }
 
 fn same_line(text: &str, a: usize, b: usize) -> bool {
+    // Bytes, not chars: `b` may be one byte before the end of a multi-byte character.
     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-    !text[lo..hi.min(text.len())].contains('\n')
+    let bytes = text.as_bytes();
+    memchr::memchr(b'\n', &bytes[lo.min(bytes.len())..hi.min(bytes.len())]).is_none()
 }
 
 fn is_mergeable(node: &Node) -> bool {
@@ -937,6 +939,30 @@ mod tests {
         let p = parse(&many);
         assert_eq!(p.docs.len(), 5000);
         assert!(started.elapsed().as_secs() < 10);
+    }
+
+    /// A cheap fuzz: every prefix of a stream full of multi-byte text, flow and block forms,
+    /// anchors and comments parses without a panic, and spans stay on character boundaries.
+    #[test]
+    fn every_prefix_parses_without_panic() {
+        let text = "a: &x {k: 'é', l: [1, \"小\"]} # 设置\nb:\n  <<: *x\n  c: |\n    é\n  d: >-\n    ü ü\n- 小\n---\n? [k]\n: v\nlist:\n- é: 小\n  - !tag 'x'\n";
+        for (i, _) in text.char_indices() {
+            let p = parse(&text[..i]);
+            for d in &p.docs {
+                let mut stack = vec![&d.root];
+                while let Some(n) = stack.pop() {
+                    assert!(
+                        text.is_char_boundary(n.span.start) && text.is_char_boundary(n.span.end),
+                        "prefix {i}"
+                    );
+                    match &n.value {
+                        Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.node)),
+                        Value::List(l) => stack.extend(l.iter()),
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
 
     #[test]

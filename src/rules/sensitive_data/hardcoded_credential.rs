@@ -56,6 +56,13 @@ crate::declare_rule! {
 impl Rule for HardcodedCredential {
     crate::rule_meta!();
 
+    fn check_yaml(&self, file: &crate::yaml::YamlFile, cx: &mut Cx) {
+        if file_checked(cx) {
+            let found = super::yaml_scan::secrets(file, &cx.source.text);
+            report_family(cx, Family::Credential, found);
+        }
+    }
+
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         if file_checked(cx) {
             report_family(cx, Family::Credential, sql_scan::secrets(unit).iter());

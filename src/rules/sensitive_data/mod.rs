@@ -24,6 +24,7 @@ mod plaintext_sensitive_column;
 mod private_key;
 mod provider_token;
 pub mod sql_scan;
+pub mod yaml_scan;
 
 pub use connection_string_password::ConnectionStringPassword;
 pub use credential_variable_not_sensitive::CredentialVariableNotSensitive;
