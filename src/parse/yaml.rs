@@ -335,12 +335,41 @@ impl Builder<'_> {
         let raw_text = &self.text[span.start..span.end];
         let (content, raw) = match style {
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                let inner = if raw_text.len() >= 2 {
-                    Span::new(span.start + 1, span.end - 1)
+                // saphyr's span may run past the closing quote (over a trailing comment): find
+                // the quote that closes the scalar.
+                let q = if style == ScalarStyle::SingleQuoted {
+                    b'\''
                 } else {
-                    span
+                    b'"'
                 };
-                (inner, span)
+                let b = raw_text.as_bytes();
+                let close = (b.first() == Some(&q))
+                    .then(|| {
+                        let mut i = 1;
+                        while i < b.len() {
+                            if q == b'"' && b[i] == b'\\' {
+                                i += 2;
+                                continue;
+                            }
+                            if b[i] == q {
+                                if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                                    i += 2;
+                                    continue;
+                                }
+                                return Some(i);
+                            }
+                            i += 1;
+                        }
+                        None
+                    })
+                    .flatten();
+                match close {
+                    Some(c) => (
+                        Span::new(span.start + 1, span.start + c),
+                        Span::new(span.start, span.start + c + 1),
+                    ),
+                    None => (span, span),
+                }
             }
             _ => {
                 let trimmed = raw_text.trim_end();
@@ -858,7 +887,7 @@ mod tests {
 
     #[test]
     fn spans_are_bytes_and_scalars_are_typed() {
-        let text = "# é comment\nname: \"café\"\nport: 5432\non: true\nempty:\nlist:\n  - 'a''b'\n  - x # trailing\nrun: |\n  echo é\n  echo b\n";
+        let text = "# é comment\nname: \"café\" # c\nport: 5432\non: true\nempty:\nlist:\n  - 'a''b'\n  - x # trailing\nrun: |\n  echo é\n  echo b\n";
         let p = parse(text);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
         let root = &p.docs[0].root;
@@ -869,12 +898,13 @@ mod tests {
         assert_eq!(get(root, "on").value, Value::Bool(true));
         assert!(get(root, "empty").is_null());
         assert_eq!(get(root, "list.0").as_str(), Some("a'b"));
+        assert_eq!(get(root, "list.0").span.text(text), "a''b");
         assert_eq!(get(root, "list.1").span.text(text), "x");
         assert_eq!(get(root, "run").span.text(text), "echo é\n  echo b");
         let e = root.get("port").unwrap();
         assert_eq!(e.span.text(text), "port: 5432");
         let comments: Vec<&str> = p.comments.iter().map(|c| c.text(text)).collect();
-        assert_eq!(comments, vec!["# é comment", "# trailing"]);
+        assert_eq!(comments, vec!["# é comment", "# c", "# trailing"]);
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub fn message_of(m: &SecretMatch, place: &str) -> String {
     let what = match (m.detector, &m.detail) {
         (Detector::StripeKey, Some(kind)) => format!("a Stripe {kind}"),
         (Detector::PrivateKey, Some(kind)) => format!("a private key ({kind})"),
-        (Detector::ConnectionStringPassword, Some(kind)) => format!("a password in a {kind}"),
+        (Detector::ConnectionStringPassword, Some(kind)) => format!("a password in {kind}"),
         (Detector::CredentialAssignment, Some(key)) => {
             let noun = secrets::credential_key(key)
                 .map(|k| k.noun())

@@ -25,8 +25,9 @@ fn scan(file: &YamlFile, text: &str) -> Vec<(SecretMatch, String)> {
     for doc in &file.docs {
         let known = doc.kind.is_known();
         let is_secret = doc.kind.is_kubernetes("Secret");
-        let mut stack: Vec<(&Node, Option<&str>, usize)> = vec![(&doc.root, None, 0)];
-        while let Some((n, key, depth)) = stack.pop() {
+        let mut stack: Vec<(&Node, Option<&str>, usize, Vec<&str>)> =
+            vec![(&doc.root, None, 0, Vec::new())];
+        while let Some((n, key, depth, siblings)) = stack.pop() {
             if n.origin.is_some() {
                 continue;
             }
@@ -45,30 +46,38 @@ fn scan(file: &YamlFile, text: &str) -> Vec<(SecretMatch, String)> {
                     {
                         out.push((found, String::new()));
                     }
+                    let identities = identity_values(m);
                     for e in m.entries.iter().rev() {
                         if is_secret && depth == 0 && matches!(&*e.key, "data" | "stringData") {
                             continue;
                         }
-                        stack.push((&e.node, Some(&e.key), depth + 1));
+                        stack.push((&e.node, Some(&e.key), depth + 1, identities.clone()));
                     }
                 }
                 Value::List(items) => {
-                    stack.extend(items.iter().rev().map(|i| (i, None, depth + 1)));
+                    stack.extend(items.iter().rev().map(|i| (i, None, depth + 1, Vec::new())));
                 }
                 Value::String(_) | Value::Number(_) | Value::Unknown(Some(_)) => {
                     let raw = n.span.text(text);
                     let found = secrets::scan_text(raw, n.span.start);
                     if !found.is_empty() {
-                        let place = match key {
-                            Some(k) => format!("in `{k}`"),
-                            None => "in a value".to_string(),
-                        };
-                        out.extend(found.into_iter().map(|m| (m, place.clone())));
+                        for m in found {
+                            let place = match key {
+                                // `KEY=value` read as the value of `KEY` says it once.
+                                Some(k) if m.detail.as_deref() == Some(k) => String::new(),
+                                Some(k) => format!("in `{k}`"),
+                                None => "in a value".to_string(),
+                            };
+                            out.push((m, place));
+                        }
                     } else if known
                         && !n.is_unknown()
                         && let Some(k) = key
-                        && let Some(m) = secrets::check_assignment(k, raw, n.span)
+                        && let Some(mut m) = secrets::check_assignment(k, raw, n.span)
                     {
+                        // `POSTGRES_USER: app` next to `POSTGRES_PASSWORD: app`: the
+                        // throwaway database of a test setup, a well-known default.
+                        m.weak |= siblings.contains(&raw.trim());
                         out.push((m, String::new()));
                     }
                 }
@@ -76,13 +85,34 @@ fn scan(file: &YamlFile, text: &str) -> Vec<(SecretMatch, String)> {
             }
         }
     }
-    // Commented-out settings still commit their values: formats alone.
+    // Commented-out settings still commit their values: formats alone (a `password: x` in a
+    // comment is usually documentation of a chart's values).
     for c in &file.comments {
-        for m in secrets::scan_text(c.text(text), c.start) {
+        for m in secrets::scan_text(c.text(text), c.start)
+            .into_iter()
+            .filter(|m| m.detector != secrets::Detector::CredentialAssignment)
+        {
             out.push((m, "in a comment".to_string()));
         }
     }
     out.sort_by_key(|(m, _)| (m.span.start, m.span.end));
     out.dedup_by(|a, b| a.0.span == b.0.span);
     out
+}
+
+/// The values of the keys of `m` that name a user or a database (`POSTGRES_USER`, `username`,
+/// `MYSQL_DATABASE`): a password equal to one of them is a placeholder.
+fn identity_values(m: &crate::declarative::tree::Map) -> Vec<&str> {
+    m.entries
+        .iter()
+        .filter(|e| {
+            let k = crate::yaml::setting_name(&e.key);
+            let last = k.rsplit('_').next().unwrap_or(&k);
+            matches!(
+                last,
+                "user" | "username" | "login" | "db" | "database" | "dbname"
+            )
+        })
+        .filter_map(|e| e.node.as_str())
+        .collect()
 }
