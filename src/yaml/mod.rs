@@ -774,20 +774,36 @@ fn is_database_word(key: &str) -> bool {
 }
 
 fn path_hints_database(path: &str) -> bool {
+    // The file's name, or a folder named for a database (`db/`, `database/config/`): words in
+    // higher folders say little (`services/database-tools/ci/...`).
     let l = path.to_ascii_lowercase();
+    let mut parts = l.rsplit('/');
+    let name = parts.next().unwrap_or("");
     [
         "database",
         "postgres",
         "mysql",
         "mariadb",
-        "/db/",
         "db-config",
         "db_config",
         "datasource",
     ]
     .iter()
-    .any(|w| l.contains(w))
-        || l.rsplit('/').next().is_some_and(|n| n.starts_with("db"))
+    .any(|w| name.contains(w))
+        || name.starts_with("db")
+        || parts.take(2).any(|d| {
+            matches!(
+                d,
+                "db" | "database"
+                    | "databases"
+                    | "postgres"
+                    | "postgresql"
+                    | "mysql"
+                    | "mariadb"
+                    | "datasource"
+                    | "datasources"
+            )
+        })
 }
 
 /// The settings of a mapping: its own entries and those of its `parameters` mapping.
