@@ -174,6 +174,15 @@ impl YamlFile {
         }
     }
 
+    /// The database settings of the file: each object with its merged settings and the kind
+    /// of the document it is in.
+    pub fn database_settings(&self) -> impl Iterator<Item = (&YamlObject, &Node, &DocKind)> {
+        self.objects
+            .iter()
+            .filter(|o| o.kind == ObjectKind::DatabaseConfig)
+            .map(|o| (o, self.node_of(o), &self.docs[o.doc].kind))
+    }
+
     /// Whether any document is one schemaguard knows.
     pub fn has_known_docs(&self) -> bool {
         self.docs.iter().any(|d| d.kind.is_known())
