@@ -71,6 +71,10 @@ const FIXTURE_SECRETS: &[&str] = &[
     "Mv6Qz2Xt8Kn4Wr",
     "Jd7Rw3Nq9Vz5Lc",
     "Hs3Kv8Tq5Wm2Zn",
+    // kubernetes-secret-committed
+    "Pz4Wk9Rv2Qm7Xn",
+    "S2c4VHE3Wm4yTHY5UXA=",
+    "Lc6Dv3Jw8Ny2Hq",
     // literal-role-password
     "Rq8#vLm2pZ7k",
     "md5d8578edf8458ce06fbc5bb76a58c5ca4",

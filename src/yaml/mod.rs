@@ -183,6 +183,30 @@ impl YamlFile {
             .map(|o| (o, self.node_of(o), &self.docs[o.doc].kind))
     }
 
+    /// Every string scalar of every document as written (copies made by aliases and merge keys
+    /// are left out: the anchor is where the text is), with the key it is the value of and its
+    /// document's index. Keys themselves are not included.
+    pub fn strings(&self) -> Vec<(&Node, Option<&str>, usize)> {
+        let mut out = Vec::new();
+        for (di, doc) in self.docs.iter().enumerate() {
+            let mut stack: Vec<(&Node, Option<&str>)> = vec![(&doc.root, None)];
+            while let Some((n, key)) = stack.pop() {
+                if n.origin.is_some() {
+                    continue;
+                }
+                match &n.value {
+                    Value::Map(m) => {
+                        stack.extend(m.entries.iter().rev().map(|e| (&e.node, Some(&*e.key))))
+                    }
+                    Value::List(items) => stack.extend(items.iter().rev().map(|i| (i, key))),
+                    Value::String(_) | Value::Unknown(Some(_)) => out.push((n, key, di)),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
     /// Whether any document is one schemaguard knows.
     pub fn has_known_docs(&self) -> bool {
         self.docs.iter().any(|d| d.kind.is_known())

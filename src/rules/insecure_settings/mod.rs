@@ -4,6 +4,7 @@
 //! configurable threshold (config YAML: trust auth with an open listener, `max_connections`,
 //! DDL logging).
 
+mod connection_string_tls_disabled;
 mod db_backup_retention_too_short;
 mod ddl_logging_disabled;
 mod max_connections_too_high;
@@ -11,6 +12,7 @@ mod rds_tls_not_enforced;
 mod security_group_open_database_port;
 mod trust_auth_on_all_interfaces;
 
+pub use connection_string_tls_disabled::ConnectionStringTlsDisabled;
 pub use db_backup_retention_too_short::DbBackupRetentionTooShort;
 pub use ddl_logging_disabled::DdlLoggingDisabled;
 pub use max_connections_too_high::MaxConnectionsTooHigh;
@@ -27,4 +29,5 @@ pub static RULES: &[&dyn Rule] = &[
     &TrustAuthOnAllInterfaces,
     &MaxConnectionsTooHigh,
     &DdlLoggingDisabled,
+    &ConnectionStringTlsDisabled,
 ];

@@ -1,0 +1,130 @@
+use crate::declarative::tree::Value;
+use crate::registry::{Cx, Rule};
+use crate::yaml::YamlFile;
+
+use super::file_checked;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a Kubernetes `Secret` committed with literal values in `data` (base64 is an
+    /// encoding, not encryption) or `stringData`. It reports once per `Secret`, at the key that
+    /// holds the values, and masks every value in every output. Empty values, references
+    /// (`${DB_PASSWORD}`, `<password>`) and placeholders substituted at deploy time are not
+    /// values.
+    ///
+    /// ## Why is this bad?
+    /// Everyone who can read the repository, its forks and its history can read the secret,
+    /// and it stays in the history after it is deleted. Database credentials in a `Secret`
+    /// manifest are usually the production ones.
+    ///
+    /// ## Example
+    /// ```yaml file=k8s/db-credentials.yaml
+    /// apiVersion: v1
+    /// kind: Secret
+    /// metadata:
+    ///   name: db-credentials
+    /// type: Opaque
+    /// stringData:
+    ///   username: app
+    ///   password: Xq7Lm2Vz9Rk4Tn
+    /// ```
+    ///
+    /// ## Use instead
+    /// Keep the value in a secret store and let the cluster fetch it (External Secrets
+    /// Operator), or commit it encrypted (Sealed Secrets, SOPS):
+    /// ```yaml file=k8s/db-credentials.yaml
+    /// apiVersion: external-secrets.io/v1beta1
+    /// kind: ExternalSecret
+    /// metadata:
+    ///   name: db-credentials
+    /// spec:
+    ///   secretStoreRef:
+    ///     name: vault
+    ///     kind: ClusterSecretStore
+    ///   target:
+    ///     name: db-credentials
+    ///   data:
+    ///     - secretKey: password
+    ///       remoteRef:
+    ///         key: prod/db/app
+    ///         property: password
+    /// ```
+    pub struct KubernetesSecretCommitted {
+        code: "SD011",
+        name: "kubernetes-secret-committed",
+        category: SensitiveData,
+        severity: Warning,
+        security_severity: 6.0,
+    }
+}
+
+impl Rule for KubernetesSecretCommitted {
+    crate::rule_meta!();
+
+    fn check_yaml(&self, file: &YamlFile, cx: &mut Cx) {
+        if !file_checked(cx) {
+            return;
+        }
+        for obj in file.objects() {
+            if obj.kind != crate::yaml::ObjectKind::Kubernetes
+                || !obj.types.iter().any(|t| t == "Secret")
+            {
+                continue;
+            }
+            let node = file.node_of(obj);
+            for field in ["stringData", "data"] {
+                let Some(e) = node.get(field) else { continue };
+                let Value::Map(m) = &e.node.value else {
+                    continue;
+                };
+                let values: Vec<_> = m
+                    .entries
+                    .iter()
+                    .filter(|v| {
+                        v.node.origin.is_none()
+                            && match &v.node.value {
+                                Value::String(s) => {
+                                    !crate::secrets::classify_value(s).is_not_secret()
+                                        || field == "data" && !s.trim().is_empty()
+                                }
+                                Value::Number(_) => true,
+                                _ => false,
+                            }
+                    })
+                    .collect();
+                if values.is_empty() {
+                    continue;
+                }
+                let keys: Vec<String> = values
+                    .iter()
+                    .take(3)
+                    .map(|v| format!("`{}`", v.key))
+                    .collect();
+                let more = if values.len() > 3 {
+                    format!(" and {} more", values.len() - 3)
+                } else {
+                    String::new()
+                };
+                let d = cx
+                    .report(
+                        e.span,
+                        format!(
+                            "{} commits its values in `{field}` ({}{more}): anyone who can read the repository can read them",
+                            obj.name,
+                            keys.join(", ")
+                        ),
+                    )
+                    .label(if field == "data" {
+                        "base64 is an encoding, not encryption"
+                    } else {
+                        "plain-text secret values"
+                    })
+                    .help("keep the values out of the repository: fetch them from a secret store (External Secrets Operator, the Secrets Store CSI driver), or commit them encrypted (Sealed Secrets, SOPS); rotate the ones committed here");
+                for v in &values {
+                    d.secret(v.node.span);
+                }
+                break;
+            }
+        }
+    }
+}
