@@ -80,17 +80,7 @@ impl Rule for KubernetesSecretCommitted {
                 let values: Vec<_> = m
                     .entries
                     .iter()
-                    .filter(|v| {
-                        v.node.origin.is_none()
-                            && match &v.node.value {
-                                Value::String(s) => {
-                                    !crate::secrets::classify_value(s).is_not_secret()
-                                        || field == "data" && !s.trim().is_empty()
-                                }
-                                Value::Number(_) => true,
-                                _ => false,
-                            }
-                    })
+                    .filter(|v| v.node.origin.is_none() && committed(&v.key, &v.node, field))
                     .collect();
                 if values.is_empty() {
                     continue;
@@ -120,11 +110,73 @@ impl Rule for KubernetesSecretCommitted {
                         "plain-text secret values"
                     })
                     .help("keep the values out of the repository: fetch them from a secret store (External Secrets Operator, the Secrets Store CSI driver), or commit them encrypted (Sealed Secrets, SOPS); rotate the ones committed here");
-                for v in &values {
-                    d.secret(v.node.span);
+                // Every value is masked, also those judged placeholders.
+                for v in &m.entries {
+                    if matches!(v.node.value, Value::String(_) | Value::Number(_)) {
+                        d.secret(v.node.span);
+                    }
                 }
                 break;
             }
         }
     }
+}
+
+/// Whether a value of a `Secret` is a committed secret: not empty, not a reference or a
+/// placeholder (`some-access-key`, `changeme`), also once decoded from base64 (`data`). User
+/// and account names are not secrets on their own.
+fn committed(key: &str, node: &crate::declarative::tree::Node, field: &str) -> bool {
+    let raw = match &node.value {
+        Value::String(s) => s.to_string(),
+        Value::Number(n) => crate::declarative::tree::format_number(*n),
+        _ => return false,
+    };
+    let name = crate::yaml::setting_name(key);
+    let last = name.rsplit(['_', '.']).next().unwrap_or(&name);
+    if matches!(
+        last,
+        "user" | "username" | "name" | "login" | "in" | "host" | "address" | "url"
+    ) && crate::secrets::credential_key(key).is_none()
+    {
+        return false;
+    }
+    let value = if field == "data" {
+        decode_base64(raw.trim()).unwrap_or(raw)
+    } else {
+        raw
+    };
+    let v = value.trim();
+    if v.starts_with("some-") || v.starts_with("some_") {
+        return false;
+    }
+    if crate::secrets::credential_key(key).is_some() {
+        return crate::secrets::check_assignment(key, v, node.span).is_some_and(|m| !m.weak)
+            || !crate::secrets::scan_text(v, 0).is_empty();
+    }
+    crate::secrets::classify_value(v) == crate::secrets::ValueClass::Literal
+}
+
+/// Standard base64 (padding optional) of UTF-8 text.
+fn decode_base64(s: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut n = 0;
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
