@@ -603,9 +603,9 @@ fn count_nodes(node: &Node, limit: usize) -> usize {
 }
 
 /// Whether a string's value is decided where the file is used: `${VAR}` (Compose, envsubst,
-/// Spring), `${{ expr }}` (GitHub Actions).
+/// Spring), `${{ expr }}` (GitHub Actions), `{{ expr }}` (Jinja, Go templates, Prometheus).
 pub fn interpolated(s: &str) -> bool {
-    s.contains("${")
+    s.contains("${") || s.contains("{{")
 }
 
 /// A plain scalar typed by the YAML 1.2 core schema.
@@ -791,7 +791,9 @@ fn lexical_template(text: &str) -> Option<usize> {
         while i < content.len() {
             let c = lb[i];
             if c == b'{' && matches!(lb.get(i + 1), Some(b'{') | Some(b'%')) {
-                if i == 0 || lb[i - 1] != b'$' {
+                // Where a value starts, `{{` is no YAML; inside a plain scalar it is text that
+                // something else renders later (`description: Pod {{ $labels.pod }} is down`).
+                if value_start && (i == 0 || lb[i - 1] != b'$') {
                     return Some(start + i);
                 }
                 i += 2;
@@ -1024,7 +1026,9 @@ mod tests {
         let cases: &[(&str, bool)] = &[
             ("a: {{ .Values.x }}\n", true),
             ("{{- if .Values.enabled }}\na: 1\n{{- end }}\n", true),
-            ("image: repo:{{ .Values.tag }}\n", true),
+            ("image: repo:{{ .Values.tag }}\n", false),
+            ("description: Pod {{ $labels.pod }} is slow\n", false),
+            ("- {{ .Values.x }}\n", true),
             ("{% if x %}\na: 1\n{% endif %}\n", true),
             ("run: echo ${{ secrets.TOKEN }}\n", false),
             ("a: \"{{ not a template }}\"\n", false),

@@ -3,11 +3,14 @@ use crate::registry::{Cx, Rule};
 crate::declare_rule! {
     /// ## What it does
     /// Reports a YAML file that is a Go (Helm) or Jinja template rather than YAML: it holds
-    /// `{{ … }}` or `{% … %}` outside quoted strings, block scalars and comments (in a Helm
-    /// chart's `templates/` folder, anywhere), so it cannot be read before it is rendered. The
-    /// file is skipped, with this one notice at the first template construct.
+    /// `{{ … }}` or `{% … %}` where a line or a value starts (in a Helm chart's `templates/`
+    /// folder, anywhere), so it cannot be read before it is rendered. The file is skipped, with
+    /// this one notice at the first template construct.
     ///
-    /// GitHub Actions expressions (`${{ … }}`) are not templates.
+    /// Not templates: GitHub Actions expressions (`${{ … }}`), and `{{ … }}` inside a quoted
+    /// string, a block scalar, a comment or the middle of a plain value (a Prometheus alert's
+    /// `description: Pod {{ $labels.pod }} is down`): the file is YAML, and such values are
+    /// treated as unknown.
     ///
     /// ## Why is this bad?
     /// It is not: the notice makes sure a skipped file is never skipped silently. A chart's
