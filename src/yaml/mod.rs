@@ -874,6 +874,17 @@ fn is_database_config(root: &Node, path: &str) -> bool {
         if qualifies(m, context) {
             return true;
         }
+        // Credentials below a database-named key (`postgresql: {auth: {username, password}}`,
+        // the values of a chart).
+        if context
+            && m.entries
+                .iter()
+                .filter(|x| CONNECTION_KEYS.contains(&setting_name(&x.key).as_str()))
+                .count()
+                >= 2
+        {
+            return true;
+        }
         if depth >= 6 {
             continue;
         }
