@@ -14,6 +14,10 @@ crate::declare_rule! {
     /// `encrypt=false` (SQL Server). Any YAML is read: an application's settings, a Compose
     /// service's `environment`, a workflow's `run:` script, a Kubernetes `ConfigMap`.
     ///
+    /// Connections that never leave the machine are not flagged: to `localhost`, `127.0.0.1`
+    /// or `::1` (a workflow's service containers), and, in a Compose file, to another service
+    /// by its name (`postgres://app@db/app`: the Compose network of one host).
+    ///
     /// ## Why is this bad?
     /// The connection then carries the password and every query result in clear text across
     /// the network, readable and alterable by anyone on the path.
@@ -63,7 +67,8 @@ impl Rule for ConnectionStringTlsDisabled {
 
     fn check_yaml(&self, file: &YamlFile, cx: &mut Cx) {
         let text = cx.source.text.clone();
-        for (n, _, _) in file.strings() {
+        for (n, _, di) in file.strings() {
+            let compose = file.docs[di].kind == crate::yaml::DocKind::Compose;
             let raw = n.span.text(&text);
             // One string may hold several lines (a `run:` script): judge each.
             let mut offset = 0;
@@ -71,6 +76,11 @@ impl Rule for ConnectionStringTlsDisabled {
                 let at = offset;
                 offset += line.len();
                 if !is_connection_string(line) {
+                    continue;
+                }
+                if let Some(h) = host_of(line)
+                    && (is_loopback(&h) || compose && !h.contains('.') && !h.contains(':'))
+                {
                     continue;
                 }
                 for c in pattern().captures_iter(line) {
@@ -87,4 +97,36 @@ impl Rule for ConnectionStringTlsDisabled {
             }
         }
     }
+}
+
+/// The host a connection string names: a URL's (`scheme://user:pw@host:port/db`), a JDBC URL's,
+/// or a conninfo's `host=`.
+fn host_of(s: &str) -> Option<String> {
+    if let Some(at) = s.find("://") {
+        let rest = &s[at + 3..];
+        let authority = rest
+            .split(['/', '?', '"', '\'', ' '])
+            .next()
+            .unwrap_or(rest);
+        let hostport = authority.rsplit('@').next().unwrap_or(authority);
+        let host = if let Some(v6) = hostport.strip_prefix('[') {
+            v6.split(']').next().unwrap_or(v6)
+        } else {
+            hostport.split([':', ',']).next().unwrap_or(hostport)
+        };
+        return (!host.is_empty()).then(|| host.to_ascii_lowercase());
+    }
+    let lower = s.to_ascii_lowercase();
+    let at = lower.find("host=")?;
+    let host: String = lower[at + 5..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ';' | '\'' | '"' | '&'))
+        .collect();
+    (!host.is_empty()).then_some(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1" | "0.0.0.0")
+        || host.starts_with("127.")
+        || host.ends_with(".localhost")
 }
