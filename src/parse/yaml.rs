@@ -150,7 +150,19 @@ struct Builder<'t> {
     root: Option<Node>,
 }
 
-/// Parses a YAML stream.
+/// Every entry point of the YAML reading on arbitrary bytes, for fuzzing (`cargo fuzz`): the
+/// template check, the parse, and classification into documents and objects. It must never
+/// panic, whatever the input.
+pub fn fuzz(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = template_marker(text, "fuzz/templates/x.yaml");
+    let parsed = parse(text);
+    let _ = crate::yaml::from_parsed(parsed, text, ".github/workflows/fuzz.yaml");
+}
+
+/// Parses a YAML stream. Never panics; syntax errors come back in [`ParsedYaml::errors`].
 pub fn parse(text: &str) -> ParsedYaml {
     let mut b = Builder {
         text,
@@ -971,6 +983,20 @@ mod tests {
         let p = parse(&many);
         assert_eq!(p.docs.len(), 5000);
         assert!(started.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn the_fuzz_entry_point_takes_any_bytes() {
+        for data in [
+            &b"\xff\xfe"[..],
+            b"",
+            b"- [",
+            b"a: &x *x",
+            b"? ? ? :",
+            b"---\n...\n---",
+        ] {
+            fuzz(data);
+        }
     }
 
     /// A cheap fuzz: every prefix of a stream full of multi-byte text, flow and block forms,
