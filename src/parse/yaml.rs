@@ -635,10 +635,10 @@ fn core_schema(s: &str) -> Value {
     let b = s.as_bytes();
     let digits = |t: &[u8]| !t.is_empty() && t.iter().all(u8::is_ascii_digit);
     let unsigned = b.strip_prefix(b"-").or(b.strip_prefix(b"+")).unwrap_or(b);
-    if digits(unsigned) {
-        if let Ok(n) = s.parse::<f64>() {
-            return Value::Number(n);
-        }
+    if digits(unsigned)
+        && let Ok(n) = s.parse::<f64>()
+    {
+        return Value::Number(n);
     }
     if let Some(h) = s.strip_prefix("0x")
         && !h.is_empty()
