@@ -1104,6 +1104,17 @@ mod tests {
         );
         assert_eq!(spring.docs[0].kind, DocKind::DatabaseConfig);
         assert!(load("title: My site\ntheme: dark\n", "mkdocs.yml").is_none());
+        let argo = load_ok(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: db\nspec:\n  source:\n    chart: postgresql\n",
+            "argocd/db.yaml",
+        );
+        assert!(argo.docs[0].kind.is_kubernetes("Application"));
+        // A workflow outside `.github/workflows` is just YAML.
+        let not_wf = load_ok(
+            "on: push\njobs:\n  db:\n    runs-on: x\n",
+            "docs/example.yml",
+        );
+        assert_eq!(not_wf.docs[0].kind, DocKind::Other);
     }
 
     #[test]

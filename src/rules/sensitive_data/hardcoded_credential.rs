@@ -17,6 +17,14 @@ crate::declare_rule! {
     /// comments, credential-named columns of `INSERT` and `COPY` rows, key/value rows such as
     /// `('mail.smtp.password', '…')`, and `UPDATE … SET password = '…'`.
     ///
+    /// In config YAML it reads the documents it knows: Compose `environment` (mapping and
+    /// `- KEY=value` list forms: `POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`,
+    /// `MONGO_INITDB_ROOT_PASSWORD`...), Kubernetes container `env` (`name`/`value` pairs), GitHub
+    /// Actions `env`, `services.*.env`, `with:` and `run:` scripts, database settings and chart
+    /// values. A password equal to the user or database name next to it (`POSTGRES_USER: app`,
+    /// `POSTGRES_PASSWORD: app`) is a placeholder; `_FILE` keys, `${VAR}` and
+    /// `${{ secrets.X }}` are not findings.
+    ///
     /// Not findings: empty values, references and templates (`${VAR}`, `$VAR`, `{{ secret }}`,
     /// `${{ secrets.X }}`, `<password>`, `%(pw)s`, `var.x`, `ENV_VAR_NAME`, file paths),
     /// encrypted values (`ENC(…)`, `{cipher}…`), password hashes (bcrypt, Argon2, scrypt,
