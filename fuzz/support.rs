@@ -63,6 +63,45 @@ pub fn lint_sql_bytes(data: &[u8]) {
     on_worker_stack(|| lint_bytes(data, FileKind::Sql, NAMES));
 }
 
+/// Names a Terraform input is linted as (a configuration file, a variables file).
+pub const HCL_NAMES: &[&str] = &["main.tf", "terraform.tfvars", "modules/db/rds.tf"];
+
+pub fn lint_hcl_bytes(data: &[u8]) {
+    on_worker_stack(|| lint_bytes(data, FileKind::Terraform, HCL_NAMES));
+}
+
+/// Names a YAML input is linted as: each is classified differently (compose, workflow,
+/// Kubernetes or Helm, database settings, Liquibase changelog).
+pub const YAML_NAMES: &[&str] = &[
+    "docker-compose.yml",
+    ".github/workflows/ci.yml",
+    "k8s/postgres.yaml",
+    "charts/db/templates/statefulset.yaml",
+    "infrastructure/database/config/postgres-config.yaml",
+    "db/changelog/db.changelog-master.yaml",
+];
+
+pub fn lint_yaml_bytes(data: &[u8]) {
+    on_worker_stack(|| lint_bytes(data, FileKind::Yaml, YAML_NAMES));
+}
+
+/// Names an XML input is linted as (Liquibase changelogs; the text decides whether it is one).
+pub const XML_NAMES: &[&str] = &[
+    "db/changelog/db.changelog-master.xml",
+    "src/main/resources/db/changelog/changes/001-init.xml",
+];
+
+pub fn lint_xml_bytes(data: &[u8]) {
+    on_worker_stack(|| lint_bytes(data, FileKind::Xml, XML_NAMES));
+}
+
+/// Names a Python input is linted as (Alembic revisions; the text decides whether it is one).
+pub const PYTHON_NAMES: &[&str] = &["alembic/versions/1a2b3c4d5e6f_init.py", "migrations/env.py"];
+
+pub fn lint_python_bytes(data: &[u8]) {
+    on_worker_stack(|| lint_bytes(data, FileKind::Python, PYTHON_NAMES));
+}
+
 fn on_worker_stack(f: impl FnOnce() + Send) {
     std::thread::scope(|s| {
         let worker = std::thread::Builder::new()

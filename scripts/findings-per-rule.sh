@@ -47,7 +47,8 @@ cargo build --quiet --manifest-path "$root/Cargo.toml" --bin schemaguard
 bin="$root/target/debug/schemaguard"
 
 report="$(mktemp)"
-trap 'rm -f "$report"' EXIT
+rules="$(mktemp)"
+trap 'rm -f "$report" "$rules"' EXIT
 # Exit status 1 only means "findings"; 2 is a real error.
 status=0
 "$bin" check --isolated --format json --fail-on never ${extra[@]+"${extra[@]}"} "${paths[@]}" >"$report" || status=$?
@@ -56,14 +57,15 @@ if [[ $status -ne 0 ]]; then
     exit "$status"
 fi
 
-# Every rule (so silent ones show up with 0), then the counts.
-rules="$("$bin" rule --all --format json)"
+# Every rule (so silent ones show up with 0), then the counts. In a file: the rules' docs are
+# larger than one command-line argument may be.
+"$bin" rule --all --format json >"$rules"
 
 if command -v jq >/dev/null 2>&1; then
-    jq -r --argjson rules "$rules" '
+    jq -r --slurpfile rules "$rules" '
         [.diagnostics[] | select(.suppression == null)] as $d
         | .summary.files as $files
-        | ($rules | if type == "array" then . else .rules end) as $all
+        | ($rules[0] | if type == "array" then . else .rules end) as $all
         | ["CODE", "NAME", "FINDINGS", "FILES"],
           ($all[] | .code as $c
             | [$c, .name,
@@ -73,12 +75,12 @@ if command -v jq >/dev/null 2>&1; then
           ["", "files linted", $files, ""]
         | @tsv' "$report" | column -t -s $'\t'
 else
-    RULES="$rules" python3 - "$report" <<'PY'
-import json, os, sys
+    python3 - "$report" "$rules" <<'PY'
+import json, sys
 from collections import defaultdict
 
 report = json.load(open(sys.argv[1]))
-rules = json.loads(os.environ["RULES"])
+rules = json.load(open(sys.argv[2]))
 if isinstance(rules, dict):
     rules = rules["rules"]
 findings = defaultdict(int)

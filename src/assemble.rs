@@ -181,7 +181,7 @@ pub fn run(
 }
 
 /// Parse errors of the host language (XML, YAML, Python) as LN001 findings.
-fn host_errors(f: &Loaded, settings: &Settings, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn host_errors(f: &Loaded, settings: &Settings, diags: &mut Vec<Diagnostic>) {
     let meta = &crate::rules::tool::ParseError::META;
     if !settings.is_enabled(meta.code) {
         return;

@@ -48,6 +48,19 @@ pub struct RawConfig {
     /// addition to the built-in rules; relative to the config file.
     pub extend_rules: Option<Vec<Spanned<String>>>,
     pub terraform: Option<TerraformConfig>,
+    pub database_settings: Option<DatabaseSettingsConfig>,
+}
+
+/// `[database-settings]`: what the rules over database configuration (parameter files,
+/// operators' custom resources, container options) accept.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DatabaseSettingsConfig {
+    /// The highest `max_connections` accepted (default 300).
+    pub max_connections: Option<Spanned<u32>>,
+    /// Whether DDL must be logged for auditing: then `log_statement: none` is flagged
+    /// (default true).
+    pub require_ddl_logging: Option<bool>,
 }
 
 /// `[migrations]`: how migration folders are read.

@@ -1,7 +1,8 @@
 //! schemaguard: a linter for database change.
 //!
 //! Data flow: [`discover`] finds and classifies files; [`parse`] turns each into a typed model
-//! with byte spans ([`sql`] for SQL, [`terraform`] for Terraform files and plans); [`lint`] runs
+//! with byte spans ([`sql`] for SQL, [`terraform`] for Terraform files and plans, [`yaml`]
+//! for config YAML); [`lint`] runs
 //! the enabled [`rules`] from the [`registry`] (native ones, and [`declarative`] ones from
 //! `rules/*.yaml`), applies [`suppress`]ions and the [`settings`], and masks secrets; [`output`]
 //! renders one [`diagnostic`] model in every format.
@@ -29,3 +30,4 @@ pub mod source;
 pub mod sql;
 pub mod suppress;
 pub mod terraform;
+pub mod yaml;

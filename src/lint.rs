@@ -230,86 +230,134 @@ pub fn lint_sources_with(
     settings: &Settings,
     base: Option<&dyn BaseLookup>,
 ) -> Vec<FileReport> {
-    let loaded: Vec<Loaded> = sources
+    // A file that cannot belong to a migration set (config YAML, a plan, a key/value file, a
+    // file that is not ours) is linted as soon as it is parsed and its model dropped: only
+    // migrations are held until their folders are assembled, so memory follows the migrations,
+    // not the repository.
+    let parsed: Vec<Result<Loaded, FileReport>> = sources
         .into_par_iter()
         .map(|(source, kind, reported)| {
             let model = parse_file(&source, kind, settings);
-            Loaded {
+            let l = Loaded {
                 source,
                 model,
                 reported,
+            };
+            if matches!(
+                l.model.info,
+                FileInfo::Sql | FileInfo::Changelog(_) | FileInfo::Revision(_)
+            ) {
+                return Ok(l);
             }
+            let mut d = Vec::new();
+            if l.reported {
+                crate::assemble::host_errors(&l, settings, &mut d);
+            }
+            Err(finish_loaded(l, d, settings))
         })
         .collect();
+    let mut slots: Vec<Result<usize, FileReport>> = Vec::with_capacity(parsed.len());
+    let mut loaded: Vec<Loaded> = Vec::new();
+    for p in parsed {
+        slots.push(p.map(|l| {
+            loaded.push(l);
+            loaded.len() - 1
+        }));
+    }
     let (mut diags, _) = crate::assemble::run(&loaded, settings, base);
-    loaded
+    let mut done: Vec<FileReport> = loaded
         .into_par_iter()
         .zip(diags.par_iter_mut())
-        .map(|(l, d)| {
-            let mut d = std::mem::take(d);
-            if let (true, FileInfo::KeyValue(kv)) = (l.reported, &l.model.info) {
-                // Config files beside migrations: only credential rules look at them.
-                for rule in &settings.rules {
-                    let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
-                    rule.check_key_values(kv, &mut cx);
-                }
-                let comments: Vec<CommentRef> = kv
-                    .comments
-                    .iter()
-                    .map(|s| CommentRef { span: *s })
-                    .collect();
-                finish(
-                    &l.source,
-                    &mut d,
-                    &comments,
-                    &|offset| kv.scope(offset),
-                    settings,
-                );
-            } else if let (true, FileInfo::Plan(plan)) = (l.reported, &l.model.info) {
-                for rule in &settings.rules {
-                    let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
-                    rule.check_plan(plan, &mut cx);
-                }
-                finish(&l.source, &mut d, &[], &|_| None, settings);
-            } else if l.reported {
-                if matches!(l.model.info, FileInfo::Changelog(_) | FileInfo::Revision(_)) {
-                    for rule in &settings.rules {
-                        let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
-                        rule.check_embedding(&l.model, &mut cx);
-                    }
-                }
-                let comments: Vec<CommentRef> = l.model.comments.clone();
-                let model = &l.model;
-                let is_plain_sql = matches!(model.info, FileInfo::Sql);
-                finish(
-                    &l.source,
-                    &mut d,
-                    &comments,
-                    &|offset| {
-                        if is_plain_sql {
-                            sql_scope(&model.tokens, &model.statements, offset)
-                        } else {
-                            model
-                                .scope_after(offset)
-                                .or_else(|| sql_scope(&model.tokens, &model.statements, offset))
-                        }
-                    },
-                    settings,
-                );
-            }
-            let dialect = matches!(l.model.info, FileInfo::Sql | FileInfo::Changelog(_))
-                .then_some(l.model.dialect);
-            let display_text = redacted_text(&l.source.text, &d);
-            let mut report = FileReport {
-                source: Arc::new(l.source),
-                display_text,
-                diagnostics: d,
-                dialect,
-            };
-            allow_fingerprints(&mut report, settings);
-            report.without_text()
+        .map(|(l, d)| finish_loaded(l, std::mem::take(d), settings))
+        .collect::<Vec<_>>();
+    done.reverse();
+    slots
+        .into_iter()
+        .map(|slot| match slot {
+            Ok(_) => done.pop().expect("one report per held file"),
+            Err(report) => report,
         })
         .collect()
+}
+
+/// Runs the per-file rules of a parsed file on top of `d` (what its migration set found), then
+/// suppressions, redaction and the allow-listed fingerprints.
+fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> FileReport {
+    if let (true, FileInfo::KeyValue(kv)) = (l.reported, &l.model.info) {
+        // Config files beside migrations: only credential rules look at them.
+        for rule in &settings.rules {
+            let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+            rule.check_key_values(kv, &mut cx);
+        }
+        let comments: Vec<CommentRef> = kv
+            .comments
+            .iter()
+            .map(|s| CommentRef { span: *s })
+            .collect();
+        finish(
+            &l.source,
+            &mut d,
+            &comments,
+            &|offset| kv.scope(offset),
+            settings,
+        );
+    } else if let (true, FileInfo::Yaml(y)) = (l.reported, &l.model.info) {
+        for rule in &settings.rules {
+            let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+            rule.check_yaml(y, &mut cx);
+        }
+        let comments: Vec<CommentRef> =
+            y.comments.iter().map(|s| CommentRef { span: *s }).collect();
+        finish(
+            &l.source,
+            &mut d,
+            &comments,
+            &|offset| y.scope_after(offset),
+            settings,
+        );
+    } else if let (true, FileInfo::Plan(plan)) = (l.reported, &l.model.info) {
+        for rule in &settings.rules {
+            let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+            rule.check_plan(plan, &mut cx);
+        }
+        finish(&l.source, &mut d, &[], &|_| None, settings);
+    } else if l.reported {
+        if matches!(l.model.info, FileInfo::Changelog(_) | FileInfo::Revision(_)) {
+            for rule in &settings.rules {
+                let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
+                rule.check_embedding(&l.model, &mut cx);
+            }
+        }
+        let comments: Vec<CommentRef> = l.model.comments.clone();
+        let model = &l.model;
+        let is_plain_sql = matches!(model.info, FileInfo::Sql);
+        finish(
+            &l.source,
+            &mut d,
+            &comments,
+            &|offset| {
+                if is_plain_sql {
+                    sql_scope(&model.tokens, &model.statements, offset)
+                } else {
+                    model
+                        .scope_after(offset)
+                        .or_else(|| sql_scope(&model.tokens, &model.statements, offset))
+                }
+            },
+            settings,
+        );
+    }
+    let dialect =
+        matches!(l.model.info, FileInfo::Sql | FileInfo::Changelog(_)).then_some(l.model.dialect);
+    let display_text = redacted_text(&l.source.text, &d);
+    let mut report = FileReport {
+        source: Arc::new(l.source),
+        display_text,
+        diagnostics: d,
+        dialect,
+    };
+    allow_fingerprints(&mut report, settings);
+    report.without_text()
 }
 
 /// Parses a file into the model the rules and adapters read; files that are not ours parse to
@@ -350,6 +398,13 @@ fn parse_model(source: &SourceFile, kind: FileKind, settings: &Settings) -> File
         FileKind::Python if crate::parse::python::is_revision(text) => {
             crate::parse::python::parse(source, sql_dialect(source, settings))
         }
+        FileKind::Yaml => match crate::yaml::load(text, &source.display) {
+            Some(file) => FileModel {
+                info: FileInfo::Yaml(Arc::new(file)),
+                ..Default::default()
+            },
+            None => other(),
+        },
         FileKind::KeyValue => {
             let flavor = crate::parse::kv::KvFlavor::of(&source.display)
                 .unwrap_or(crate::parse::kv::KvFlavor::Ini);

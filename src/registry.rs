@@ -277,6 +277,12 @@ pub trait Rule: Send + Sync {
 
     /// Called once per Terraform plan (`terraform show -json` output).
     fn check_plan(&self, _plan: &crate::terraform::plan::Plan, _cx: &mut Cx) {}
+
+    /// Called once per config YAML file (everything but Liquibase changelogs): its documents,
+    /// each classified (compose, Kubernetes, workflow, database settings or other), with the
+    /// objects declarative rules select. A Go/Jinja template holds no documents (only its
+    /// `template` position).
+    fn check_yaml(&self, _file: &crate::yaml::YamlFile, _cx: &mut Cx) {}
 }
 
 /// Declares a native rule: a unit struct whose doc comment is the rule's documentation.

@@ -72,6 +72,25 @@ pub struct Settings {
     pub secrets: SecretsSettings,
     pub migrations: MigrationSettings,
     pub terraform: TerraformSettings,
+    pub database: DatabaseSettings,
+}
+
+/// `[database-settings]` options.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `max_connections` above this is flagged (default 300).
+    pub max_connections: u32,
+    /// `log_statement: none` is flagged (default true).
+    pub require_ddl_logging: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            max_connections: 300,
+            require_ddl_logging: true,
+        }
+    }
 }
 
 /// The resolved `[secrets]` section.
@@ -421,6 +440,21 @@ impl Settings {
             .or(raw.and_then(|r| r.respect_gitignore))
             .unwrap_or(true);
 
+        let mut database = DatabaseSettings::default();
+        if let Some(db) = raw.and_then(|r| r.database_settings.as_ref()) {
+            if let Some(m) = &db.max_connections {
+                if *m.get_ref() == 0 {
+                    return Err(err(
+                        m.span(),
+                        "a database needs at least one connection".to_string(),
+                    ));
+                }
+                database.max_connections = *m.get_ref();
+            }
+            if let Some(r) = db.require_ddl_logging {
+                database.require_ddl_logging = r;
+            }
+        }
         let mut terraform = TerraformSettings::default();
         if let Some(tf) = raw.and_then(|r| r.terraform.as_ref()) {
             if let Some(d) = &tf.min_backup_retention_days {
@@ -472,6 +506,7 @@ impl Settings {
             secrets,
             migrations,
             terraform,
+            database,
         })
     }
 

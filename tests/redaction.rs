@@ -56,6 +56,25 @@ const FIXTURE_SECRETS: &[&str] = &[
     "Nq5Xw8Lz3Rt7Kv2P",
     "Autumn#Leaves42",
     "Pl4ntP0t!Green",
+    // hardcoded-credential, config YAML
+    "Wq9Lx4Tz7Pk2Rn",
+    "Zr5Nv8Qx3Lm6Tb",
+    "Hd2Ks7Wp4Yc9Fg",
+    "Bx6Rt3Mz8Qn5Lv",
+    "Kp3Vx8Nq2Wz6Ty",
+    "Rx7Mq2Lv9Tn4Kd",
+    "Cn8Wd3Rk6Vq2Xs",
+    "Fs4Wn8Xq3Hb6Pz",
+    "Ty5Gc9Vm2Qw7Js",
+    "Demo4Local7Only",
+    // connection-string-password, config YAML
+    "Mv6Qz2Xt8Kn4Wr",
+    "Jd7Rw3Nq9Vz5Lc",
+    "Hs3Kv8Tq5Wm2Zn",
+    // kubernetes-secret-committed
+    "Pz4Wk9Rv2Qm7Xn",
+    "S2c4VHE3Wm4yTHY5UXA=",
+    "Lc6Dv3Jw8Ny2Hq",
     // literal-role-password
     "Rq8#vLm2pZ7k",
     "md5d8578edf8458ce06fbc5bb76a58c5ca4",

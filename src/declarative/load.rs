@@ -178,17 +178,41 @@ impl Ctx<'_> {
         if p.is_empty() || p == "." {
             return Ok((Vec::new(), String::new()));
         }
-        let segs: Vec<String> = p.split('.').map(str::to_string).collect();
-        if segs
-            .iter()
-            .any(|s| s.is_empty() || s.contains(char::is_whitespace))
-        {
-            return Err(self.err(
+        match split_path(p) {
+            Some(segs) => Ok((segs, p.to_string())),
+            None => Err(self.err(
                 self.span(y),
-                "a path is keys separated by dots, e.g. `settings.ip_configuration.ssl_mode`",
-            ));
+                "a path is keys separated by dots, e.g. `settings.ip_configuration.ssl_mode`; a key holding dots is quoted: `metadata.annotations.\"example.com/name\"`",
+            )),
         }
-        Ok((segs, p.to_string()))
+    }
+}
+
+/// Splits a path into keys: separated by dots, a key holding dots or spaces in double quotes
+/// (`metadata.annotations."service.beta.kubernetes.io/aws-load-balancer-internal"`).
+pub fn split_path(p: &str) -> Option<Vec<String>> {
+    let mut segs = Vec::new();
+    let mut rest = p;
+    loop {
+        let (seg, after) = if let Some(q) = rest.strip_prefix('"') {
+            let close = q.find('"')?;
+            (q[..close].to_string(), &q[close + 1..])
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            let seg = &rest[..end];
+            if seg.contains(char::is_whitespace) || seg.contains('"') {
+                return None;
+            }
+            (seg.to_string(), &rest[end..])
+        };
+        if seg.is_empty() {
+            return None;
+        }
+        segs.push(seg);
+        if after.is_empty() {
+            return Some(segs);
+        }
+        rest = after.strip_prefix('.')?;
     }
 }
 
@@ -360,17 +384,30 @@ fn matcher(cx: &Ctx, y: &Y) -> Result<Matcher, ConfigError> {
             "`match` names exactly one kind of input, e.g. `terraform-resource: [aws_db_instance]`",
         ));
     };
-    match *key {
-        "terraform-resource" => {
-            let types = cx.strings(value, "`terraform-resource`")?;
-            if types.is_empty() {
-                return Err(cx.err(cx.span(value), "name at least one resource type"));
-            }
-            Ok(Matcher::TerraformResource(types))
+    if *key == "terraform-resource" {
+        let types = cx.strings(value, "`terraform-resource`")?;
+        if types.is_empty() {
+            return Err(cx.err(cx.span(value), "name at least one resource type"));
         }
-        other => Err(cx.err(
+        return Ok(Matcher::TerraformResource(types));
+    }
+    match crate::yaml::ObjectKind::from_key(key) {
+        Some(kind) => {
+            let types = cx.strings(value, &format!("`{key}`"))?;
+            if types.is_empty() {
+                return Err(cx.err(
+                    cx.span(value),
+                    "name at least one type, or `\"*\"` for all of them",
+                ));
+            }
+            Ok(Matcher::Yaml(kind, types))
+        }
+        None => Err(cx.err(
             *span,
-            format!("unknown input `{other}` (expected: terraform-resource)"),
+            format!(
+                "unknown input `{key}` (expected: terraform-resource, {})",
+                crate::yaml::ObjectKind::ALL.map(|k| k.key()).join(", ")
+            ),
         )),
     }
 }
@@ -532,6 +569,35 @@ mod tests {
             .span
             .map(|s| text[s.start..].chars().take(12).collect::<String>());
         (e.message, at.unwrap_or_default())
+    }
+
+    #[test]
+    fn quoted_path_keys_hold_dots() {
+        assert_eq!(
+            split_path(r#"metadata.annotations."a.b/c".x"#).unwrap(),
+            vec!["metadata", "annotations", "a.b/c", "x"]
+        );
+        assert!(split_path("a..b").is_none());
+        assert!(split_path(r#"a."b"#).is_none());
+        assert!(split_path(r#"a."b"c"#).is_none());
+    }
+
+    #[test]
+    fn yaml_matchers_load() {
+        let r = parse_rule(
+            "r.yaml",
+            &GOOD.replace(
+                "terraform-resource: aws_db_instance",
+                "compose-service: [postgres]",
+            ),
+        )
+        .unwrap();
+        assert!(matches!(
+            r.spec.matcher,
+            Matcher::Yaml(crate::yaml::ObjectKind::ComposeService, _)
+        ));
+        let (m, _) = err(&GOOD.replace("terraform-resource: aws_db_instance", "helm: [x]"));
+        assert!(m.contains("compose-service, kubernetes"), "{m}");
     }
 
     #[test]

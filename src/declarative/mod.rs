@@ -6,7 +6,8 @@
 //! state), a small closed set of operators, at most two levels of all/any/not, and explicit
 //! same-element semantics (`for-each:`). The evaluator runs over the generic document tree in
 //! [`tree`]; each input kind has an adapter that maps its objects into that tree (Terraform
-//! resources and plan JSON today). See `rules/README.md` for the format.
+//! resources and plan JSON, config YAML objects: [`crate::yaml`]). See `rules/README.md` for
+//! the format.
 
 pub mod eval;
 pub mod load;
@@ -25,6 +26,10 @@ use tree::Node;
 pub enum Matcher {
     /// Terraform managed resources of these types (in `.tf` files and in plans).
     TerraformResource(Vec<String>),
+    /// Objects of config YAML of one kind, of these types (`*`: all of them): Compose services
+    /// and Kubernetes containers by the database their image runs, Kubernetes objects by `kind`,
+    /// database settings by engine.
+    Yaml(crate::yaml::ObjectKind, Vec<String>),
 }
 
 #[derive(Debug)]
@@ -155,6 +160,7 @@ impl DeclarativeRule {
     fn applies_to_resource(&self, type_name: &str) -> bool {
         match &self.spec.matcher {
             Matcher::TerraformResource(types) => types.iter().any(|t| t == type_name),
+            Matcher::Yaml(..) => false,
         }
     }
 
@@ -264,6 +270,17 @@ impl Rule for DeclarativeRule {
                 continue;
             }
             self.check_object(&obj.node, &obj.address(), cx);
+        }
+    }
+
+    fn check_yaml(&self, file: &crate::yaml::YamlFile, cx: &mut Cx) {
+        let Matcher::Yaml(kind, types) = &self.spec.matcher else {
+            return;
+        };
+        for obj in file.objects() {
+            if obj.kind == *kind && obj.is_of(types) {
+                self.check_object(file.node_of(obj), &obj.name, cx);
+            }
         }
     }
 

@@ -319,7 +319,9 @@ fn vote(f: &FileRef, cfg: &dyn FrameworkConfig) -> Option<Framework> {
     match &f.model.info {
         FileInfo::Revision(_) => return Some(Framework::Alembic),
         FileInfo::Changelog(_) => return Some(Framework::Liquibase),
-        FileInfo::Other | FileInfo::KeyValue(_) | FileInfo::Plan(_) => return None,
+        FileInfo::Other | FileInfo::KeyValue(_) | FileInfo::Plan(_) | FileInfo::Yaml(_) => {
+            return None;
+        }
         FileInfo::Sql => {}
     }
     if f.model.goose {

@@ -551,14 +551,14 @@ fn push(b: &mut Builder, kind: StmtKind, span: Span) {
 fn alter(b: &mut Builder, name: ObjectName, actions: Vec<AlterItem>, span: Span) {
     push(
         b,
-        StmtKind::AlterTable(AlterTable {
+        StmtKind::AlterTable(Box::new(AlterTable {
             name,
             actions,
             if_exists: false,
             only: false,
             algorithm: None,
             lock: None,
-        }),
+        })),
         span,
     );
 }
@@ -749,7 +749,7 @@ fn change(tree: &Tree, e: &Element, b: &mut Builder, sql_src: &SourceFile) -> bo
                 .collect();
             push(
                 b,
-                StmtKind::CreateIndex(CreateIndex {
+                StmtKind::CreateIndex(Box::new(CreateIndex {
                     name: e.attr("indexName").map(ident),
                     table,
                     columns,
@@ -759,7 +759,7 @@ fn change(tree: &Tree, e: &Element, b: &mut Builder, sql_src: &SourceFile) -> bo
                     partial: e.attr("where").is_some(),
                     algorithm: None,
                     lock: None,
-                }),
+                })),
                 span,
             );
         }

@@ -8,3 +8,4 @@ pub mod python;
 pub mod script;
 pub mod sql;
 pub mod xml;
+pub mod yaml;

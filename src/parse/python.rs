@@ -342,14 +342,14 @@ impl<'a> Walker<'a> {
 
     fn alter(&mut self, table: ObjectName, actions: Vec<AlterItem>, at: Span) {
         self.push(
-            StmtKind::AlterTable(AlterTable {
+            StmtKind::AlterTable(Box::new(AlterTable {
                 name: table,
                 actions,
                 if_exists: false,
                 only: false,
                 algorithm: None,
                 lock: None,
-            }),
+            })),
             at,
         );
     }
@@ -730,7 +730,7 @@ impl<'a> Walker<'a> {
                     .map(|i| i.value)
                     .collect();
                 self.push(
-                    StmtKind::CreateIndex(CreateIndex {
+                    StmtKind::CreateIndex(Box::new(CreateIndex {
                         name,
                         table: t,
                         columns,
@@ -740,7 +740,7 @@ impl<'a> Walker<'a> {
                         partial: kw(c, "postgresql_where").is_some(),
                         algorithm: None,
                         lock: None,
-                    }),
+                    })),
                     at,
                 );
             }

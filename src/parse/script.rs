@@ -123,6 +123,9 @@ pub enum FileInfo {
     KeyValue(Box<crate::parse::kv::KvFile>),
     /// A Terraform plan (`terraform show -json`): only plan rules read it.
     Plan(std::sync::Arc<crate::terraform::plan::Plan>),
+    /// Config YAML that is not a changelog (compose, Kubernetes, workflows, database
+    /// settings): only YAML rules read it.
+    Yaml(std::sync::Arc<crate::yaml::YamlFile>),
     /// Not a migration file we understand (a Python file that is not a revision, an XML file
     /// that is not a changelog): nothing to lint.
     Other,

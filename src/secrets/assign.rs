@@ -76,7 +76,7 @@ pub fn judge(kind: KeyKind, key: Option<&str>, value: &str) -> Option<(Detector,
 }
 
 /// The text a standard base64 value encodes, when it is padded base64 of printable ASCII.
-fn decode_base64_text(v: &str) -> Option<String> {
+pub(crate) fn decode_base64_text(v: &str) -> Option<String> {
     if v.len() < 8 || !v.len().is_multiple_of(4) || !v.ends_with('=') {
         return None;
     }

@@ -270,6 +270,18 @@ fn prefilter() -> &'static AhoCorasick {
     })
 }
 
+/// The text a Kubernetes `Secret`'s `data` value encodes, when it is padded base64 of printable
+/// ASCII.
+pub fn decode_base64_text(v: &str) -> Option<String> {
+    assign::decode_base64_text(v)
+}
+
+/// Whether `text` holds anything a detector of [`scan_text`] starts from (one pass): text
+/// without it cannot hold a secret, and callers may skip reading it closely.
+pub fn may_hold_secret(text: &str) -> bool {
+    prefilter().is_match(text)
+}
+
 /// Every secret written inside `text`; `base` is the offset of `text` in its file.
 ///
 /// Finds provider-format tokens, private keys, passwords in connection strings and credential

@@ -418,8 +418,8 @@ pub enum ReindexTarget {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StmtKind {
     CreateTable(CreateTable),
-    AlterTable(AlterTable),
-    CreateIndex(CreateIndex),
+    AlterTable(Box<AlterTable>),
+    CreateIndex(Box<CreateIndex>),
     /// `DROP INDEX` (PostgreSQL, or MySQL `DROP INDEX i ON t`).
     DropIndex {
         names: Vec<ObjectName>,

@@ -642,7 +642,7 @@ impl<'a> Converter<'a> {
         use sp::Statement as S;
         match s {
             S::CreateTable(ct) => StmtKind::CreateTable(self.create_table(ct)),
-            S::AlterTable(at) => StmtKind::AlterTable(self.alter_table(at)),
+            S::AlterTable(at) => StmtKind::AlterTable(Box::new(self.alter_table(at))),
             S::CreateIndex(ci) => {
                 let (mut algorithm, mut lock) = (None, None);
                 for op in &ci.alter_options {
@@ -657,7 +657,7 @@ impl<'a> Converter<'a> {
                         _ => {}
                     }
                 }
-                StmtKind::CreateIndex(CreateIndex {
+                StmtKind::CreateIndex(Box::new(CreateIndex {
                     name: ci.name.as_ref().map(|n| self.name(n).base().clone()),
                     table: self.name(&ci.table_name),
                     columns: ci
@@ -671,7 +671,7 @@ impl<'a> Converter<'a> {
                     partial: ci.predicate.is_some(),
                     algorithm,
                     lock,
-                })
+                }))
             }
             S::Drop {
                 object_type,

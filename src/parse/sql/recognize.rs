@@ -338,7 +338,7 @@ fn alter(c: &mut Cursor, dialect: Dialect) -> Option<StmtKind> {
         c.eat("ONLINE");
         c.eat("IGNORE");
         c.next();
-        return alter_table(c, dialect).map(StmtKind::AlterTable);
+        return alter_table(c, dialect).map(|t| StmtKind::AlterTable(Box::new(t)));
     }
     if c.is("USER") || c.is("ROLE") || c.is("GROUP") {
         c.next();
@@ -455,7 +455,7 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
                 toks[at].span().cover(value.span()),
             ))
         };
-        return Some(StmtKind::CreateIndex(CreateIndex {
+        return Some(StmtKind::CreateIndex(Box::new(CreateIndex {
             name,
             table,
             columns: Vec::new(),
@@ -465,7 +465,7 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             partial,
             algorithm: option("ALGORITHM"),
             lock: option("LOCK"),
-        }));
+        })));
     }
     let kind = object_kind(c)?;
     let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);

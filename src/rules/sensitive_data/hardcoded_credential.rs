@@ -30,6 +30,14 @@ crate::declare_rule! {
     /// assignments (`SMTP_PASSWORD = "…"`), keyword arguments and dict entries; `alembic.ini`
     /// is read like any `.ini` file.
     ///
+    /// In config YAML it reads the documents it knows: Compose `environment` (mapping and
+    /// `- KEY=value` list forms: `POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`,
+    /// `MONGO_INITDB_ROOT_PASSWORD`...), Kubernetes container `env` (`name`/`value` pairs), GitHub
+    /// Actions `env`, `services.*.env`, `with:` and `run:` scripts, database settings and chart
+    /// values. A password equal to the user or database name next to it (`POSTGRES_USER: app`,
+    /// `POSTGRES_PASSWORD: app`) is a placeholder; `_FILE` keys, `${VAR}` and
+    /// `${{ secrets.X }}` are not findings.
+    ///
     /// Not findings: empty values, references and templates (`${VAR}`, `$VAR`, `{{ secret }}`,
     /// `${{ secrets.X }}`, `<password>`, `%(pw)s`, `var.x`, `ENV_VAR_NAME`, file paths),
     /// encrypted values (`ENC(…)`, `{cipher}…`), password hashes (bcrypt, Argon2, scrypt,
@@ -68,6 +76,13 @@ crate::declare_rule! {
 
 impl Rule for HardcodedCredential {
     crate::rule_meta!();
+
+    fn check_yaml(&self, file: &crate::yaml::YamlFile, cx: &mut Cx) {
+        if file_checked(cx) {
+            let found = super::yaml_scan::secrets(file, &cx.source.text);
+            report_family(cx, Family::Credential, found);
+        }
+    }
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         check_sql_family(unit, cx, Family::Credential);

@@ -4,7 +4,8 @@
 //! its findings to codes, one rule per detector family, so users can select and ignore them:
 //! SD001 provider tokens, SD002 private keys, SD003 connection-string passwords, SD004 credential
 //! assignments (every input kind); SD005 role passwords, SD006 personal data in seed data and
-//! SD007 plain-text secret columns (SQL).
+//! SD007 plain-text secret columns (SQL); SD011 Kubernetes `Secret`s with values and SD012
+//! secrets printed by workflows (config YAML).
 //!
 //! Every finding marks the secret's span with [`crate::diagnostic::Diagnostic::secret`], and
 //! messages name the kind of secret and where it is, never the value.
@@ -20,6 +21,7 @@ mod credential_variable_not_sensitive;
 mod hardcoded_credential;
 mod hardcoded_database_password;
 pub mod host_scan;
+mod kubernetes_secret_committed;
 mod literal_role_password;
 mod output_exposes_credential;
 mod personal_data_in_seed;
@@ -28,17 +30,21 @@ mod private_key;
 mod provider_token;
 pub mod sql_scan;
 pub mod tf_scan;
+mod workflow_secret_echoed;
+pub mod yaml_scan;
 
 pub use connection_string_password::ConnectionStringPassword;
 pub use credential_variable_not_sensitive::CredentialVariableNotSensitive;
 pub use hardcoded_credential::HardcodedCredential;
 pub use hardcoded_database_password::HardcodedDatabasePassword;
+pub use kubernetes_secret_committed::KubernetesSecretCommitted;
 pub use literal_role_password::LiteralRolePassword;
 pub use output_exposes_credential::OutputExposesCredential;
 pub use personal_data_in_seed::PersonalDataInSeed;
 pub use plaintext_sensitive_column::PlaintextSensitiveColumn;
 pub use private_key::PrivateKey;
 pub use provider_token::ProviderToken;
+pub use workflow_secret_echoed::WorkflowSecretEchoed;
 
 use crate::diagnostic::Severity;
 use crate::parse::kv::KvFile;
@@ -59,6 +65,8 @@ pub static RULES: &[&dyn Rule] = &[
     &HardcodedDatabasePassword,
     &CredentialVariableNotSensitive,
     &OutputExposesCredential,
+    &KubernetesSecretCommitted,
+    &WorkflowSecretEchoed,
 ];
 
 /// Whether the sensitive-data rules look at this file at all (`[secrets] allow-paths`).

@@ -59,6 +59,13 @@ crate::declare_rule! {
 impl Rule for ProviderToken {
     crate::rule_meta!();
 
+    fn check_yaml(&self, file: &crate::yaml::YamlFile, cx: &mut Cx) {
+        if file_checked(cx) {
+            let found = super::yaml_scan::secrets(file, &cx.source.text);
+            report_family(cx, Family::ProviderToken, found);
+        }
+    }
+
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
         check_sql_family(unit, cx, Family::ProviderToken);
     }

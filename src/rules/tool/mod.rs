@@ -5,6 +5,7 @@ mod baseline_entry_unmatched;
 mod file_too_large;
 mod parse_error;
 mod suppression_without_reason;
+mod template_skipped;
 mod unknown_rule_in_suppression;
 mod unreadable_file;
 mod unused_suppression;
@@ -13,6 +14,7 @@ pub use baseline_entry_unmatched::BaselineEntryUnmatched;
 pub use file_too_large::FileTooLarge;
 pub use parse_error::ParseError;
 pub use suppression_without_reason::SuppressionWithoutReason;
+pub use template_skipped::TemplateSkipped;
 pub use unknown_rule_in_suppression::UnknownRuleInSuppression;
 pub use unreadable_file::UnreadableFile;
 pub use unused_suppression::UnusedSuppression;
@@ -27,4 +29,5 @@ pub static RULES: &[&dyn Rule] = &[
     &UnknownRuleInSuppression,
     &SuppressionWithoutReason,
     &BaselineEntryUnmatched,
+    &TemplateSkipped,
 ];

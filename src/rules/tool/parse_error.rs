@@ -13,6 +13,10 @@ crate::declare_rule! {
     /// unclosed string); sometimes it is syntax of your database that schemaguard does not know
     /// yet. The rest of the file is still checked either way.
     ///
+    /// In YAML it reports the first syntax error (the documents before it are still checked),
+    /// nesting too deep to analyse, and a key written twice in one mapping (YAML tools disagree
+    /// on which value wins).
+    ///
     /// ## Example
     /// ```sql
     /// ALTER TABLE users ADD COLUMN;
@@ -55,6 +59,20 @@ impl Rule for ParseError {
     fn check_terraform(&self, unit: &crate::terraform::TfUnit, cx: &mut Cx) {
         if let Some(f) = &unit.file().parsed.error {
             Self::report_failure(f, "HCL", cx);
+        }
+    }
+
+    fn check_yaml(&self, file: &crate::yaml::YamlFile, cx: &mut Cx) {
+        for (span, message) in &file.errors {
+            let d = cx.report(*span, message.clone());
+            if message.starts_with("duplicate key") {
+                d.label("written again here")
+                    .help("keep one of the two keys: YAML tools disagree on which one wins");
+            } else {
+                d.label("parsing stopped here").help(
+                    "check the YAML syntax; the documents before this point were checked, the rest of the file was not",
+                );
+            }
         }
     }
 
