@@ -52,6 +52,13 @@ seed() {
   fi
 }
 
+# Build every target first, so a target that no longer compiles is reported as that and not
+# as a crash.
+if ! (cd fuzz && cargo fuzz build --sanitizer "$sanitizer" $build); then
+  echo "!!! the fuzz targets do not build (see the compiler errors above)"
+  exit 1
+fi
+
 status=0
 for t in "${targets[@]}"; do
   seed "$t"

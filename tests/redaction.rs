@@ -178,10 +178,12 @@ fn rel(p: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Every fixture of the category, linted with every rule.
+/// Every fixture of the category, and the shipped demo a newcomer runs first, linted with every
+/// rule.
 fn reports() -> (Vec<FileReport>, Settings) {
     let mut files = Vec::new();
     walk(&repo().join("fixtures/sensitive-data"), &mut files);
+    walk(&repo().join("fixtures/demo"), &mut files);
     files.sort();
     assert!(!files.is_empty(), "no sensitive-data fixtures found");
     let settings = Settings::resolve(

@@ -33,7 +33,17 @@ fn normalize(p: &Path) -> PathBuf {
 
 /// The files an include names: relative to the including changelog when that file exists,
 /// else any changelog whose path ends with the written path (a classpath-relative include).
-fn resolve(files: &[FileRef], lb: &[usize], from: usize, path: &str, all: bool) -> Vec<usize> {
+/// The files an include names. `norm` holds each changelog's normalised path (computed once per
+/// run: a tree of thousands of changelogs with an include each would otherwise normalise every
+/// path once per include).
+fn resolve(
+    files: &[FileRef],
+    lb: &[usize],
+    norm: &[PathBuf],
+    from: usize,
+    path: &str,
+    all: bool,
+) -> Vec<usize> {
     let written = path
         .trim_start_matches("classpath:")
         .trim_start_matches('/');
@@ -42,20 +52,25 @@ fn resolve(files: &[FileRef], lb: &[usize], from: usize, path: &str, all: bool) 
     let direct = normalize(&base.join(written));
     let suffix: PathBuf = Path::new(written).components().collect();
     let mut out: Vec<usize> = Vec::new();
-    for &i in lb {
-        let p = normalize(files[i].path);
+    for (&i, p) in lb.iter().zip(norm) {
         let hit = if all {
             p.parent()
                 .is_some_and(|d| d == direct || d.ends_with(&suffix))
         } else {
-            p == direct || (!suffix.as_os_str().is_empty() && p.ends_with(&suffix))
+            *p == direct || (!suffix.as_os_str().is_empty() && p.ends_with(&suffix))
         };
         if hit && i != from {
             out.push(i);
         }
     }
     // An exact relative hit wins over suffix matches.
-    if !all && let Some(&exact) = out.iter().find(|&&i| normalize(files[i].path) == direct) {
+    if !all
+        && let Some(&exact) = out.iter().find(|&&i| {
+            lb.iter()
+                .position(|&j| j == i)
+                .is_some_and(|k| norm[k] == direct)
+        })
+    {
         return vec![exact];
     }
     out.sort_by(|a, b| files[*a].path.cmp(files[*b].path));
@@ -69,10 +84,11 @@ pub fn assemble(files: &[FileRef], lb: &[usize]) -> Vec<MigrationSet> {
     // Includes of each file, resolved.
     let mut included: HashSet<usize> = HashSet::new();
     let mut edges: Vec<Vec<(usize, Vec<usize>)>> = vec![Vec::new(); files.len()];
+    let norm: Vec<PathBuf> = lb.iter().map(|&i| normalize(files[i].path)).collect();
     for &i in lb {
         let Some(ci) = info(&files[i]) else { continue };
         for inc in &ci.includes {
-            let targets = resolve(files, lb, i, &inc.path, inc.all);
+            let targets = resolve(files, lb, &norm, i, &inc.path, inc.all);
             included.extend(targets.iter().copied());
             edges[i].push((inc.span.start, targets));
         }

@@ -152,8 +152,8 @@ fn help_of(family: Family) -> &'static str {
              (`${DB_PASSWORD}`) or a secret manager, and rotate the one committed here"
         }
         Family::Credential => {
-            "read the value from the environment or a secret manager (`${SMTP_PASSWORD}`), and \
-             rotate the one committed here"
+            "read the value from the environment (a `${VARIABLE}` reference) or a secret manager, \
+             and rotate the one committed here"
         }
     }
 }
