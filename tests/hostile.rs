@@ -24,7 +24,7 @@ const CANARY_SQL: &str = "ALTER TABLE users DROP COLUMN email;\n";
 type Expected = &'static [(&'static str, u64, u64)];
 
 struct Case {
-    /// The file kind, for reading the table (`sql` today; `hcl`, `yaml`, `xml`, `python` later).
+    /// The file kind, for reading the table.
     kind: &'static str,
     name: &'static str,
     bytes: fn() -> Vec<u8>,
@@ -85,7 +85,91 @@ fn many_statements() -> Vec<u8> {
     "SELECT 1;\n".repeat(100_000).into_bytes()
 }
 
+/// 20,000 levels of XML inside a changeSet, then a changeSet with a finding: the changelog is
+/// read to the end (the XML reader keeps its own stack), nothing is refused.
+fn deep_xml_changelog() -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\"?>\n<databaseChangeLog>\n<changeSet id=\"1\" author=\"a\">{}{}</changeSet>\n\
+         <changeSet id=\"2\" author=\"a\"><dropColumn tableName=\"users\" columnName=\"email\"/></changeSet>\n\
+         </databaseChangeLog>\n",
+        "<x>".repeat(20_000),
+        "</x>".repeat(20_000)
+    )
+    .into_bytes()
+}
+
+fn deep_yaml_changelog() -> Vec<u8> {
+    format!(
+        "databaseChangeLog:\n- changeSet:\n    id: 1\n    author: a\n    changes: {}{}\n",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    )
+    .into_bytes()
+}
+
+fn deep_json_changelog() -> Vec<u8> {
+    format!(
+        "{{\"databaseChangeLog\": [{{\"changeSet\": {{\"id\": \"1\", \"changes\": {}{}}}}}]}}\n",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    )
+    .into_bytes()
+}
+
+fn deep_python_revision() -> Vec<u8> {
+    format!(
+        "revision = \"abc\"\ndown_revision = None\n\n\ndef upgrade():\n    op.execute({}\"x\"{})\n",
+        "(".repeat(20_000),
+        ")".repeat(20_000)
+    )
+    .into_bytes()
+}
+
+fn deep_hcl() -> Vec<u8> {
+    format!(
+        "locals {{\n  x = {}{}\n}}\n",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    )
+    .into_bytes()
+}
+
 const CASES: &[Case] = &[
+    Case {
+        kind: "xml",
+        name: "deep.changelog.xml",
+        bytes: deep_xml_changelog,
+        expect: &[("BC001", 4, 30)],
+        says: "`users.email` is dropped",
+    },
+    Case {
+        kind: "yaml",
+        name: "deep.changelog.yaml",
+        bytes: deep_yaml_changelog,
+        expect: &[("LN001", 5, 212)],
+        says: "nests more than 200 levels deep",
+    },
+    Case {
+        kind: "json",
+        name: "deep.changelog.json",
+        bytes: deep_json_changelog,
+        expect: &[("LN001", 1, 257)],
+        says: "nests more than 200 levels deep",
+    },
+    Case {
+        kind: "python",
+        name: "deep_rev.py",
+        bytes: deep_python_revision,
+        expect: &[("LN001", 6, 115)],
+        says: "nests too deeply",
+    },
+    Case {
+        kind: "hcl",
+        name: "deep.tf",
+        bytes: deep_hcl,
+        expect: &[("LN001", 2, 71)],
+        says: "nesting depth",
+    },
     Case {
         kind: "sql",
         name: "binary.sql",

@@ -974,6 +974,7 @@ fn yaml_depth_estimate(text: &str) -> (usize, usize) {
     let mut flow = 0usize;
     let mut max = 0usize;
     let mut at = 0;
+    let mut first_over: Option<usize> = None;
     let (mut in_s, mut in_d) = (false, false);
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -985,6 +986,7 @@ fn yaml_depth_estimate(text: &str) -> (usize, usize) {
             dashes += 1;
             i += 2;
         }
+        let block = indent / 2 + dashes;
         for (j, &c) in b.iter().enumerate() {
             match c {
                 b'\'' if !in_d => in_s = !in_s,
@@ -996,6 +998,9 @@ fn yaml_depth_estimate(text: &str) -> (usize, usize) {
                         max = flow;
                         at = offset + j;
                     }
+                    if block + flow > MAX_YAML_DEPTH && first_over.is_none() {
+                        first_over = Some(offset + j);
+                    }
                 }
                 b']' | b'}' if !in_s && !in_d => flow = flow.saturating_sub(1),
                 _ => {}
@@ -1006,14 +1011,18 @@ fn yaml_depth_estimate(text: &str) -> (usize, usize) {
             in_s = false;
             in_d = false;
         }
-        let block = indent / 2 + dashes;
         if block + flow > max {
             max = block + flow;
             at = offset;
         }
+        if max > MAX_YAML_DEPTH && first_over.is_none() {
+            first_over = Some(at);
+        }
         offset += line.len();
     }
-    (max, at)
+    // Point where the limit was first passed (the reader can see the nesting start there),
+    // not at the innermost level.
+    (max, first_over.unwrap_or(at))
 }
 
 pub(crate) fn yaml_tree(text: &str) -> (Tree, Option<(Span, String)>) {
