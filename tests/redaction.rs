@@ -112,6 +112,7 @@ const FIXTURE_SECRETS: &[&str] = &[
     "Wharf5!Rope",
     "Jetty3#Sail",
     "fHmxOCTQE8ph",
+    "Quay7&Knot",
     "ghp_G1ylvuhfJXqIEnomef2mSJ5CMTIeg1ZTVnVv",
     "AKIAQUMPMHS6PJARB7LM",
     "glpat-2fgKD0f6YYIgrCOX6Jhw",

@@ -220,7 +220,8 @@ fn py_content(text: &str, s: Span, triple: bool) -> Span {
 
 /// Python: every string not holding SQL is scanned for formats; a string assigned to a name
 /// (`SMTP_PASSWORD = "…"`, `password: str = "…"`), passed as a keyword argument
-/// (`password="…"`) or stored under a dict key (`{"password": "…"}`) is judged by that name.
+/// (`password="…"`) or stored under a dict key (`{"password": "…"}`, `x["password"] = "…"`) is
+/// judged by that name.
 fn python(scan: &mut Scan) {
     let text = scan.text;
     // (token, span); comments kept, newlines and the rest reduced to what pairing needs.
@@ -248,7 +249,7 @@ fn python(scan: &mut Scan) {
 }
 
 /// The name a string token at `i` is assigned to: `NAME = "…"`, `NAME: type = "…"`, a keyword
-/// argument `NAME="…"`, a dict entry `"NAME": "…"`.
+/// argument `NAME="…"`, a dict entry `"NAME": "…"`, a subscript `x["NAME"] = "…"`.
 fn key_before(toks: &[(Tok, Span)], i: usize, text: &str) -> Option<String> {
     let prev = toks.get(i.checked_sub(1)?)?;
     // The next token must end the value: a string concatenated or called on is not assigned whole.
@@ -281,6 +282,18 @@ fn key_before(toks: &[(Tok, Span)], i: usize, text: &str) -> Option<String> {
                             continue;
                         }
                         return Some(name.clone());
+                    }
+                    // `settings["password"] = "…"`: the subscript's key.
+                    Tok::Rsqb if j == i - 2 => {
+                        let (Tok::String { triple_quoted, .. }, s) =
+                            &toks.get(j.checked_sub(1)?)?
+                        else {
+                            return None;
+                        };
+                        if !matches!(toks.get(j.checked_sub(2)?)?.0, Tok::Lsqb) {
+                            return None;
+                        }
+                        return Some(py_content(text, *s, *triple_quoted).text(text).to_string());
                     }
                     Tok::Dot | Tok::Rsqb | Tok::Lsqb => return None,
                     _ => {
