@@ -112,7 +112,7 @@ pub fn credential_key(key: &str) -> Option<KeyKind> {
         .unwrap_or(key)
         .trim()
         .trim_start_matches('-');
-    if last.is_empty() || last.len() > 80 {
+    if last.is_empty() || last.len() > 80 || !may_name_credential(last) {
         return None;
     }
     let words = split_words(last);
@@ -159,6 +159,20 @@ pub fn credential_key(key: &str) -> Option<KeyKind> {
         return None;
     }
     Some(kind)
+}
+
+/// Every credential word and suffix above holds one of these: a key without any of them is
+/// rejected before it is split into words (most keys a run sees: column names, attributes).
+const CREDENTIAL_STEMS: &[&[u8]] = &[b"pass", b"pwd", b"secret", b"token", b"cred", b"key"];
+
+fn may_name_credential(key: &str) -> bool {
+    // Non-ASCII keys take the full path: their lower case is not byte-wise.
+    !key.is_ascii()
+        || CREDENTIAL_STEMS.iter().any(|stem| {
+            key.as_bytes()
+                .windows(stem.len())
+                .any(|w| w.eq_ignore_ascii_case(stem))
+        })
 }
 
 /// Lower-cased words of an identifier: snake, kebab, space and camel case.
