@@ -4,7 +4,8 @@
 //! changeSet's `<rollback>` is its down; Liquibase runs each changeSet in a transaction unless
 //! `runInTransaction="false"`.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::{FileRef, Framework, Migration, MigrationKind, MigrationSet, ScriptRef};
@@ -31,15 +32,68 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
+/// The changelogs of a run, indexed for include resolution: normalised once, and looked up by
+/// file name (an include) or folder name (an `includeAll`), so resolving the includes of a tree
+/// of thousands of changelogs does not compare every include with every changelog.
+struct ChangelogIndex {
+    /// Per position in `lb`: the normalised path.
+    norm: Vec<PathBuf>,
+    /// Positions in `lb` by normalised path.
+    by_path: HashMap<PathBuf, usize>,
+    /// Positions in `lb` by file name.
+    by_name: HashMap<OsString, Vec<usize>>,
+    /// Positions in `lb` by the name of their folder.
+    by_dir_name: HashMap<OsString, Vec<usize>>,
+}
+
+impl ChangelogIndex {
+    fn new(files: &[FileRef], lb: &[usize]) -> Self {
+        let norm: Vec<PathBuf> = lb.iter().map(|&i| normalize(files[i].path)).collect();
+        let mut by_path = HashMap::new();
+        let mut by_name: HashMap<OsString, Vec<usize>> = HashMap::new();
+        let mut by_dir_name: HashMap<OsString, Vec<usize>> = HashMap::new();
+        for (k, p) in norm.iter().enumerate() {
+            by_path.entry(p.clone()).or_insert(k);
+            if let Some(n) = p.file_name() {
+                by_name.entry(n.to_os_string()).or_default().push(k);
+            }
+            if let Some(n) = p.parent().and_then(Path::file_name) {
+                by_dir_name.entry(n.to_os_string()).or_default().push(k);
+            }
+        }
+        ChangelogIndex {
+            norm,
+            by_path,
+            by_name,
+            by_dir_name,
+        }
+    }
+
+    /// Positions that may match `direct` or `suffix`: a superset of the real matches, or `None`
+    /// when the written path gives no name to look up by (then every changelog is a candidate).
+    fn candidates(&self, direct: &Path, suffix: &Path, all: bool) -> Option<Vec<usize>> {
+        let (d, s) = (direct.file_name()?, suffix.file_name()?);
+        let map = if all {
+            &self.by_dir_name
+        } else {
+            &self.by_name
+        };
+        let mut out: Vec<usize> = Vec::new();
+        for name in [d, s] {
+            out.extend(map.get(name).into_iter().flatten().copied());
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
 /// The files an include names: relative to the including changelog when that file exists,
 /// else any changelog whose path ends with the written path (a classpath-relative include).
-/// The files an include names. `norm` holds each changelog's normalised path (computed once per
-/// run: a tree of thousands of changelogs with an include each would otherwise normalise every
-/// path once per include).
 fn resolve(
     files: &[FileRef],
     lb: &[usize],
-    norm: &[PathBuf],
+    index: &ChangelogIndex,
     from: usize,
     path: &str,
     all: bool,
@@ -51,27 +105,28 @@ fn resolve(
     let base = files[from].path.parent().unwrap_or(Path::new(""));
     let direct = normalize(&base.join(written));
     let suffix: PathBuf = Path::new(written).components().collect();
+    // An exact relative hit wins over suffix matches.
+    if !all
+        && let Some(&k) = index.by_path.get(&direct)
+        && lb[k] != from
+    {
+        return vec![lb[k]];
+    }
+    let candidates = index
+        .candidates(&direct, &suffix, all)
+        .unwrap_or_else(|| (0..lb.len()).collect());
     let mut out: Vec<usize> = Vec::new();
-    for (&i, p) in lb.iter().zip(norm) {
+    for k in candidates {
+        let p = &index.norm[k];
         let hit = if all {
             p.parent()
                 .is_some_and(|d| d == direct || d.ends_with(&suffix))
         } else {
-            *p == direct || (!suffix.as_os_str().is_empty() && p.ends_with(&suffix))
+            !suffix.as_os_str().is_empty() && p.ends_with(&suffix)
         };
-        if hit && i != from {
-            out.push(i);
+        if hit && lb[k] != from {
+            out.push(lb[k]);
         }
-    }
-    // An exact relative hit wins over suffix matches.
-    if !all
-        && let Some(&exact) = out.iter().find(|&&i| {
-            lb.iter()
-                .position(|&j| j == i)
-                .is_some_and(|k| norm[k] == direct)
-        })
-    {
-        return vec![exact];
     }
     out.sort_by(|a, b| files[*a].path.cmp(files[*b].path));
     if !all {
@@ -84,11 +139,11 @@ pub fn assemble(files: &[FileRef], lb: &[usize]) -> Vec<MigrationSet> {
     // Includes of each file, resolved.
     let mut included: HashSet<usize> = HashSet::new();
     let mut edges: Vec<Vec<(usize, Vec<usize>)>> = vec![Vec::new(); files.len()];
-    let norm: Vec<PathBuf> = lb.iter().map(|&i| normalize(files[i].path)).collect();
+    let index = ChangelogIndex::new(files, lb);
     for &i in lb {
         let Some(ci) = info(&files[i]) else { continue };
         for inc in &ci.includes {
-            let targets = resolve(files, lb, &norm, i, &inc.path, inc.all);
+            let targets = resolve(files, lb, &index, i, &inc.path, inc.all);
             included.extend(targets.iter().copied());
             edges[i].push((inc.span.start, targets));
         }
