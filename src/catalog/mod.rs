@@ -6,6 +6,7 @@
 //! the migrations makes a partial entry that only holds what the alterations told us.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::source::Span;
 use crate::sql::{
@@ -53,7 +54,9 @@ pub struct Index {
 /// The schema as far as the replayed migrations tell.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Catalog {
-    pub tables: BTreeMap<String, Table>,
+    /// Shared between the snapshots a rollback check takes (`reverse_differences` clones the
+    /// catalog twice per migration): a clone copies pointers, a change copies one table.
+    pub tables: BTreeMap<String, Arc<Table>>,
     pub indexes: BTreeMap<String, Index>,
     /// Types (enums with their values when known, domains, composite types).
     pub types: BTreeMap<String, Option<Vec<String>>>,
@@ -76,7 +79,7 @@ fn norm_ident(s: &str) -> String {
 
 impl Catalog {
     pub fn table(&self, name: &ObjectName) -> Option<&Table> {
-        self.tables.get(&name.key())
+        self.tables.get(&name.key()).map(|t| &**t)
     }
 
     /// The type of `table.column` when the migrations define it.
@@ -92,12 +95,14 @@ impl Catalog {
     }
 
     fn table_entry(&mut self, name: &ObjectName) -> &mut Table {
-        self.tables.entry(name.key()).or_insert_with(|| Table {
-            name: name.to_string(),
-            columns: Vec::new(),
-            complete: false,
-            constraints: BTreeSet::new(),
-        })
+        Arc::make_mut(self.tables.entry(name.key()).or_insert_with(|| {
+            Arc::new(Table {
+                name: name.to_string(),
+                columns: Vec::new(),
+                complete: false,
+                constraints: BTreeSet::new(),
+            })
+        }))
     }
 
     fn drop_table(&mut self, key: &str) {
@@ -140,7 +145,7 @@ impl Catalog {
                     }
                 }
                 self.drop_table(&key);
-                self.tables.insert(key, table);
+                self.tables.insert(key, Arc::new(table));
             }
             StmtKind::AlterTable(at) => {
                 let key = at.name.key();
@@ -255,13 +260,15 @@ impl Catalog {
 
     fn rename_table(&mut self, from: &ObjectName, to: &ObjectName) {
         let (fk, tk) = (from.key(), to.key());
-        let mut t = self.tables.remove(&fk).unwrap_or_else(|| Table {
-            name: to.to_string(),
-            columns: Vec::new(),
-            complete: false,
-            constraints: BTreeSet::new(),
+        let mut t = self.tables.remove(&fk).unwrap_or_else(|| {
+            Arc::new(Table {
+                name: to.to_string(),
+                columns: Vec::new(),
+                complete: false,
+                constraints: BTreeSet::new(),
+            })
         });
-        t.name = to.to_string();
+        Arc::make_mut(&mut t).name = to.to_string();
         self.tables.insert(tk.clone(), t);
         for i in self.indexes.values_mut().filter(|i| i.table == fk) {
             i.table = tk.clone();
@@ -407,7 +414,7 @@ impl Catalog {
             _ => None,
         };
         if let Some(t) = touched.and_then(|k| self.tables.get_mut(&k)) {
-            t.complete = false;
+            Arc::make_mut(t).complete = false;
         }
     }
 
