@@ -111,11 +111,7 @@ pub fn changelog_rows(
     {
         return Vec::new();
     }
-    let tree = if text.trim_start().starts_with('<') {
-        crate::parse::xml::parse(text)
-    } else {
-        crate::parse::liquibase::yaml_tree(text).0
-    };
+    let tree = changelog_tree(source);
     let mut out = Vec::new();
     for e in &tree.elements {
         if !matches!(e.name.as_str(), "insert" | "update") {
@@ -135,6 +131,31 @@ pub fn changelog_rows(
         }
     }
     out
+}
+
+/// The element tree of a changelog (XML, or YAML and JSON read as YAML). The secrets scan and
+/// the seed-data rows both read it, from rules that run one after the other on the same thread:
+/// the last tree is kept, keyed by the file's text, so the file is read once for both.
+fn changelog_tree(source: &SourceFile) -> Rc<Tree> {
+    type Cached = (Arc<str>, Rc<Tree>);
+    thread_local! {
+        static LAST: RefCell<Option<Cached>> = const { RefCell::new(None) };
+    }
+    if let Some(hit) = LAST.with(|c| {
+        c.borrow()
+            .as_ref()
+            .and_then(|(t, v)| Arc::ptr_eq(t, &source.text).then(|| v.clone()))
+    }) {
+        return hit;
+    }
+    let text: &str = &source.text;
+    let tree = Rc::new(if text.trim_start().starts_with('<') {
+        crate::parse::xml::parse(text)
+    } else {
+        crate::parse::liquibase::yaml_tree(text).0
+    });
+    LAST.with(|c| *c.borrow_mut() = Some((source.text.clone(), tree.clone())));
+    tree
 }
 
 /// The spans of SQL text in a file's model (the tokens of its embedded SQL), merged.
@@ -182,11 +203,7 @@ fn compute(source: &SourceFile, model: &FileModel) -> Found {
         crate::parse::script::FileInfo::Changelog(_)
             if !crate::parse::liquibase::is_formatted_sql(text) =>
         {
-            let tree = if text.trim_start().starts_with('<') {
-                crate::parse::xml::parse(text)
-            } else {
-                crate::parse::liquibase::yaml_tree(text).0
-            };
+            let tree = changelog_tree(source);
             for &r in &tree.roots {
                 scan.element(&tree, &tree.elements[r], 0);
             }
