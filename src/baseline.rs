@@ -16,6 +16,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Suppression};
+use crate::discover::normalize_path;
 use crate::lint::FileReport;
 use crate::output::fingerprints_as;
 use crate::rules::tool::BaselineEntryUnmatched;
@@ -70,7 +71,7 @@ fn key_path(dir: &Path, source: &SourceFile) -> String {
             .unwrap_or_default()
             .join(&source.path)
     };
-    let abs = std::fs::canonicalize(&abs).unwrap_or_else(|_| normalize(&abs));
+    let abs = std::fs::canonicalize(&abs).unwrap_or_else(|_| normalize_path(&abs));
     relative_to(dir, &abs).unwrap_or_else(|| source.display.clone())
 }
 
@@ -92,20 +93,6 @@ fn relative_to(dir: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The folder a baseline at `path` anchors its entries to.
 pub fn anchor_dir(path: &Path) -> PathBuf {
     let abs = if path.is_absolute() {
@@ -114,7 +101,7 @@ pub fn anchor_dir(path: &Path) -> PathBuf {
         std::env::current_dir().unwrap_or_default().join(path)
     };
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-    std::fs::canonicalize(&dir).unwrap_or_else(|_| normalize(&dir))
+    std::fs::canonicalize(&dir).unwrap_or_else(|_| normalize_path(&dir))
 }
 
 /// The baseline of the active findings in `reports`, for a file written at `path`.

@@ -359,3 +359,19 @@ pub fn context_for(requested: &[Candidate], settings: &Settings) -> Vec<Candidat
     out.dedup_by(|a, b| a.path == b.path);
     out
 }
+
+/// `path` with `.` dropped and each `..` taking away the component before it, without asking
+/// the file system (the path need not exist, and symbolic links are not followed).
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -7,6 +7,7 @@ use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use crate::config::{ConfigError, LoadedConfig, SizeValue, parse_size};
 use crate::diagnostic::Severity;
+use crate::discover::normalize_path;
 use crate::frameworks::flyway::FlywayNaming;
 use crate::frameworks::{Framework, FrameworkConfig};
 use crate::registry::all_rules;
@@ -543,7 +544,7 @@ impl Settings {
         let abs = std::env::current_dir()
             .map(|d| d.join(path))
             .unwrap_or_else(|_| path.to_path_buf());
-        let abs = normalize(&abs);
+        let abs = normalize_path(&abs);
         match abs.strip_prefix(&self.root) {
             Ok(rel) => rel.to_path_buf().into(),
             Err(_) => path.into(),
@@ -676,18 +677,4 @@ fn glob_pattern(pattern: &str) -> Result<Glob, String> {
 
 fn glob(pattern: &str) -> Result<GlobMatcher, String> {
     glob_pattern(pattern).map(|g| g.compile_matcher())
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

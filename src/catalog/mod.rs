@@ -41,6 +41,21 @@ impl Table {
     fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
         self.columns.iter_mut().find(|c| c.name == name)
     }
+
+    /// The column, added (type unknown, nullable) when the replayed history never created it.
+    fn column_entry(&mut self, name: &str) -> &mut Column {
+        match self.columns.iter().position(|c| c.name == name) {
+            Some(i) => &mut self.columns[i],
+            None => {
+                self.columns.push(Column {
+                    name: name.to_string(),
+                    data_type: None,
+                    not_null: false,
+                });
+                self.columns.last_mut().expect("just pushed")
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -312,30 +327,15 @@ impl Catalog {
             }
             AlterAction::RenameColumn { from, to } => {
                 let (f, t) = (from.norm(), to.norm());
-                let tbl = self.table_entry(table);
-                match tbl.column_mut(&f) {
-                    Some(c) => c.name = t,
-                    None => tbl.columns.push(Column {
-                        name: t,
-                        data_type: None,
-                        not_null: false,
-                    }),
-                }
+                self.table_entry(table).column_entry(&f).name = t;
             }
             AlterAction::RenameTable { to } => self.rename_table(table, to),
             AlterAction::AlterColumnType {
                 column, new_type, ..
             } => {
-                let n = column.norm();
-                let tbl = self.table_entry(table);
-                match tbl.column_mut(&n) {
-                    Some(c) => c.data_type = Some(new_type.clone()),
-                    None => tbl.columns.push(Column {
-                        name: n,
-                        data_type: Some(new_type.clone()),
-                        not_null: false,
-                    }),
-                }
+                self.table_entry(table)
+                    .column_entry(&column.norm())
+                    .data_type = Some(new_type.clone());
             }
             AlterAction::ModifyColumn { old_name, column } => {
                 let old = old_name.norm();
@@ -349,16 +349,9 @@ impl Catalog {
             }
             AlterAction::SetNotNull { column } | AlterAction::DropNotNull { column } => {
                 let set = matches!(action, AlterAction::SetNotNull { .. });
-                let n = column.norm();
-                let tbl = self.table_entry(table);
-                match tbl.column_mut(&n) {
-                    Some(c) => c.not_null = set,
-                    None => tbl.columns.push(Column {
-                        name: n,
-                        data_type: None,
-                        not_null: set,
-                    }),
-                }
+                self.table_entry(table)
+                    .column_entry(&column.norm())
+                    .not_null = set;
             }
             AlterAction::AddConstraint { constraint } => {
                 if let Some(n) = &constraint.name {

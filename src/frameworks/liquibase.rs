@@ -9,6 +9,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::{FileRef, Framework, Migration, MigrationKind, MigrationSet, ScriptRef};
+use crate::discover::normalize_path;
 use crate::parse::script::{ChangelogInfo, FileInfo};
 
 fn info<'a>(f: &'a FileRef) -> Option<&'a ChangelogInfo> {
@@ -16,20 +17,6 @@ fn info<'a>(f: &'a FileRef) -> Option<&'a ChangelogInfo> {
         FileInfo::Changelog(c) => Some(c),
         _ => None,
     }
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The changelogs of a run, indexed for include resolution: normalised once, and looked up by
@@ -48,7 +35,7 @@ struct ChangelogIndex {
 
 impl ChangelogIndex {
     fn new(files: &[FileRef], lb: &[usize]) -> Self {
-        let norm: Vec<PathBuf> = lb.iter().map(|&i| normalize(files[i].path)).collect();
+        let norm: Vec<PathBuf> = lb.iter().map(|&i| normalize_path(files[i].path)).collect();
         let mut by_path = HashMap::new();
         let mut by_name: HashMap<OsString, Vec<usize>> = HashMap::new();
         let mut by_dir_name: HashMap<OsString, Vec<usize>> = HashMap::new();
@@ -103,7 +90,7 @@ fn resolve(
         .trim_start_matches('/');
     let written = written.trim_end_matches('/');
     let base = files[from].path.parent().unwrap_or(Path::new(""));
-    let direct = normalize(&base.join(written));
+    let direct = normalize_path(&base.join(written));
     let suffix: PathBuf = Path::new(written).components().collect();
     // An exact relative hit wins over suffix matches.
     if !all

@@ -476,7 +476,9 @@ fn default_of(c: &Element) -> Option<DefaultExpr> {
         ("defaultValueDate", Some(Volatility::Constant)),
     ] {
         if let Some(a) = c.attr(attr) {
-            let volatility = vol.unwrap_or_else(|| computed_volatility(&a.value));
+            let volatility = vol.unwrap_or_else(|| {
+                crate::parse::sql::recognize::volatility(&a.value, Dialect::Generic)
+            });
             return Some(DefaultExpr {
                 text: a.value.clone(),
                 span: a.span,
@@ -486,30 +488,6 @@ fn default_of(c: &Element) -> Option<DefaultExpr> {
         }
     }
     None
-}
-
-fn computed_volatility(v: &str) -> Volatility {
-    let l = v.to_ascii_lowercase();
-    if ["random(", "uuid", "nextval(", "clock_timestamp"]
-        .iter()
-        .any(|f| l.contains(f))
-    {
-        Volatility::Volatile
-    } else if [
-        "now()",
-        "current_timestamp",
-        "current_date",
-        "localtimestamp",
-    ]
-    .iter()
-    .any(|f| l.contains(f))
-    {
-        Volatility::Stable
-    } else if l.contains('(') {
-        Volatility::Unknown
-    } else {
-        Volatility::Constant
-    }
 }
 
 fn column_def(tree: &Tree, c: &Element) -> Option<ColumnDef> {

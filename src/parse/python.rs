@@ -223,38 +223,13 @@ fn column(text: &str, e: &Expr) -> Option<ColumnDef> {
             })
             .unwrap_or(raw);
         def.default = Some(DefaultExpr {
-            volatility: default_volatility(&inner),
+            volatility: crate::parse::sql::recognize::volatility(&inner, Dialect::Generic),
             is_null: inner.eq_ignore_ascii_case("null"),
             text: inner,
             span: r,
         });
     }
     Some(def)
-}
-
-fn default_volatility(v: &str) -> Volatility {
-    let l = v.to_ascii_lowercase();
-    if [
-        "random(",
-        "gen_random_uuid",
-        "uuid_generate",
-        "nextval(",
-        "clock_timestamp",
-    ]
-    .iter()
-    .any(|f| l.contains(f))
-    {
-        Volatility::Volatile
-    } else if ["now()", "current_timestamp", "current_date"]
-        .iter()
-        .any(|f| l.contains(f))
-    {
-        Volatility::Stable
-    } else if l.contains('(') {
-        Volatility::Unknown
-    } else {
-        Volatility::Constant
-    }
 }
 
 struct Walker<'a> {

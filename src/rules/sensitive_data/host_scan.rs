@@ -133,29 +133,42 @@ pub fn changelog_rows(
     out
 }
 
-/// The element tree of a changelog (XML, or YAML and JSON read as YAML). The secrets scan and
-/// the seed-data rows both read it, from rules that run one after the other on the same thread:
-/// the last tree is kept, keyed by the file's text, so the file is read once for both.
-fn changelog_tree(source: &SourceFile) -> Rc<Tree> {
-    type Cached = (Arc<str>, Rc<Tree>);
-    thread_local! {
-        static LAST: RefCell<Option<Cached>> = const { RefCell::new(None) };
-    }
-    if let Some(hit) = LAST.with(|c| {
+/// The last value computed for a file on this thread, keyed by the file's text (held, so the key
+/// cannot be reused by another file). The rules that read a changelog or revision run one after
+/// the other on one thread: the first computes, the others share.
+type LastOf<T> = RefCell<Option<(Arc<str>, Rc<T>)>>;
+
+fn last_or<T>(
+    slot: &'static std::thread::LocalKey<LastOf<T>>,
+    source: &SourceFile,
+    compute: impl FnOnce() -> T,
+) -> Rc<T> {
+    if let Some(hit) = slot.with(|c| {
         c.borrow()
             .as_ref()
             .and_then(|(t, v)| Arc::ptr_eq(t, &source.text).then(|| v.clone()))
     }) {
         return hit;
     }
-    let text: &str = &source.text;
-    let tree = Rc::new(if text.trim_start().starts_with('<') {
-        crate::parse::xml::parse(text)
-    } else {
-        crate::parse::liquibase::yaml_tree(text).0
-    });
-    LAST.with(|c| *c.borrow_mut() = Some((source.text.clone(), tree.clone())));
-    tree
+    let value = Rc::new(compute());
+    slot.with(|c| *c.borrow_mut() = Some((source.text.clone(), value.clone())));
+    value
+}
+
+/// The element tree of a changelog (XML, or YAML and JSON read as YAML): read once for the
+/// secrets scan and the seed-data rows.
+fn changelog_tree(source: &SourceFile) -> Rc<Tree> {
+    thread_local! {
+        static LAST: LastOf<Tree> = const { RefCell::new(None) };
+    }
+    last_or(&LAST, source, || {
+        let text: &str = &source.text;
+        if text.trim_start().starts_with('<') {
+            crate::parse::xml::parse(text)
+        } else {
+            crate::parse::liquibase::yaml_tree(text).0
+        }
+    })
 }
 
 /// The spans of SQL text in a file's model (the tokens of its embedded SQL), merged.
@@ -172,23 +185,12 @@ fn sql_spans(model: &FileModel) -> Vec<Span> {
     out
 }
 
-/// Every secret of a changelog or revision outside its SQL. Four rules ask for the same file on
-/// the same thread: the last result is kept, keyed by the file's text.
+/// Every secret of a changelog or revision outside its SQL (asked for by four rules).
 pub fn secrets(source: &SourceFile, model: &FileModel) -> Rc<Found> {
-    type Cached = (Arc<str>, Rc<Found>);
     thread_local! {
-        static LAST: RefCell<Option<Cached>> = const { RefCell::new(None) };
+        static LAST: LastOf<Found> = const { RefCell::new(None) };
     }
-    if let Some(hit) = LAST.with(|c| {
-        c.borrow()
-            .as_ref()
-            .and_then(|(t, v)| Arc::ptr_eq(t, &source.text).then(|| v.clone()))
-    }) {
-        return hit;
-    }
-    let found = Rc::new(compute(source, model));
-    LAST.with(|c| *c.borrow_mut() = Some((source.text.clone(), found.clone())));
-    found
+    last_or(&LAST, source, || compute(source, model))
 }
 
 fn compute(source: &SourceFile, model: &FileModel) -> Found {
