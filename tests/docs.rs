@@ -2,7 +2,7 @@
 //! Example fires and its Use instead stays silent; docs/rules/ and the README's rule table are
 //! current (regenerate with `UPDATE_DOCS=1 cargo test --test docs`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use schemaguard::discover;
 use schemaguard::lint;
@@ -11,11 +11,10 @@ use schemaguard::settings::{Overrides, Settings};
 use schemaguard::source::SourceFile;
 use schemaguard::sql::Dialect;
 
-const SECTIONS: [&str; 4] = ["What it does", "Why is this bad?", "Example", "Use instead"];
+mod common;
+use common::repo;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+const SECTIONS: [&str; 4] = ["What it does", "Why is this bad?", "Example", "Use instead"];
 
 /// Fenced code blocks of a Markdown section: (info string, body).
 fn code_blocks(md: &str) -> Vec<(String, String)> {

@@ -19,11 +19,10 @@ use schemaguard::lint;
 use schemaguard::registry::{Category, builtin_rules};
 use schemaguard::settings::{Overrides, Settings};
 
-type Finding = (String, usize, String);
+mod common;
+use common::repo;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+type Finding = (String, usize, String);
 
 /// The fixture cases of one rule folder: files or folders named `fail*` / `pass*`.
 fn cases(dir: &Path) -> Vec<PathBuf> {

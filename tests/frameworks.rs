@@ -2,38 +2,14 @@
 //! migrations are reported, the folder is still replayed, integrity is checked against the base),
 //! and migration files named alone bringing their folder along.
 
-use std::path::Path;
-use std::process::Command;
-
 use schemaguard::assemble::BaseLookup;
 use schemaguard::discover::{self, Candidate};
 use schemaguard::git::{GitBase, resolve};
 use schemaguard::lint;
 use schemaguard::settings::Settings;
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+mod common;
+use common::{git, write};
 
 /// (file name, code) of every active finding.
 fn findings(reports: &[lint::FileReport]) -> Vec<(String, String)> {

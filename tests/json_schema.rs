@@ -2,14 +2,13 @@
 //! (several fixture sets, with suppressions of every kind, fixes, labels, parse errors and
 //! stale baseline entries) must validate against them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::repo;
 
 fn validator(name: &str) -> (boon::Schemas, boon::SchemaIndex) {
     let path = repo().join("schema").join(name);

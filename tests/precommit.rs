@@ -13,9 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{git, repo};
 
 /// An external tool: from `.ci/venv/bin`, else PATH. `None` means skip (locally).
 pub fn external_tool(name: &str) -> Option<PathBuf> {
@@ -40,21 +39,6 @@ pub fn external_tool(name: &str) -> Option<PathBuf> {
         );
     }
     found
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn try_repo(pre_commit: &Path, dir: &Path, home: &Path) -> (i32, String) {

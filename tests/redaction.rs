@@ -14,6 +14,9 @@ use schemaguard::output::{self, Format, RenderContext};
 use schemaguard::secrets::{ValueClass, classify_value};
 use schemaguard::settings::{Overrides, Settings};
 
+mod common;
+use common::repo;
+
 /// Every secret the fail fixtures hold, written out in full: a detector whose span covers only
 /// part of a secret would leave the rest visible, and only the full value catches that.
 const FIXTURE_SECRETS: &[&str] = &[
@@ -156,10 +159,6 @@ const FIXTURE_SECRETS: &[&str] = &[
     "+33 6 12 34 56 78",
     "t.okafor@mailhub-ng.com",
 ];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {

@@ -8,6 +8,9 @@ use schemaguard::discover::{self, Candidate};
 use schemaguard::lint::{self, FileReport, mask};
 use schemaguard::settings::{Overrides, Settings};
 
+mod common;
+use common::write;
+
 fn settings(dir: &Path, toml: &str) -> Settings {
     let path = dir.join("schemaguard.toml");
     std::fs::write(&path, toml).unwrap();
@@ -32,13 +35,6 @@ fn lint(path: &Path, settings: &Settings) -> FileReport {
         },
         settings,
     )
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 #[test]

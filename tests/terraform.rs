@@ -2,28 +2,8 @@
 //! files, suppressions, secrets never printed, plans recognised by content, and user rule
 //! folders (`extend-rules`) with their errors and docs.
 
-use std::path::Path;
-use std::process::Command;
-
-fn schemaguard(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schemaguard"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+mod common;
+use common::{schemaguard, write};
 
 #[test]
 fn a_module_is_linted_with_its_sibling_files_even_when_one_file_is_named() {

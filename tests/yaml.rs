@@ -4,28 +4,8 @@
 //! YAML changelogs still go to the changelog reader, suppressions work in YAML comments, and
 //! `[database-settings]` is strict.
 
-use std::path::Path;
-use std::process::Command;
-
-fn schemaguard(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schemaguard"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+mod common;
+use common::{schemaguard, write};
 
 #[test]
 fn hostile_yaml_gives_a_diagnostic_not_a_crash() {
