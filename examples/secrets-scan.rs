@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use schemaguard::lint::mask;
+use schemaguard::redact::mask;
 use schemaguard::secrets::scan_text;
 use schemaguard::source::LineIndex;
 

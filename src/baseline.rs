@@ -263,7 +263,7 @@ pub fn apply(
     );
     let source = Arc::new(source);
     Some(FileReport {
-        display_text: source.text.clone(),
+        display_text: crate::redact::redact(&source.text, &mut diagnostics),
         source,
         diagnostics,
         dialect: None,

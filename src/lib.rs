@@ -21,6 +21,7 @@ pub mod git;
 pub mod lint;
 pub mod output;
 pub mod parse;
+pub mod redact;
 pub mod registry;
 pub mod rules;
 pub mod secrets;

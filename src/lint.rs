@@ -1,7 +1,6 @@
 //! The engine: one file through parse, rules, suppressions, per-file ignores and redaction; many
 //! files in parallel, in a deterministic order.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -349,7 +348,7 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
     }
     let dialect =
         matches!(l.model.info, FileInfo::Sql | FileInfo::Changelog(_)).then_some(l.model.dialect);
-    let display_text = redacted_text(&l.source.text, &d);
+    let display_text = crate::redact::redact(&l.source.text, &mut d);
     let mut report = FileReport {
         source: Arc::new(l.source),
         display_text,
@@ -523,7 +522,7 @@ fn lint_terraform_unit(module: &TfModule, index: usize, settings: &Settings) -> 
         &|offset| spans.iter().find(|s| s.start >= offset).copied(),
         settings,
     );
-    let display_text = redacted_text(&source.text, &diags);
+    let display_text = crate::redact::redact(&source.text, &mut diags);
     FileReport {
         source: source.clone(),
         display_text,
@@ -586,7 +585,7 @@ fn unreadable(path: &Path, display: &str, why: Unreadable, settings: &Settings) 
     }
     let source = Arc::new(source);
     FileReport {
-        display_text: source.text.clone(),
+        display_text: crate::redact::redact(&source.text, &mut diagnostics),
         source,
         diagnostics,
         dialect: None,
@@ -666,7 +665,8 @@ fn sql_scope(tokens: &[Tok], statements: &[Statement], offset: usize) -> Option<
     })
 }
 
-/// Severity overrides, per-file ignores, suppressions, secret scrubbing and ordering.
+/// Severity overrides, per-file ignores, suppressions and ordering (secrets are masked after,
+/// by [`crate::redact::redact`]).
 pub fn finish(
     source: &SourceFile,
     diags: &mut Vec<Diagnostic>,
@@ -688,16 +688,11 @@ pub fn finish(
     if !ignored.is_empty() {
         diags.retain(|d| !ignored.iter().any(|s| d.rule.matches(s)));
     }
-    scrub_secrets(&source.text, diags);
     diags.sort_by(|a, b| {
         (a.span.start, a.rule.code, a.span.end).cmp(&(b.span.start, b.rule.code, b.span.end))
     });
     diags.dedup_by(|a, b| a.span == b.span && a.rule.code == b.rule.code && a.message == b.message);
 }
-
-/// Secrets at least this long are also masked where they are repeated in the file; shorter
-/// ones would mask ordinary words.
-const MIN_REPEAT_MASK: usize = 6;
 
 /// Keeps the first finding of each once-per-file rule and says how many more it stands for.
 fn collapse_once_per_file(diags: &mut Vec<Diagnostic>) {
@@ -727,118 +722,6 @@ fn collapse_once_per_file(diags: &mut Vec<Diagnostic>) {
         }
         true
     });
-}
-
-/// How much of a secret may stay visible: nothing for short values, two characters otherwise.
-fn visible_prefix(secret: &str) -> usize {
-    if secret.chars().count() >= 16 {
-        secret.char_indices().nth(2).map(|(i, _)| i).unwrap_or(0)
-    } else {
-        0
-    }
-}
-
-/// Masks a secret, keeping its byte length (so every span into the text stays valid) and its
-/// line breaks (so a multi-line secret, such as a private key, keeps the lines after it where
-/// they are).
-pub fn mask(secret: &str) -> String {
-    let keep = visible_prefix(secret);
-    let mut out = String::with_capacity(secret.len());
-    out.push_str(&secret[..keep]);
-    out.extend(secret.as_bytes()[keep..].iter().map(|b| {
-        if matches!(b, b'\n' | b'\r') {
-            *b as char
-        } else {
-            '*'
-        }
-    }));
-    out
-}
-
-/// The file text with every secret span of `diags` masked.
-pub fn redacted_text(text: &Arc<str>, diags: &[Diagnostic]) -> Arc<str> {
-    let mut spans: Vec<Span> = diags
-        .iter()
-        .flat_map(|d| d.secrets.iter().copied())
-        .filter(|s| !s.is_empty() && s.end <= text.len())
-        .collect();
-    if spans.is_empty() {
-        return text.clone();
-    }
-    // The same value written again elsewhere in the file (a password repeated in a comment, a
-    // second connection string) is masked too, found or not.
-    let values: std::collections::BTreeSet<&str> = spans
-        .iter()
-        .map(|s| s.text(text))
-        .filter(|v| v.len() >= MIN_REPEAT_MASK)
-        .collect();
-    let mut repeats = Vec::new();
-    for v in values {
-        for at in memchr::memmem::find_iter(text.as_bytes(), v.as_bytes()) {
-            repeats.push(Span::new(at, at + v.len()));
-        }
-    }
-    spans.extend(repeats);
-    spans.sort();
-    // Overlapping secrets are masked as one, so no visible prefix lands inside another secret.
-    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans {
-        match merged.last_mut() {
-            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-            _ => merged.push(s),
-        }
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    for s in merged {
-        let start = crate::source::floor_char_boundary(text, s.start.max(pos));
-        let end = crate::source::ceil_char_boundary(text, s.end);
-        if end <= pos {
-            continue;
-        }
-        out.push_str(&text[pos..start]);
-        out.push_str(&mask(&text[start..end]));
-        pos = end;
-    }
-    out.push_str(&text[pos..]);
-    Arc::from(out)
-}
-
-/// Removes secret values from messages, labels and help, whatever a rule wrote.
-fn scrub_secrets(text: &str, diags: &mut [Diagnostic]) {
-    let secrets: Vec<String> = diags
-        .iter()
-        .flat_map(|d| d.secrets.iter())
-        .map(|s| s.text(text).to_string())
-        .filter(|s| s.len() >= 4)
-        .collect();
-    if secrets.is_empty() {
-        return;
-    }
-    let scrub = |s: &mut String| {
-        for secret in &secrets {
-            if s.contains(secret.as_str()) {
-                *s = s.replace(secret.as_str(), &mask(secret));
-            }
-        }
-    };
-    for d in diags.iter_mut() {
-        scrub(&mut d.message);
-        if let Some(h) = d.help.as_mut() {
-            scrub(h);
-        }
-        if let Some(l) = d.label.as_mut() {
-            scrub(l);
-        }
-        for l in &mut d.labels {
-            scrub(&mut l.message);
-        }
-        if let Some(f) = d.fix.as_mut() {
-            for e in &mut f.edits {
-                scrub(&mut e.content);
-            }
-        }
-    }
 }
 
 /// Counts of active findings by severity.
@@ -878,14 +761,4 @@ pub fn has_security_findings(reports: &[FileReport]) -> bool {
         .iter()
         .flat_map(|r| r.active())
         .any(|d| d.rule.category.is_security())
-}
-
-/// Text used in messages: a short, single-line excerpt.
-pub fn excerpt(text: &str, max: usize) -> Cow<'_, str> {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() <= max && !text.contains('\n') {
-        return Cow::Borrowed(line);
-    }
-    let cut: String = line.chars().take(max).collect();
-    Cow::Owned(format!("{cut}…"))
 }

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use schemaguard::discover::{self, Candidate};
-use schemaguard::lint::{self, FileReport, mask};
+use schemaguard::lint::{self, FileReport};
 use schemaguard::output::{self, Format, RenderContext};
+use schemaguard::redact::mask;
 use schemaguard::secrets::{ValueClass, classify_value};
 use schemaguard::settings::{Overrides, Settings};
 
@@ -381,5 +382,134 @@ fn formats_that_show_source_show_the_masked_form() {
         }
     }
     assert!(snippets > 0, "no SARIF snippets of secret findings");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// --- secrets no rule was asked to find -------------------------------------------------------
+
+/// Secrets planted where no sensitive-data rule needs to look: at the token a SQL parse stops
+/// at, in a double-quoted `PASSWORD`, in a suppression's reason, in a 200,000-character word,
+/// and as credential-shaped assignments on the lines shown around a finding.
+const PLANTED: &[&str] = &[
+    "ghp_Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8",
+    "AKIAQ7RTX2NB4KLMP3WZ",
+    "Hunter2Quartz!Lamp",
+    "ghp_Z9x8C7v6B5n4M3a2S1d0F9g8H7j6K5l4P3o2",
+    "glpat-Rk8mW2vQx7LpN4tWz9Yc",
+    "NEXTAUTH_SECRET=secret",
+    "STRIPE_KEY=DEADBEEF",
+    "CKAN_POSTGRES_PWD: pass",
+    "SESSION_TOKEN=kestrel",
+];
+
+fn planted_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::write(
+        d,
+        "db/migrations/V1__tokens.sql",
+        &format!(
+            "-- NEXTAUTH_SECRET=secret\n\
+             ALTER TABLE t {};\n\
+             -- STRIPE_KEY=DEADBEEF\n\
+             ALTER TABLE t {};\n\
+             CREATE USER bob PASSWORD \"{}\";\n\
+             -- schemaguard: ignore[LN001] rotated, see {}\n\
+             ALTER TABLE t ADD;\n\
+             -- SESSION_TOKEN=kestrel\n\
+             ALTER TABLE t {};\n\
+             ALTER TABLE t {};\n",
+            PLANTED[0],
+            PLANTED[1],
+            PLANTED[2],
+            PLANTED[3],
+            PLANTED[4],
+            "a".repeat(200_000)
+        ),
+    );
+    common::write(
+        d,
+        "docker-compose.yml",
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      CKAN_POSTGRES_PWD: pass\n      POSTGRES_HOST_AUTH_METHOD: trust\n    ports:\n      - \"5432:5432\"\n",
+    );
+    dir
+}
+
+#[test]
+fn secrets_no_selected_rule_looks_for_never_reach_any_output() {
+    let dir = planted_repo();
+    let d = dir.path();
+    let mut problems = Vec::new();
+    // Code frames and SARIF snippets show the file's own line, however long; messages, labels
+    // and help quote at most an excerpt.
+    let mut check = |what: &str, bytes: &str| {
+        for (i, s) in PLANTED.iter().enumerate() {
+            for form in forms(s) {
+                if bytes.contains(&form) {
+                    problems.push(format!("{what} contains PLANTED[{i}]"));
+                }
+            }
+        }
+        if !what.starts_with("pretty")
+            && !what.starts_with("sarif")
+            && bytes.contains(&"a".repeat(200))
+        {
+            problems.push(format!("{what} copies the 200,000-character word"));
+        }
+    };
+    // Whichever rules run: the parse-error rule alone, the defaults, all of them.
+    for select in [&["--select", "LN"][..], &[], &["--select", "ALL"]] {
+        for format in Format::value_variants() {
+            let name = format.to_possible_value().unwrap().get_name().to_string();
+            let summary = d.join("summary.md");
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_schemaguard"))
+                .current_dir(d)
+                .env("NO_COLOR", "1")
+                .env("GITHUB_STEP_SUMMARY", &summary)
+                .env("GITHUB_OUTPUT", d.join("outputs.txt"))
+                .args(["check", "--isolated", "--format", &name, "--exit-zero"])
+                .args(select)
+                .arg(".")
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                stdout.contains("LN001") || stdout.contains("parse-error"),
+                "{name} {select:?}: no parse error reported"
+            );
+            check(&format!("{name} output {select:?}"), &stdout);
+            check(
+                &format!("{name} stderr {select:?}"),
+                &String::from_utf8_lossy(&out.stderr),
+            );
+            if let Ok(s) = std::fs::read_to_string(&summary) {
+                check(&format!("job summary ({name}, {select:?})"), &s);
+                std::fs::remove_file(&summary).unwrap();
+            }
+        }
+        let (_, _, err) = common::schemaguard(
+            d,
+            &[
+                &["check", "--isolated", "--write-baseline", "b.json"][..],
+                select,
+                &["."],
+            ]
+            .concat(),
+        );
+        let baseline = std::fs::read_to_string(d.join("b.json"))
+            .unwrap_or_else(|_| panic!("no baseline written: {err}"));
+        check(&format!("baseline {select:?}"), &baseline);
+    }
+    // The planted tokens are findings in their own right.
+    let (_, out, _) = common::schemaguard(d, &["check", "--isolated", "--format", "concise", "."]);
+    for line in [2, 4, 5, 9] {
+        assert!(
+            out.lines().any(
+                |l| l.starts_with(&format!("db/migrations/V1__tokens.sql:{line}:"))
+                    && (l.contains(" SD001 ") || l.contains(" SD005 "))
+            ),
+            "no secret finding on line {line}:\n{out}"
+        );
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use schemaguard::config;
 use schemaguard::discover::{self, Candidate};
-use schemaguard::lint::{self, FileReport, mask};
+use schemaguard::lint::{self, FileReport};
+use schemaguard::redact::mask;
 use schemaguard::settings::{Overrides, Settings};
 
 mod common;

@@ -332,6 +332,110 @@ pub fn scan_text(text: &str, base: usize) -> Vec<SecretMatch> {
         .collect()
 }
 
+/// The value of every credential-shaped assignment in `text`, judged or not: a key that names
+/// a credential (`NEXTAUTH_SECRET`, `"db_password"`, `CKAN_POSTGRES_PWD`), then `=`, `:`, `:=`
+/// or `=>`, then a value up to the end of its quotes, or else up to a blank, `;`, `,`, `&` or
+/// the end of the line. References (`${VAR}`, `{{ x }}`, `$VAR`, `<password>`) and calls
+/// (`crypt(password, …)`) are left alone.
+///
+/// For display only: renderers mask these in the lines they show around a finding, so a weak
+/// or unjudged credential next to it is never printed. Rules report through [`scan_text`] and
+/// [`check_assignment`].
+pub fn credential_shaped(text: &str) -> Vec<Span> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut last_key_end = 0;
+    for m in prefilter().find_overlapping_iter(text) {
+        if !matches!(NEEDLES[m.pattern().as_usize()].1, Trigger::Word) || m.start() < last_key_end {
+            continue;
+        }
+        let key_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+        let (mut ks, mut ke) = (m.start(), m.start());
+        while ks > 0 && key_char(b[ks - 1]) {
+            ks -= 1;
+        }
+        while ke < b.len() && key_char(b[ke]) {
+            ke += 1;
+        }
+        last_key_end = ke;
+        let key = &text[ks..ke];
+        // `STRIPE_KEY=DEADBEEF`: a key that is not a credential name by itself, holding a
+        // value shaped like one.
+        let named_key = key.len() > 4
+            && (key[key.len() - 4..].eq_ignore_ascii_case("_key")
+                || key[key.len() - 4..].eq_ignore_ascii_case("-key"));
+        if credential_key(key).is_none() && !named_key {
+            continue;
+        }
+        let mut i = ke;
+        if matches!(b.get(i), Some(b'"' | b'\'')) {
+            i += 1;
+        }
+        let skip_blanks = |mut i: usize| {
+            while matches!(b.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+            i
+        };
+        i = skip_blanks(i);
+        i = match b.get(i..) {
+            Some([b'=', b'=', ..]) => continue,
+            Some([b'=' | b':', b'=' | b'>', ..]) => i + 2,
+            Some([b'=' | b':', ..]) => i + 1,
+            // SQL's `PASSWORD 'x'` (and `PASSWORD "x"`, which PostgreSQL rejects).
+            Some([b'\'' | b'"', ..]) if i > ke && key.eq_ignore_ascii_case("password") => i,
+            _ => continue,
+        };
+        let v = skip_blanks(i);
+        let (vs, ve) = match b.get(v) {
+            Some(q @ (b'"' | b'\'' | b'`')) => {
+                match b[v + 1..].iter().position(|c| c == q || *c == b'\n') {
+                    Some(p) if b[v + 1 + p] == *q => (v + 1, v + 1 + p),
+                    _ => continue,
+                }
+            }
+            Some(_) => {
+                let end = b[v..]
+                    .iter()
+                    .position(|c| {
+                        matches!(
+                            c,
+                            b' ' | b'\t' | b'\n' | b'\r' | b';' | b',' | b'&' | b'"' | b'\'' | b')'
+                        )
+                    })
+                    .map_or(b.len(), |p| v + p);
+                (v, end)
+            }
+            None => continue,
+        };
+        let value = &text[vs..ve];
+        if credential_key(key).is_none() && !token_shaped(value) {
+            continue;
+        }
+        if value.is_empty()
+            || value.contains('(')
+            || value.starts_with(['$', '{', '<', '%'])
+            || classify_value(value) == ValueClass::Reference
+        {
+            continue;
+        }
+        out.push(Span::new(vs, ve));
+    }
+    out
+}
+
+/// A value that reads like a key or token rather than a name: at least 8 characters of a
+/// key alphabet, hexadecimal, or letters and digits mixed (`DEADBEEF`, `a8Kq2…`; not
+/// `created_at`, `fk_orders`).
+fn token_shaped(v: &str) -> bool {
+    v.len() >= 8
+        && v.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-'))
+        && (v.bytes().all(|c| c.is_ascii_hexdigit())
+            || (v.bytes().any(|c| c.is_ascii_digit())
+                && v.bytes().any(|c| c.is_ascii_alphabetic())))
+}
+
 /// Sorts matches and drops the lower-priority one of any overlapping pair.
 fn resolve(mut found: Vec<Found>) -> Vec<Found> {
     found.sort_by(|a, b| {

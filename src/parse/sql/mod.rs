@@ -376,7 +376,25 @@ fn describe_error(err: &ParserError, map: &PosMap, code: &[Tok], stmt: Span) -> 
             .unwrap_or(Span::at(off)),
         None => Span::at(stmt.start),
     };
-    (format!("cannot parse this statement: {}", msg.trim()), at)
+    (
+        format!("cannot parse this statement: {}", bounded(msg.trim())),
+        at,
+    )
+}
+
+/// A parser message with the input it quotes cut short: the token after `found: ` can be a
+/// whole string literal or a 200,000-character word, and a message quotes an excerpt only.
+fn bounded(msg: &str) -> String {
+    const QUOTE: usize = 40;
+    const WHOLE: usize = 300;
+    let msg = match msg.rfind("found: ") {
+        Some(i) => {
+            let (head, found) = msg.split_at(i + "found: ".len());
+            format!("{head}{}", crate::redact::excerpt(found, QUOTE))
+        }
+        None => msg.to_string(),
+    };
+    crate::redact::excerpt(&msg, WHOLE).into_owned()
 }
 
 /// Marks statements that run inside an explicit `BEGIN ... COMMIT`.

@@ -59,7 +59,7 @@ impl Rule for IrreversibleDownMigration {
                 "migration `{}` cannot be rolled back: its {} says \"{}\"",
                 m.migration.id,
                 m.set.framework.down_noun(),
-                crate::lint::excerpt(&reason, 120)
+                crate::redact::excerpt(&reason, 120)
             ),
         )
         .label("declared irreversible")

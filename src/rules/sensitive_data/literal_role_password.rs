@@ -83,6 +83,12 @@ fn passwords_in(text: &str, code: &[&Tok]) -> Vec<RolePassword> {
         let t = t?;
         match t.kind {
             TokKind::String | TokKind::DollarString => content(text, t),
+            // `PASSWORD "…"`: PostgreSQL rejects it (a double-quoted word is a name), but the
+            // password is committed all the same.
+            TokKind::QuotedIdent => {
+                let s = t.span();
+                (s.len() > 2).then(|| Span::new(s.start + 1, s.end - 1))
+            }
             _ => None,
         }
     };

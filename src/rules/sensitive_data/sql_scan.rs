@@ -384,6 +384,38 @@ fn compute_secrets(unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
                 .map(|m| (m, place.to_string())),
         );
     }
+    // Provider tokens and keys written outside any string: as an identifier, or in a statement
+    // the parser gave up on (`ALTER TABLE t ghp_…;`). The lexer may split such a token
+    // (`xoxb-1-2-abc` is a word, numbers and operators), so each run of code tokens written
+    // without a blank between them is read as one piece of text.
+    for stmt in &unit.statements {
+        let code: Vec<&Tok> = unit.code_tokens(stmt).collect();
+        for run in code.chunk_by(|a, b| a.span().end == b.span().start) {
+            let (Some(first), Some(last)) = (run.first(), run.last()) else {
+                continue;
+            };
+            if run.iter().any(|t| {
+                matches!(
+                    t.kind,
+                    TokKind::String | TokKind::DollarString | TokKind::CopyData
+                )
+            }) {
+                continue;
+            }
+            let span = Span::new(first.span().start, last.span().end);
+            out.extend(
+                secrets::scan_text(span.text(text), span.start)
+                    .into_iter()
+                    .filter(|m| {
+                        matches!(
+                            m.detector.family(),
+                            secrets::Family::ProviderToken | secrets::Family::PrivateKey
+                        )
+                    })
+                    .map(|m| (m, "in the statement text".to_string())),
+            );
+        }
+    }
     let assign = |key: &str, value: Span, place: String, out: &mut Vec<(SecretMatch, String)>| {
         if let Some(m) = secrets::check_assignment(key, value.text(text), value) {
             out.push((m, place));
