@@ -369,9 +369,14 @@ fn run_set(
         }
     }
     let sv = SetView { set, files, base };
+    let from = out.len();
     for rule in &settings.rules {
         let mut cx = SetCx::new(settings, rule.meta(), &mut out);
         rule.check_migration_set(&sv, &mut cx);
+    }
+    // What a set-level rule finds is about a file, the set or its history, not a place.
+    for (_, d) in &mut out[from..] {
+        d.whole_file = true;
     }
     out
 }

@@ -98,7 +98,8 @@ pub fn is_changed(
 
 /// A finding about the file as a whole rather than a place in it.
 fn is_file_level(source: &crate::source::SourceFile, d: &Diagnostic) -> bool {
-    matches!(d.rule.code, "LN002" | "LN003")
+    d.whole_file
+        || matches!(d.rule.code, "LN002" | "LN003")
         || (d.span.start == 0 && (d.span.is_empty() || d.span.end >= source.text.len()))
 }
 

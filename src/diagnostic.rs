@@ -100,6 +100,10 @@ pub struct Diagnostic {
     /// Spans holding secret values: every renderer masks them.
     pub secrets: Vec<Span>,
     pub suppression: Option<Suppression>,
+    /// The finding is about a file, a migration set or a history as a whole (a file name, an
+    /// edited applied migration, a version gap), not about a place in the file: filters by
+    /// changed lines keep it wherever the change is.
+    pub whole_file: bool,
 }
 
 impl Diagnostic {
@@ -115,6 +119,7 @@ impl Diagnostic {
             fix: None,
             secrets: Vec::new(),
             suppression: None,
+            whole_file: false,
         }
     }
 

@@ -335,6 +335,43 @@ fn diff_base_lints_changed_files_and_only_changed_lines_narrows_to_lines() {
 }
 
 #[test]
+fn only_changed_lines_keeps_findings_about_a_whole_file_or_history() {
+    // Line 2 of an applied Flyway migration is edited: NM007 is about the file's history and
+    // is reported at its first line, which did not change.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let init = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n";
+    common::write(d, "db/migration/V1__init.sql", init);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "feature"]);
+    common::write(
+        d,
+        "db/migration/V1__init.sql",
+        &init.replace("TABLE b", "TABLE bb"),
+    );
+    git(d, &["commit", "-qam", "edit"]);
+    let args = [
+        "check",
+        "--isolated",
+        "--format",
+        "concise",
+        "--diff-base",
+        "main",
+    ];
+    for narrow in [false, true] {
+        let (out, err, _) = run(schemaguard(d)
+            .args(args)
+            .args(narrow.then_some("--only-changed-lines")));
+        assert!(
+            codes_and_lines(&out).contains(&"db/migration/V1__init.sql:1 NM007".to_string()),
+            "--only-changed-lines {narrow}: {out} {err}"
+        );
+    }
+}
+
+#[test]
 fn a_missing_base_in_a_shallow_clone_is_a_clear_error() {
     let origin = repo_with_branch();
     let clone = tempfile::tempdir().unwrap();
