@@ -64,10 +64,13 @@ pub fn parse_directive(comment: &str, offset: usize) -> Option<Directive> {
     for closer in ["*/", "-->"] {
         reason = reason.strip_suffix(closer).unwrap_or(reason).trim_end();
     }
-    let reason = reason
-        .trim_start_matches([':', '-', '—'])
-        .trim()
-        .to_string();
+    let reason = reason.trim_start_matches([':', '-', '—']).trim();
+    // A placeholder (the editor's `<reason>`, `TODO`) says nothing: it counts as no reason.
+    let reason = if is_placeholder_reason(reason) {
+        String::new()
+    } else {
+        reason.to_string()
+    };
     Some(Directive {
         file_level,
         selectors,
@@ -75,6 +78,20 @@ pub fn parse_directive(comment: &str, offset: usize) -> Option<Directive> {
         span: Span::new(offset, offset + comment.len()),
         directive_span: Span::new(offset + at, offset + close + 1),
     })
+}
+
+/// A reason that only holds the place of one: `<reason>`, `<why>`, `TODO`, `reason`, `...`.
+fn is_placeholder_reason(reason: &str) -> bool {
+    let r = reason.trim().to_ascii_lowercase();
+    let bracketed = r.len() >= 2
+        && ((r.starts_with('<') && r.ends_with('>')) || (r.starts_with('[') && r.ends_with(']')));
+    bracketed
+        || r.chars()
+            .all(|c| matches!(c, '.' | '…' | '?' | '-' | '_' | '*'))
+        || matches!(
+            r.trim_end_matches(['.', ':', '!']),
+            "reason" | "why" | "todo" | "tbd" | "fixme" | "xxx" | "placeholder" | "n/a" | "na"
+        )
 }
 
 /// Applies the directives found in `comments` to `diags`, and appends the LN findings about the
@@ -218,6 +235,15 @@ mod tests {
         let d = parse_directive("# schemaguard: ignore[BC001]", 0).unwrap();
         assert_eq!(d.reason, "");
         assert!(parse_directive("-- nothing to see", 0).is_none());
+        // The editor's quick fix writes `<reason>`: a placeholder is no reason.
+        for placeholder in [
+            "<reason>", "<why>", "TODO", "reason", "...", "[reason]", "tbd.",
+        ] {
+            let d = parse_directive(&format!("-- schemaguard: ignore[BC001] {placeholder}"), 0);
+            assert_eq!(d.unwrap().reason, "", "{placeholder}");
+        }
+        let d = parse_directive("-- schemaguard: ignore[BC001] reason: unused since v2", 0);
+        assert_eq!(d.unwrap().reason, "reason: unused since v2");
     }
 
     #[test]
