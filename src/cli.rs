@@ -129,7 +129,7 @@ pub struct CheckArgs {
     pub exit_zero: bool,
 
     /// Read the text to lint from standard input, as if it were the file NAME.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "paths")]
     pub stdin_filename: Option<PathBuf>,
 
     /// Skip files larger than this (e.g. 10MB).
@@ -383,6 +383,14 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
         Some(name) => (vec![lint_stdin(name, &settings)?], Vec::new()),
         None => lint_paths(&args, &settings, base.as_ref())?,
     };
+    // A path that does not exist is a usage error (exit 2). The paths that exist are still
+    // linted and reported; when none does, nothing is printed on stdout (not an empty report).
+    for m in &missing {
+        eprintln!("schemaguard: error: `{}` does not exist", m.display());
+    }
+    if !missing.is_empty() && missing.len() == args.paths.len() {
+        return Ok(2);
+    }
 
     if let Some(path) = &args.write_baseline {
         let recorded = baseline::build(&reports, path);
@@ -440,9 +448,6 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
     }
     if args.format == Format::Github {
         github_job_files(&cx, &args.reports)?;
-    }
-    for m in &missing {
-        eprintln!("schemaguard: error: `{}` does not exist", m.display());
     }
     if !missing.is_empty() {
         return Ok(2);
@@ -502,7 +507,10 @@ fn lint_paths(
 fn write_report(format: Format, cx: &RenderContext, path: Option<&Path>) -> Result<(), CliError> {
     match path {
         Some(path) => {
-            let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+            let file = std::fs::File::create(path).map_err(|e| {
+                CliError::Usage(format!("cannot write the report `{}`: {e}", path.display()))
+            })?;
+            let mut file = std::io::BufWriter::new(file);
             output::render(format, cx, &mut file)?;
             file.flush()?;
         }

@@ -27,8 +27,14 @@ pub struct RawConfig {
     pub dialect: Option<Spanned<String>>,
     /// Files larger than this are skipped with a notice (bytes, or "10MB", "512KiB").
     pub max_file_size: Option<Spanned<SizeValue>>,
-    /// Glob patterns (relative to the config file) of paths never linted.
+    /// Glob patterns (relative to the config file) of paths never linted; replaces the default
+    /// list of vendored folders ([`crate::settings::DEFAULT_EXCLUDE`]).
     pub exclude: Option<Vec<Spanned<String>>>,
+    /// Glob patterns added to `exclude` (or to the default list).
+    pub extend_exclude: Option<Vec<Spanned<String>>>,
+    /// Whether files named on the command line (as a pre-commit hook names them) honour
+    /// `exclude` too (default true).
+    pub force_exclude: Option<bool>,
     /// Honour .gitignore and .ignore files while walking (default true).
     pub respect_gitignore: Option<bool>,
     /// Per-rule severity: `BC001 = "warning"`.

@@ -148,6 +148,14 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
         // loop) is taken as a file: reading it then reports why, once, in the report.
         let broken_link = meta.file_type().is_symlink() && std::fs::metadata(root).is_err();
         if root.is_file() || broken_link {
+            if settings.force_exclude && settings.is_excluded(root) {
+                out.skipped.push((
+                    root.clone(),
+                    "excluded by `exclude` (set `force-exclude = false` to lint named files anyway)"
+                        .into(),
+                ));
+                continue;
+            }
             match classify(root).map(|k| refine(root, k)) {
                 Some(FileKind::Json) if !head_contains(root, "databaseChangeLog") => {
                     out.skipped.push((

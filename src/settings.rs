@@ -16,6 +16,18 @@ use crate::sql::Dialect;
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub const DEFAULT_POSTGRES_VERSION: u32 = 14;
+/// Folders never linted unless `exclude` is set: other projects' code, vendored or installed
+/// (ruff's defaults, for the folders that hold migrations and configuration).
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    "**/vendor",
+    "**/third_party",
+    "**/third-party",
+    "**/node_modules",
+    "**/bower_components",
+    "**/.terraform",
+    "**/site-packages",
+    "**/.venv",
+];
 
 /// Command-line choices that override the config file.
 #[derive(Debug, Default, Clone)]
@@ -61,6 +73,8 @@ pub struct Settings {
     pub mysql_version: (u32, u32),
     pub max_file_size: u64,
     exclude: GlobSet,
+    /// Files named on the command line honour `exclude` too.
+    pub force_exclude: bool,
     pub respect_gitignore: bool,
     pub fail_on: FailOn,
     /// Where relative paths in the config are anchored (the config file's folder, or the
@@ -354,13 +368,34 @@ impl Settings {
         };
 
         let mut exclude = GlobSetBuilder::new();
-        for pattern in raw.and_then(|r| r.exclude.as_ref()).into_iter().flatten() {
-            exclude.add(glob_pattern(pattern.get_ref()).map_err(|e| err(pattern.span(), e))?);
+        let mut add_exclude = |pattern: &str, span: std::ops::Range<usize>| {
+            exclude.add(glob_pattern(pattern).map_err(|e| err(span.clone(), e))?);
             // `dir` and `dir/` exclude everything below too.
-            let below = format!("{}/**", pattern.get_ref().trim_end_matches('/'));
-            exclude.add(glob_pattern(&below).map_err(|e| err(pattern.span(), e))?);
+            let below = format!("{}/**", pattern.trim_end_matches('/'));
+            exclude.add(glob_pattern(&below).map_err(|e| err(span, e))?);
+            Ok::<(), ConfigError>(())
+        };
+        match raw.and_then(|r| r.exclude.as_ref()) {
+            Some(list) => {
+                for p in list {
+                    add_exclude(p.get_ref(), p.span())?;
+                }
+            }
+            None => {
+                for p in DEFAULT_EXCLUDE {
+                    add_exclude(p, 0..0)?;
+                }
+            }
+        }
+        for p in raw
+            .and_then(|r| r.extend_exclude.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            add_exclude(p.get_ref(), p.span())?;
         }
         let exclude = exclude.build().map_err(|e| err(0..0, e.to_string()))?;
+        let force_exclude = raw.and_then(|r| r.force_exclude).unwrap_or(true);
 
         let pg = raw.and_then(|r| r.postgres.as_ref());
         let postgres_version = cli
@@ -497,6 +532,7 @@ impl Settings {
             mysql_version,
             max_file_size,
             exclude,
+            force_exclude,
             respect_gitignore,
             fail_on,
             baseline: raw

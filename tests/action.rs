@@ -428,7 +428,7 @@ fn pull_request_run_annotates_summarises_and_sets_outputs() {
     let summary = runner.summary();
     assert!(summary.contains("### schemaguard"), "{summary}");
     assert!(
-        summary.contains("Found 1 error, 1 warning in 1 file."),
+        summary.contains("Found 1 error, 1 warning (1 file checked)."),
         "{summary}"
     );
     assert!(

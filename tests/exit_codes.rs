@@ -74,6 +74,121 @@ fn a_missing_path_is_a_usage_error_but_the_rest_is_linted() {
 }
 
 #[test]
+fn usage_errors_print_nothing_on_stdout() {
+    // Only a missing path: no report (not "No findings", not an empty JSON document).
+    for format in ["pretty", "json", "sarif"] {
+        let o = run(&["check", "no/such/dir", "--format", format]);
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        assert_eq!(stdout(&o), "", "{format}");
+        assert!(stderr(&o).contains("`no/such/dir` does not exist"));
+    }
+    // Paths next to --stdin-filename would be ignored: a usage error.
+    let mut child = bin()
+        .args(["check", "--stdin-filename", "a.sql", "fixtures/demo"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdin.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+    // A report into a folder that does not exist names the file.
+    let o = run(&[
+        "check",
+        "fixtures/demo",
+        "-o",
+        "no/such/folder/report.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no/such/folder/report.json"),
+        "{}",
+        stderr(&o)
+    );
+    // The summary says how many files were checked, not "in N files".
+    let o = run(&["check", "fixtures/demo", "--isolated"]);
+    let last = stdout(&o)
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        last.starts_with("Found ") && last.contains(" files checked"),
+        "{last}"
+    );
+}
+
+#[test]
+fn exclude_applies_to_named_files_and_vendored_folders_are_excluded_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let drop = "ALTER TABLE users DROP COLUMN email;\n";
+    for f in [
+        "db/migrations/001_a.sql",
+        "db/legacy/001_old.sql",
+        "vendor/github.com/x/y/migrations/001_v.sql",
+        "third_party/lib/migrations/001_t.sql",
+    ] {
+        let p = d.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, drop).unwrap();
+    }
+    std::fs::write(
+        d.join("schemaguard.toml"),
+        "extend-exclude = [\"db/legacy\"]\n",
+    )
+    .unwrap();
+    let lint = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_schemaguard"))
+            .current_dir(d)
+            .env("NO_COLOR", "1")
+            .args(["check", "--format", "concise", "--select", "BC001"])
+            .args(args)
+            .output()
+            .unwrap();
+        (stdout(&o), stderr(&o))
+    };
+    // The walk leaves out vendored folders (default) and `extend-exclude`.
+    let (out, _) = lint(&["."]);
+    assert!(out.contains("db/migrations/001_a.sql"), "{out}");
+    for gone in ["db/legacy", "vendor/", "third_party/"] {
+        assert!(!out.contains(gone), "{gone} linted: {out}");
+    }
+    // Named files honour them too (the pre-commit hook names files).
+    let (out, err) = lint(&[
+        "db/legacy/001_old.sql",
+        "vendor/github.com/x/y/migrations/001_v.sql",
+        "db/migrations/001_a.sql",
+    ]);
+    assert!(out.contains("db/migrations/001_a.sql"), "{out}");
+    assert!(
+        !out.contains("db/legacy") && !out.contains("vendor/"),
+        "{out}"
+    );
+    assert!(err.contains("excluded"), "{err}");
+    // `force-exclude = false` lints named files whatever `exclude` says; `exclude` replaces
+    // the default list.
+    std::fs::write(
+        d.join("schemaguard.toml"),
+        "exclude = [\"db/legacy\"]\nforce-exclude = false\n",
+    )
+    .unwrap();
+    let (out, _) = lint(&["db/legacy/001_old.sql"]);
+    assert!(out.contains("db/legacy/001_old.sql"), "{out}");
+    let (out, _) = lint(&["."]);
+    assert!(
+        out.contains("vendor/") && !out.contains("db/legacy"),
+        "{out}"
+    );
+}
+
+#[test]
 fn config_errors_point_into_the_file_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("schemaguard.toml");

@@ -166,15 +166,16 @@ pub fn summary_line(s: &Summary) -> String {
     if s.infos > 0 {
         parts.push(plural(s.infos, "info"));
     }
-    let files = plural(s.files, "file");
+    // "in 2 files" would read as if the findings were spread over both: say what was checked.
+    let files = format!("{} checked", plural(s.files, "file"));
     let suppressed = if s.suppressed > 0 {
-        format!(" ({} suppressed)", s.suppressed)
+        format!(", {} suppressed", s.suppressed)
     } else {
         String::new()
     };
     if parts.is_empty() {
-        format!("No findings in {files}{suppressed}.")
+        format!("No findings ({files}{suppressed}).")
     } else {
-        format!("Found {} in {files}{suppressed}.", parts.join(", "))
+        format!("Found {} ({files}{suppressed}).", parts.join(", "))
     }
 }
