@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod common;
+
 /// Highest share of SQL statements (in %) that may fail to parse, per corpus category. Measured
 /// rates when recorded: postgres 0.00%, mysql 0.01%, flyway 0.54%, goose/dbmate 11.55% (mostly
 /// ClickHouse), Liquibase formatted SQL 19.2%. Lower a threshold when the parser improves.
@@ -30,9 +32,13 @@ fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: no corpus at {} (set SCHEMAGUARD_CORPUS to run this test)",
-            dir.display()
+        common::skipped(
+            "corpus tests",
+            &format!(
+                "no corpus at {} (set SCHEMAGUARD_CORPUS to run them)",
+                dir.display()
+            ),
+            true,
         );
         None
     }

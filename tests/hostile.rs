@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 /// A run that takes longer than this is a hang (debug build, slow CI machine).
 const HANG: Duration = Duration::from_secs(120);
 
@@ -676,7 +678,11 @@ fn a_fifo_is_skipped_not_waited_on() {
     std::fs::write(d.join(CANARY), CANARY_SQL).unwrap();
     let made = Command::new("mkfifo").arg(d.join("pipe.sql")).status();
     if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: mkfifo is not available");
+        common::skipped(
+            "a_fifo_is_skipped_not_waited_on",
+            "mkfifo is not available",
+            false,
+        );
         return;
     }
     // In a walk, and named on the command line: reading it would block forever.
@@ -749,9 +755,10 @@ fn an_unreadable_file_and_folder_get_one_diagnostic_each() {
     // Whoever runs the binary must be able to enter the folder and read the canary.
     std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
     let Some(wrapper) = unprivileged(d) else {
-        eprintln!(
-            "skipped: running as root, and neither setpriv nor runuser can drop to `nobody`, \
-             so no file can be made unreadable"
+        common::skipped(
+            "an_unreadable_file_and_folder_get_one_diagnostic_each",
+            "running as root, and neither setpriv nor runuser can drop to `nobody`, so no file can be made unreadable",
+            false,
         );
         return;
     };

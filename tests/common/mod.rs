@@ -54,3 +54,17 @@ pub fn schemaguard(dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Says loudly that a test did not run, and why. libtest captures `eprintln!` of passing tests,
+/// so the line goes to the process's stderr directly: it shows in every run and in the CI log,
+/// where `.ci/run` counts the `SKIPPED:` lines. Where `SCHEMAGUARD_REQUIRE_TOOLS=1` (CI) and
+/// the missing piece is one CI provides, the test fails instead.
+pub fn skipped(test: &str, why: &str, ci_provides_it: bool) {
+    use std::io::Write;
+    let required = std::env::var("SCHEMAGUARD_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    assert!(
+        !(required && ci_provides_it),
+        "{test} cannot run here (SCHEMAGUARD_REQUIRE_TOOLS=1): {why}"
+    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {test}: {why}");
+}
