@@ -544,3 +544,123 @@ fn install_builds_from_the_action_source_or_crates_io_and_reuses_the_cache() {
         "{last}"
     );
 }
+
+#[test]
+fn the_cache_is_restored_before_the_build_and_saved_right_after_it() {
+    // `actions/cache` saves in its post step, on success only: a run with findings would
+    // rebuild every time. Restore and save are separate steps around the install.
+    let action = load_action();
+    let shape: Vec<String> = action
+        .steps
+        .iter()
+        .map(|s| match (&s.uses, &s.id) {
+            (Some(u), _) => u.split('@').next().unwrap().to_string(),
+            (None, Some(id)) => id.clone(),
+            (None, None) => "?".into(),
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            "plan",
+            "actions/cache/restore",
+            "install",
+            "actions/cache/save",
+            "run"
+        ]
+    );
+    let save = &action.steps[3];
+    assert!(
+        save.condition
+            .as_deref()
+            .is_some_and(|c| c.contains("steps.install.outputs.built == 'true'")),
+        "{:?}",
+        save.condition
+    );
+
+    // The install step says when it built (and so when there is something to save).
+    let root = tempfile::tempdir().unwrap();
+    let (workspace, _) = pull_request_checkout(root.path());
+    let bin = fake_cargo(root.path());
+    let mut runner = Runner::new(workspace.clone(), path_with(&bin), "{}");
+    runner.run_action(&action, Some("install"));
+    assert_eq!(
+        runner.step_outputs["install"]
+            .get("built")
+            .map(String::as_str),
+        Some("true")
+    );
+    let mut again = Runner::new(workspace, path_with(&bin), "{}");
+    again.set("HOME", runner.env["HOME"].clone());
+    again.run_action(&action, Some("install"));
+    assert_eq!(again.step_outputs["install"].get("built"), None);
+}
+
+#[test]
+fn the_cache_key_is_the_same_where_only_shasum_exists() {
+    // macOS runners have `shasum`, not `sha256sum`.
+    let root = tempfile::tempdir().unwrap();
+    let (workspace, _) = pull_request_checkout(root.path());
+    let action = load_action();
+    let mut linux = Runner::new(workspace.clone(), path_with(&binary_dir()), "{}");
+    linux.run_action(&action, Some("plan"));
+    let tools = root.path().join("mac-bin");
+    std::fs::create_dir_all(&tools).unwrap();
+    let which = |t: &str| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {t}"))
+            .output()
+            .unwrap();
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    };
+    for t in [
+        "bash", "sed", "head", "find", "sort", "xargs", "cut", "shasum", "perl", "env",
+    ] {
+        let p = which(t);
+        assert!(p.is_file(), "`{t}` is needed to simulate a macOS runner");
+        std::os::unix::fs::symlink(p, tools.join(t)).unwrap();
+    }
+    let mut mac = Runner::new(workspace, tools.to_string_lossy().into_owned(), "{}");
+    let results = mac.run_action(&action, Some("plan"));
+    let (_, plan) = results.last().unwrap();
+    assert_eq!(plan.status, 0, "{}", plan.stderr);
+    assert_eq!(
+        mac.step_outputs["plan"]["key"],
+        linux.step_outputs["plan"]["key"]
+    );
+}
+
+#[test]
+fn paths_one_per_line_may_contain_spaces() {
+    let root = tempfile::tempdir().unwrap();
+    let (workspace, head) = pull_request_checkout(root.path());
+    std::fs::create_dir_all(workspace.join("db/old migrations")).unwrap();
+    std::fs::write(
+        workspace.join("db/old migrations/001_x.sql"),
+        "DROP TABLE archived_orders;\n",
+    )
+    .unwrap();
+    let action = load_action();
+    let mut runner = Runner::new(workspace, path_with(&binary_dir()), "{}");
+    runner.set("GITHUB_EVENT_NAME", "push");
+    runner.set("GITHUB_SHA", head);
+    runner.inputs.insert("fail-on".into(), "never".into());
+    runner.inputs.insert(
+        "paths".into(),
+        "db/old migrations\n  db/002_legacy.sql\n".into(),
+    );
+    let results = runner.run_action(&action, None);
+    let (_, run) = results.last().unwrap();
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("file=db/old migrations/001_x.sql"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("file=db/002_legacy.sql"),
+        "{}",
+        run.stdout
+    );
+}

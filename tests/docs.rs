@@ -213,3 +213,35 @@ fn generated_docs_are_current() {
         stale.join("\n")
     );
 }
+
+#[test]
+fn the_readme_pins_what_exists_and_serves_every_neovim() {
+    // There is no release yet: examples pin a commit (40 hex digits), or a tag that exists.
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let tags = std::process::Command::new("git")
+        .args(["tag", "--list"])
+        .current_dir(repo())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut pins = Vec::new();
+    for line in readme.lines() {
+        let line = line.trim();
+        if let Some(at) = line.find("schemaguard/schemaguard@") {
+            pins.push(line[at + "schemaguard/schemaguard@".len()..].to_string());
+        } else if let Some(rev) = line.strip_prefix("rev: ") {
+            pins.push(rev.to_string());
+        }
+    }
+    assert!(pins.len() >= 3, "the README's pins: {pins:?}");
+    for pin in pins {
+        let pin = pin.split_whitespace().next().unwrap_or("");
+        let commit = pin.len() == 40 && pin.bytes().all(|b| b.is_ascii_hexdigit());
+        assert!(
+            commit || tags.lines().any(|t| t == pin),
+            "the README pins `{pin}`, which is neither a commit nor an existing tag"
+        );
+    }
+    // Neovim before 0.11 has no vim.lsp.config.
+    assert!(readme.contains("vim.lsp.config(") && readme.contains("vim.lsp.start("));
+}
