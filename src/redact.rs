@@ -35,14 +35,11 @@ pub fn redact(text: &Arc<str>, diags: &mut [Diagnostic]) -> Arc<str> {
         return text.clone();
     }
     // Secrets: what findings marked, and what the engine finds in the whole text.
+    let (found, shaped) = scan_shown(text, diags);
     let mut secrets: Vec<Span> = diags
         .iter()
         .flat_map(|d| d.secrets.iter().copied())
-        .chain(
-            crate::secrets::scan_text(text, 0)
-                .into_iter()
-                .map(|m| m.span),
-        )
+        .chain(found.into_iter().map(|m| m.span))
         .filter(|s| !s.is_empty() && s.end <= text.len())
         .collect();
     secrets.sort();
@@ -63,7 +60,56 @@ pub fn redact(text: &Arc<str>, diags: &mut [Diagnostic]) -> Arc<str> {
     }
     // Credential-shaped values are masked where they stand, not searched for elsewhere: they
     // can be ordinary words (`secret`, `pass`).
-    masked_text(text, spans, crate::secrets::credential_shaped(text))
+    masked_text(text, spans, shaped)
+}
+
+/// Lines of context a window keeps around what a finding points at: renderers show one line
+/// around a code frame; one more keeps a value split over a line break in view.
+const WINDOW_LINES: usize = 2;
+
+/// [`crate::secrets::scan_for_display`] over the parts of the text a renderer can show: the
+/// lines of each finding's span and labels, with [`WINDOW_LINES`] around them (a large file
+/// with one finding is not scanned whole).
+fn scan_shown(text: &str, diags: &[Diagnostic]) -> (Vec<crate::secrets::SecretMatch>, Vec<Span>) {
+    let b = text.as_bytes();
+    let back = |mut at: usize| {
+        for _ in 0..=WINDOW_LINES {
+            at = memchr::memrchr(b'\n', &b[..at]).unwrap_or(0);
+        }
+        if at > 0 { at + 1 } else { 0 }
+    };
+    let forward = |mut at: usize| {
+        for _ in 0..=WINDOW_LINES {
+            match memchr::memchr(b'\n', &b[at.min(b.len())..]) {
+                Some(p) => at += p + 1,
+                None => return b.len(),
+            }
+        }
+        at
+    };
+    let mut windows: Vec<Span> = diags
+        .iter()
+        .flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)))
+        .map(|s| {
+            let start = s.start.min(b.len());
+            Span::new(back(start), forward(s.end.max(start).min(b.len())))
+        })
+        .collect();
+    windows.sort();
+    let mut merged: Vec<Span> = Vec::with_capacity(windows.len());
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    let (mut found, mut shaped) = (Vec::new(), Vec::new());
+    for w in merged {
+        let (f, s) = crate::secrets::scan_for_display_at(w.text(text), w.start);
+        found.extend(f);
+        shaped.extend(s);
+    }
+    (found, shaped)
 }
 
 /// The text with `secrets` masked as [`mask`] does (overlapping ones as one, so no visible

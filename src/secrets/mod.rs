@@ -288,14 +288,28 @@ pub fn may_hold_secret(text: &str) -> bool {
 /// assignments embedded in the text. Overlapping matches keep the most specific detector.
 /// Weak matches (see [`SecretMatch::weak`]) are included; callers decide whether to report them.
 pub fn scan_text(text: &str, base: usize) -> Vec<SecretMatch> {
+    scan(text, base, None)
+}
+
+/// [`scan_text`], also collecting [`credential_shaped`] values into `shaped` when given.
+fn scan(text: &str, base: usize, mut shaped: Option<&mut Vec<Span>>) -> Vec<SecretMatch> {
     let mut found: Vec<Found> = Vec::new();
-    if text.len() < 8 {
+    if text.len() < 8 && shaped.is_none() {
         return Vec::new();
     }
     let mut last_word_key_end = 0;
+    let mut last_shaped_key_end = 0;
     for m in prefilter().find_overlapping_iter(text) {
         let pos = m.start();
         let trigger = NEEDLES[m.pattern().as_usize()].1;
+        if let (Some(out), Trigger::Word) = (shaped.as_deref_mut(), trigger)
+            && let Some(span) = shaped_at(text, pos, &mut last_shaped_key_end)
+        {
+            out.push(span.shift(base));
+        }
+        if text.len() < 8 {
+            continue;
+        }
         let hit = match trigger {
             Trigger::Aws => providers::aws_access_key_id(text, pos).inspect(|f| {
                 if let Some(s) = providers::aws_secret_after_id(text, f.end) {
@@ -342,86 +356,97 @@ pub fn scan_text(text: &str, base: usize) -> Vec<SecretMatch> {
 /// or unjudged credential next to it is never printed. Rules report through [`scan_text`] and
 /// [`check_assignment`].
 pub fn credential_shaped(text: &str) -> Vec<Span> {
+    scan_for_display(text).1
+}
+
+/// [`scan_text`] and [`credential_shaped`] of a whole file in one pass over it: what a
+/// renderer must mask.
+pub fn scan_for_display(text: &str) -> (Vec<SecretMatch>, Vec<Span>) {
+    scan_for_display_at(text, 0)
+}
+
+/// [`scan_for_display`] of a part of a file that starts at `base`.
+pub fn scan_for_display_at(text: &str, base: usize) -> (Vec<SecretMatch>, Vec<Span>) {
+    let mut shaped = Vec::new();
+    let secrets = scan(text, base, Some(&mut shaped));
+    (secrets, shaped)
+}
+
+/// The credential-shaped value whose key holds the credential word found at `pos`; keys are
+/// looked at once (`last_key_end`), whichever of their words the prefilter hit.
+fn shaped_at(text: &str, pos: usize, last_key_end: &mut usize) -> Option<Span> {
     let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut last_key_end = 0;
-    for m in prefilter().find_overlapping_iter(text) {
-        if !matches!(NEEDLES[m.pattern().as_usize()].1, Trigger::Word) || m.start() < last_key_end {
-            continue;
-        }
-        let key_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
-        let (mut ks, mut ke) = (m.start(), m.start());
-        while ks > 0 && key_char(b[ks - 1]) {
-            ks -= 1;
-        }
-        while ke < b.len() && key_char(b[ke]) {
-            ke += 1;
-        }
-        last_key_end = ke;
-        let key = &text[ks..ke];
-        // `STRIPE_KEY=DEADBEEF`: a key that is not a credential name by itself, holding a
-        // value shaped like one.
-        let named_key = key.len() > 4
-            && (key[key.len() - 4..].eq_ignore_ascii_case("_key")
-                || key[key.len() - 4..].eq_ignore_ascii_case("-key"));
-        if credential_key(key).is_none() && !named_key {
-            continue;
-        }
-        let mut i = ke;
-        if matches!(b.get(i), Some(b'"' | b'\'')) {
+    if pos < *last_key_end {
+        return None;
+    }
+    let key_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+    let (mut ks, mut ke) = (pos, pos);
+    while ks > 0 && key_char(b[ks - 1]) {
+        ks -= 1;
+    }
+    while ke < b.len() && key_char(b[ke]) {
+        ke += 1;
+    }
+    *last_key_end = ke;
+    let key = &text[ks..ke];
+    // The separator first: most credential words in SQL are column names (`password_hash
+    // text`), and looking at the key costs more.
+    let mut i = ke;
+    if matches!(b.get(i), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    let skip_blanks = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
             i += 1;
         }
-        let skip_blanks = |mut i: usize| {
-            while matches!(b.get(i), Some(b' ' | b'\t')) {
-                i += 1;
-            }
-            i
-        };
-        i = skip_blanks(i);
-        i = match b.get(i..) {
-            Some([b'=', b'=', ..]) => continue,
-            Some([b'=' | b':', b'=' | b'>', ..]) => i + 2,
-            Some([b'=' | b':', ..]) => i + 1,
-            // SQL's `PASSWORD 'x'` (and `PASSWORD "x"`, which PostgreSQL rejects).
-            Some([b'\'' | b'"', ..]) if i > ke && key.eq_ignore_ascii_case("password") => i,
-            _ => continue,
-        };
-        let v = skip_blanks(i);
-        let (vs, ve) = match b.get(v) {
-            Some(q @ (b'"' | b'\'' | b'`')) => {
-                match b[v + 1..].iter().position(|c| c == q || *c == b'\n') {
-                    Some(p) if b[v + 1 + p] == *q => (v + 1, v + 1 + p),
-                    _ => continue,
-                }
-            }
-            Some(_) => {
-                let end = b[v..]
-                    .iter()
-                    .position(|c| {
-                        matches!(
-                            c,
-                            b' ' | b'\t' | b'\n' | b'\r' | b';' | b',' | b'&' | b'"' | b'\'' | b')'
-                        )
-                    })
-                    .map_or(b.len(), |p| v + p);
-                (v, end)
-            }
-            None => continue,
-        };
-        let value = &text[vs..ve];
-        if credential_key(key).is_none() && !token_shaped(value) {
-            continue;
-        }
-        if value.is_empty()
-            || value.contains('(')
-            || value.starts_with(['$', '{', '<', '%'])
-            || classify_value(value) == ValueClass::Reference
-        {
-            continue;
-        }
-        out.push(Span::new(vs, ve));
+        i
+    };
+    i = skip_blanks(i);
+    i = match b.get(i..) {
+        Some([b'=', b'=', ..]) => return None,
+        Some([b'=' | b':', b'=' | b'>', ..]) => i + 2,
+        Some([b'=' | b':', ..]) => i + 1,
+        // SQL's `PASSWORD 'x'` (and `PASSWORD "x"`, which PostgreSQL rejects).
+        Some([b'\'' | b'"', ..]) if i > ke && key.eq_ignore_ascii_case("password") => i,
+        _ => return None,
+    };
+    // `STRIPE_KEY=DEADBEEF`: a key that is not a credential name by itself, holding a value
+    // shaped like one.
+    let named_key = key.len() > 4
+        && (key[key.len() - 4..].eq_ignore_ascii_case("_key")
+            || key[key.len() - 4..].eq_ignore_ascii_case("-key"));
+    let credential = credential_key(key).is_some();
+    if !credential && !named_key {
+        return None;
     }
-    out
+    let v = skip_blanks(i);
+    let (vs, ve) = match b.get(v)? {
+        q @ (b'"' | b'\'' | b'`') => {
+            let p = b[v + 1..].iter().position(|c| c == q || *c == b'\n')?;
+            if b[v + 1 + p] != *q {
+                return None;
+            }
+            (v + 1, v + 1 + p)
+        }
+        _ => {
+            let end = b[v..]
+                .iter()
+                .position(|c| {
+                    matches!(
+                        c,
+                        b' ' | b'\t' | b'\n' | b'\r' | b';' | b',' | b'&' | b'"' | b'\'' | b')'
+                    )
+                })
+                .map_or(b.len(), |p| v + p);
+            (v, end)
+        }
+    };
+    let value = &text[vs..ve];
+    let reference = value.is_empty()
+        || value.contains('(')
+        || value.starts_with(['$', '{', '<', '%'])
+        || classify_value(value) == ValueClass::Reference;
+    (!reference && (credential || token_shaped(value))).then(|| Span::new(vs, ve))
 }
 
 /// A value that reads like a key or token rather than a name: at least 8 characters of a

@@ -384,36 +384,42 @@ fn compute_secrets(unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
                 .map(|m| (m, place.to_string())),
         );
     }
-    // Provider tokens and keys written outside any string: as an identifier, or in a statement
-    // the parser gave up on (`ALTER TABLE t ghp_…;`). The lexer may split such a token
+    // Provider tokens written outside any string: as an identifier, or in a statement the
+    // parser gave up on (`ALTER TABLE t ghp_…;`). The lexer may split such a token
     // (`xoxb-1-2-abc` is a word, numbers and operators), so each run of code tokens written
-    // without a blank between them is read as one piece of text.
+    // without a blank between them is read as one piece of text. No provider token is shorter
+    // than `MIN_TOKEN`: shorter runs (most names) are not scanned.
+    const MIN_TOKEN: usize = 20;
+    let scan_run = |run: Span, out: &mut Vec<(SecretMatch, String)>| {
+        if run.len() < MIN_TOKEN {
+            return;
+        }
+        out.extend(
+            secrets::scan_text(run.text(text), run.start)
+                .into_iter()
+                .filter(|m| m.detector.family() == secrets::Family::ProviderToken)
+                .map(|m| (m, "in the statement text".to_string())),
+        );
+    };
     for stmt in &unit.statements {
-        let code: Vec<&Tok> = unit.code_tokens(stmt).collect();
-        for run in code.chunk_by(|a, b| a.span().end == b.span().start) {
-            let (Some(first), Some(last)) = (run.first(), run.last()) else {
-                continue;
-            };
-            if run.iter().any(|t| {
-                matches!(
-                    t.kind,
-                    TokKind::String | TokKind::DollarString | TokKind::CopyData
-                )
-            }) {
-                continue;
-            }
-            let span = Span::new(first.span().start, last.span().end);
-            out.extend(
-                secrets::scan_text(span.text(text), span.start)
-                    .into_iter()
-                    .filter(|m| {
-                        matches!(
-                            m.detector.family(),
-                            secrets::Family::ProviderToken | secrets::Family::PrivateKey
-                        )
-                    })
-                    .map(|m| (m, "in the statement text".to_string())),
+        let mut run: Option<Span> = None;
+        for t in unit.code_tokens(stmt) {
+            let span = t.span();
+            let free_text = matches!(
+                t.kind,
+                TokKind::String | TokKind::DollarString | TokKind::CopyData
             );
+            run = match run {
+                Some(r) if r.end == span.start && !free_text => Some(Span::new(r.start, span.end)),
+                Some(r) => {
+                    scan_run(r, &mut out);
+                    (!free_text).then_some(span)
+                }
+                None => (!free_text).then_some(span),
+            };
+        }
+        if let Some(r) = run {
+            scan_run(r, &mut out);
         }
     }
     let assign = |key: &str, value: Span, place: String, out: &mut Vec<(SecretMatch, String)>| {
