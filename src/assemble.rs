@@ -15,7 +15,7 @@ use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::frameworks::{FileRef, Framework, Migration, MigrationKind, MigrationSet, Version};
 use crate::parse::script::{FileModel, Script};
-use crate::registry::{Category, Cx, SetCx};
+use crate::registry::{Cx, SetCx};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
 use crate::sql::{Direction, SqlUnit, Statement, StmtKind};
@@ -69,7 +69,70 @@ pub struct MigrationView<'a> {
     pub down: Option<ScriptView<'a>>,
     /// Whether the project writes downs in this set (some migration has one).
     pub set_uses_downs: bool,
+    /// What the set's own practice is, for the rules about rollbacks.
+    pub conventions: Conventions,
     pub(crate) files: &'a [Loaded],
+}
+
+/// A migration set's practice, learned from the set itself: the convention rules report only
+/// what deviates from it (unless a config key pins the stricter practice).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Conventions {
+    /// At least half the migrations that need a rollback have one (a down file, an undo, a
+    /// `<rollback>`); `None` when fewer than [`Conventions::SAMPLE`] need one, too few to tell
+    /// a practice (the rules then keep their defaults).
+    pub writes_rollbacks: Option<bool>,
+    /// Most of the set's downs (at least [`Conventions::SAMPLE`] of them) are empty: empty downs
+    /// are the project's way of saying "not undone", not an oversight.
+    pub empty_downs: bool,
+    /// Whether any up of the set sets `lock_timeout`; `None` for fewer than
+    /// [`Conventions::SAMPLE`] ups. `Some(false)`: the project leaves it to its tool (or does not
+    /// practise it), and `missing-lock-timeout` is not repeated on each migration.
+    pub sets_lock_timeout: Option<bool>,
+}
+
+impl Conventions {
+    /// How many cases a practice is learned from, at the least.
+    pub const SAMPLE: usize = 5;
+
+    pub fn of(set: &MigrationSet, files: &[Loaded]) -> Conventions {
+        let script = |s: crate::frameworks::ScriptRef| &files[s.file].model.scripts[s.script];
+        let liquibase = set.framework == crate::frameworks::Framework::Liquibase;
+        let (mut need, mut have, mut empty) = (0usize, 0usize, 0usize);
+        let (mut ups, mut timeout) = (0usize, false);
+        for m in &set.migrations {
+            if let Some(u) = m.up {
+                ups += 1;
+                let stmts = &files[u.file].model.statements[script(u).stmts.clone()];
+                timeout |= stmts.iter().any(|s| {
+                    matches!(&s.kind, crate::sql::StmtKind::Set { name, .. } if name.ends_with("lock_timeout"))
+                });
+            }
+            // Liquibase generates the rollback of most changes itself: only those it cannot
+            // undo need one written.
+            let needs = match m.up {
+                Some(u) if liquibase => !script(u).no_auto_rollback.is_empty() || m.down.is_some(),
+                Some(_) => m.kind == crate::frameworks::MigrationKind::Versioned,
+                None => false,
+            };
+            if !needs {
+                continue;
+            }
+            need += 1;
+            if let Some(d) = m.down {
+                have += 1;
+                let d = script(d);
+                if d.stmts.is_empty() && !d.opaque {
+                    empty += 1;
+                }
+            }
+        }
+        Conventions {
+            writes_rollbacks: (need >= Self::SAMPLE).then_some(have * 2 >= need),
+            empty_downs: have >= Self::SAMPLE && empty * 2 > have,
+            sets_lock_timeout: (ups >= Self::SAMPLE).then_some(timeout),
+        }
+    }
 }
 
 impl MigrationView<'_> {
@@ -216,12 +279,7 @@ fn run_unit(unit: &SqlUnit, f: &Loaded, settings: &Settings, diags: &mut Vec<Dia
         // A dump (pg_dump, mysqldump...) is a snapshot of a schema or its data, not a change
         // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are not
         // migration hazards. Parse errors, naming and secrets still apply.
-        if f.model.dump.is_some()
-            && matches!(
-                rule.meta().category,
-                Category::BackwardIncompatible | Category::Locking | Category::MissingRollback
-            )
-        {
+        if !f.model.role.runs(rule.meta()) {
             continue;
         }
         let mut cx = Cx::new(settings, &f.source, rule.meta(), diags);
@@ -272,7 +330,13 @@ fn run_set(
     let mut out: Vec<(usize, Diagnostic)> = Vec::new();
     let mut catalog = Catalog::default();
     let mut new_tables: HashSet<String> = HashSet::new();
+    // Tables an initial-schema file created so far: every database runs the rest of that file
+    // while they are still empty (a changelog whose changeSets create tables, then add their
+    // keys and indexes).
+    let mut created_in: HashMap<usize, HashSet<String>> = HashMap::new();
+    let initial = |file: usize| files[file].model.role == crate::roles::Role::InitialSchema;
     let uses_downs = set.uses_downs();
+    let conventions = Conventions::of(set, files);
     let is_new = |file: usize| match base {
         Some(b) => files[file].reported && b.status(&files[file].source.path) == BaseStatus::Added,
         None => false,
@@ -300,6 +364,10 @@ fn run_set(
             let f = &files[u.file];
             let mut unit = unit_for(f, u.script, Direction::Up, replay.then_some(&catalog));
             unit.new_tables = new_tables.clone();
+            unit.conventions = conventions;
+            if let Some(own) = created_in.get(&u.file) {
+                unit.new_tables.extend(own.iter().cloned());
+            }
             let tx = in_transaction(set.framework, m, u.script, u.statements, true);
             mark_transaction(&mut unit, u.script, tx);
             let mut diags = Vec::new();
@@ -319,6 +387,7 @@ fn run_set(
                 up: view(m.up),
                 down: view(m.down),
                 set_uses_downs: uses_downs,
+                conventions,
                 files,
             };
             for rule in &settings.rules {
@@ -329,7 +398,10 @@ fn run_set(
         if !replay {
             continue;
         }
-        let before_tables: HashSet<String> = if up.as_ref().is_some_and(|u| is_new(u.file)) {
+        let before_tables: HashSet<String> = if up
+            .as_ref()
+            .is_some_and(|u| is_new(u.file) || initial(u.file))
+        {
             catalog.tables.keys().cloned().collect()
         } else {
             HashSet::new()
@@ -342,14 +414,18 @@ fn run_set(
             } else {
                 catalog.apply_all(u.statements);
             }
+            let created = || {
+                catalog
+                    .tables
+                    .keys()
+                    .filter(|k| !before_tables.contains(*k))
+                    .cloned()
+            };
             if is_new(u.file) {
-                new_tables.extend(
-                    catalog
-                        .tables
-                        .keys()
-                        .filter(|k| !before_tables.contains(*k))
-                        .cloned(),
-                );
+                new_tables.extend(created());
+            }
+            if initial(u.file) {
+                created_in.entry(u.file).or_default().extend(created());
             }
         }
         // Rules on the down script, with the schema after the up.

@@ -267,6 +267,7 @@ pub fn apply(
         source,
         diagnostics,
         dialect: None,
+        role: crate::roles::Role::Deployed,
     })
 }
 

@@ -373,7 +373,13 @@ pub fn settings_for(args: &CheckArgs) -> Result<Settings, CliError> {
 }
 
 fn check(args: CheckArgs) -> Result<i32, CliError> {
-    let settings = settings_for(&args)?;
+    let mut settings = settings_for(&args)?;
+    settings.roots = args
+        .paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| discover::normalize_path(p))
+        .collect();
     let git_err = |e: crate::git::GitError| CliError::Usage(e.to_string());
     let base = match &args.diff_base {
         Some(reference) => Some(changed::resolve_base(reference).map_err(git_err)?),
@@ -757,11 +763,16 @@ fn rule_json(rule: &dyn Rule) -> serde_json::Value {
 /// A rule's documentation page.
 pub fn rule_page(m: &registry::RuleMeta) -> String {
     format!(
-        "# {} {}\n\nCategory: {} · Default severity: {}\n\n{}",
+        "# {} {}\n\nCategory: {} · Default severity: {}{}\n\n{}",
         m.code,
         m.name,
         m.category.name(),
         m.severity,
+        if m.on_by_default() {
+            ""
+        } else {
+            " · Opt-in: runs only when selected (`--select pedantic`, its code, or `ALL`)"
+        },
         m.docs()
     )
 }
@@ -774,17 +785,18 @@ pub fn rule_table() -> String {
 /// The Markdown table of some rules.
 pub fn rule_table_of(rules: &[&dyn Rule]) -> String {
     let mut s = String::from(
-        "| Code | Name | Category | Severity | What it flags |\n|---|---|---|---|---|\n",
+        "| Code | Name | Category | Severity | Default | What it flags |\n|---|---|---|---|---|---|\n",
     );
     for r in rules {
         let m = r.meta();
         s.push_str(&format!(
-            "| [{}](docs/rules/{}.md) | `{}` | {} | {} | {} |\n",
+            "| [{}](docs/rules/{}.md) | `{}` | {} | {} | {} | {} |\n",
             m.code,
             m.code,
             m.name,
             m.category.name(),
             m.severity,
+            if m.on_by_default() { "on" } else { "opt-in" },
             m.summary().replace('|', "\\|")
         ));
     }

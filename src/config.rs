@@ -113,7 +113,8 @@ pub struct PostgresConfig {
     /// rewrite tables (e.g. `ADD COLUMN ... DEFAULT` before 11).
     pub version: Option<Spanned<u32>>,
     /// Whether the migration tool already sets `lock_timeout` for every migration (then
-    /// `missing-lock-timeout` stays quiet). Default false.
+    /// `missing-lock-timeout` stays quiet). Unset: told from the migrations (a set of five or
+    /// more none of which sets it is taken as the tool's job); `false` asks for it anyway.
     pub lock_timeout_set_by_tool: Option<bool>,
 }
 

@@ -23,6 +23,7 @@ pub mod output;
 pub mod parse;
 pub mod redact;
 pub mod registry;
+pub mod roles;
 pub mod rules;
 pub mod secrets;
 pub mod server;

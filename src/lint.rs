@@ -13,6 +13,7 @@ use crate::discover::{Candidate, FileKind};
 use crate::parse::script::{FileInfo, FileModel};
 use crate::parse::sql::lexer::Tok;
 use crate::registry::{Cx, RuleMeta};
+use crate::roles::Role;
 use crate::rules::tool::{FileTooLarge, UnreadableFile};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span, Unreadable, read_source};
@@ -29,6 +30,8 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The dialect the file was read as (SQL files).
     pub dialect: Option<Dialect>,
+    /// What the file is for in its project.
+    pub role: Role,
 }
 
 impl FileReport {
@@ -52,6 +55,7 @@ impl FileReport {
             source: light,
             diagnostics: self.diagnostics,
             dialect: self.dialect,
+            role: self.role,
         }
     }
 }
@@ -153,6 +157,7 @@ fn lint_migrations(
                     display_text: Arc::from(""),
                     diagnostics: Vec::new(),
                     dialect: None,
+                    role: Role::Deployed,
                 }),
             },
         )
@@ -295,6 +300,7 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
             .collect();
         finish(
             &l.source,
+            l.model.role,
             &mut d,
             &comments,
             &|offset| kv.scope(offset),
@@ -309,6 +315,7 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
             y.comments.iter().map(|s| CommentRef { span: *s }).collect();
         finish(
             &l.source,
+            l.model.role,
             &mut d,
             &comments,
             &|offset| y.scope_after(offset),
@@ -319,7 +326,7 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
             let mut cx = Cx::new(settings, &l.source, rule.meta(), &mut d);
             rule.check_plan(plan, &mut cx);
         }
-        finish(&l.source, &mut d, &[], &|_| None, settings);
+        finish(&l.source, l.model.role, &mut d, &[], &|_| None, settings);
     } else if l.reported {
         if matches!(l.model.info, FileInfo::Changelog(_) | FileInfo::Revision(_)) {
             for rule in &settings.rules {
@@ -332,6 +339,7 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
         let is_plain_sql = matches!(model.info, FileInfo::Sql);
         finish(
             &l.source,
+            l.model.role,
             &mut d,
             &comments,
             &|offset| {
@@ -354,6 +362,7 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
         display_text,
         diagnostics: d,
         dialect,
+        role: l.model.role,
     };
     allow_fingerprints(&mut report, settings);
     report.without_text()
@@ -368,6 +377,57 @@ pub fn parse_file(source: &SourceFile, kind: FileKind, settings: &Settings) -> F
 }
 
 fn parse_model(source: &SourceFile, kind: FileKind, settings: &Settings) -> FileModel {
+    let mut model = parse_kind(source, kind, settings);
+    model.role = file_role(source, &model, settings);
+    model
+}
+
+/// What a file is for: a dump by its banner, else what its path says (tests, examples,
+/// development configuration, extension scripts), else an initial schema by its content.
+fn file_role(source: &SourceFile, model: &FileModel, settings: &Settings) -> Role {
+    if model.dump.is_some() {
+        return Role::SchemaDump;
+    }
+    if let Some(role) = path_role(&source.path, settings) {
+        return role;
+    }
+    if matches!(model.info, FileInfo::Sql | FileInfo::Changelog(_))
+        && crate::roles::creates_schema(&model.statements)
+    {
+        return Role::InitialSchema;
+    }
+    Role::Deployed
+}
+
+/// The role a path gives, read relative to the project (the config's folder, else the working
+/// directory): folders above the project (`/home/me/dev/…`) say nothing about the file.
+fn path_role(path: &Path, settings: &Settings) -> Option<Role> {
+    let normal = crate::discover::normalize_path(path);
+    let below_root = settings
+        .roots
+        .iter()
+        .filter_map(|r| normal.strip_prefix(r).ok())
+        .min_by_key(|p| p.components().count());
+    if let Some(below) = below_root {
+        return crate::roles::from_path(&below.to_string_lossy());
+    }
+    let rel = settings.relative(path);
+    let shown = if rel.is_absolute() {
+        // Outside the project: only the file's own folder speaks for it.
+        let parts: Vec<_> = rel.components().rev().take(2).collect();
+        parts
+            .iter()
+            .rev()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    } else {
+        rel.to_string_lossy().into_owned()
+    };
+    crate::roles::from_path(&shown)
+}
+
+fn parse_kind(source: &SourceFile, kind: FileKind, settings: &Settings) -> FileModel {
     let text: &str = &source.text;
     let other = || FileModel {
         info: FileInfo::Other,
@@ -515,8 +575,10 @@ fn lint_terraform_unit(module: &TfModule, index: usize, settings: &Settings) -> 
     } else {
         crate::parse::hcl::structure_spans(&file.parsed.body)
     };
+    let role = path_role(&source.path, settings).unwrap_or_default();
     finish(
         source,
+        role,
         &mut diags,
         &comments,
         &|offset| spans.iter().find(|s| s.start >= offset).copied(),
@@ -528,6 +590,7 @@ fn lint_terraform_unit(module: &TfModule, index: usize, settings: &Settings) -> 
         display_text,
         diagnostics: diags,
         dialect: None,
+        role,
     }
     .without_text()
 }
@@ -589,6 +652,7 @@ fn unreadable(path: &Path, display: &str, why: Unreadable, settings: &Settings) 
         source,
         diagnostics,
         dialect: None,
+        role: Role::Deployed,
     }
 }
 
@@ -669,11 +733,13 @@ fn sql_scope(tokens: &[Tok], statements: &[Statement], offset: usize) -> Option<
 /// by [`crate::redact::redact`]).
 pub fn finish(
     source: &SourceFile,
+    role: Role,
     diags: &mut Vec<Diagnostic>,
     comments: &[CommentRef],
     scope: &dyn Fn(usize) -> Option<Span>,
     settings: &Settings,
 ) {
+    apply_role(role, diags);
     for d in diags.iter_mut() {
         if let Some(sev) = settings.severity_of(d.rule.code) {
             d.severity = sev;
@@ -692,6 +758,30 @@ pub fn finish(
         (a.span.start, a.rule.code, a.span.end).cmp(&(b.span.start, b.rule.code, b.span.end))
     });
     diags.dedup_by(|a, b| a.span == b.span && a.rule.code == b.rule.code && a.message == b.message);
+}
+
+/// The file's role decides, for every rule alike, which categories are not looked for and how
+/// severe a finding may be; a softened finding says why in its help.
+fn apply_role(role: Role, diags: &mut Vec<Diagnostic>) {
+    let policy = role.policy();
+    if !policy.skip.is_empty() {
+        diags.retain(|d| role.runs(d.rule));
+    }
+    for d in diags.iter_mut() {
+        if d.severity > policy.cap {
+            d.severity = policy.cap;
+            let why = format!(
+                "reported as a {} at most: this is {} (file role `{}`)",
+                policy.cap,
+                role.described(),
+                role.name()
+            );
+            d.help = Some(match d.help.take() {
+                Some(h) => format!("{h}; {why}"),
+                None => why,
+            });
+        }
+    }
 }
 
 /// Keeps the first finding of each once-per-file rule and says how many more it stands for.

@@ -70,9 +70,16 @@ pub struct Settings {
     dialect_globs: Vec<(GlobMatcher, Dialect)>,
     pub postgres_version: u32,
     pub lock_timeout_set_by_tool: bool,
+    /// `lock-timeout-set-by-tool` was written in the config: it pins the practice, whatever
+    /// the migrations show (see [`crate::assemble::Conventions`]).
+    pub lock_timeout_pinned: bool,
     pub mysql_version: (u32, u32),
     pub max_file_size: u64,
     exclude: GlobSet,
+    /// The folders the run was asked to lint: a file's role is read from its path below the
+    /// folder that holds it (`schemaguard check tests/db` lints `tests/db` as migrations, not
+    /// as tests). Empty: relative to the project.
+    pub roots: Vec<PathBuf>,
     /// Files named on the command line honour `exclude` too.
     pub force_exclude: bool,
     pub respect_gitignore: bool,
@@ -273,7 +280,7 @@ impl Settings {
         let select: Vec<String> = match (&cli.select, raw.and_then(|r| r.select.as_ref())) {
             (Some(s), _) => s.iter().map(cli_check).collect::<Result<_, _>>()?,
             (None, Some(s)) => s.iter().map(check).collect::<Result<_, _>>()?,
-            (None, None) => vec!["ALL".to_string()],
+            (None, None) => vec!["DEFAULT".to_string()],
         };
         let mut extend: Vec<String> = raw
             .and_then(|r| r.extend_select.as_ref())
@@ -414,6 +421,7 @@ impl Settings {
             ));
         }
         let lock_timeout_set_by_tool = pg.and_then(|p| p.lock_timeout_set_by_tool).unwrap_or(false);
+        let lock_timeout_pinned = pg.is_some_and(|p| p.lock_timeout_set_by_tool.is_some());
         let mysql_version = match raw
             .and_then(|r| r.mysql.as_ref())
             .and_then(|m| m.version.as_ref())
@@ -529,9 +537,11 @@ impl Settings {
             dialect_globs,
             postgres_version,
             lock_timeout_set_by_tool,
+            lock_timeout_pinned,
             mysql_version,
             max_file_size,
             exclude,
+            roots: Vec::new(),
             force_exclude,
             respect_gitignore,
             fail_on,

@@ -139,14 +139,17 @@ fn settings_for(dir: &Path, category: Category, code: &str) -> Settings {
     let config = config_path
         .exists()
         .then(|| config::load(&config_path).unwrap_or_else(|e| panic!("{e}")));
-    Settings::resolve(
+    let mut settings = Settings::resolve(
         config.as_ref(),
         &Overrides {
             select: Some(vec![select]),
             ..Default::default()
         },
     )
-    .unwrap()
+    .unwrap();
+    // Each rule's folder is the project its cases are linted in (file roles read below it).
+    settings.roots = vec![dir.to_path_buf()];
+    settings
 }
 
 /// A folder case's `.base/` subfolder stands for the diff base: the files as they were on it

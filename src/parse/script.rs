@@ -158,6 +158,8 @@ pub struct FileModel {
     pub info: FileInfo,
     /// The tool that wrote the file when it is a database dump rather than a migration.
     pub dump: Option<&'static str>,
+    /// What the file is for in its project (set once parsed, from its path and content).
+    pub role: crate::roles::Role,
 }
 
 impl FileModel {
@@ -309,5 +311,6 @@ pub fn from_sql(parsed: crate::parse::sql::ParsedSql, text: &str) -> FileModel {
         errors: Vec::new(),
         info: FileInfo::Sql,
         dump: parsed.dump,
+        role: Default::default(),
     }
 }

@@ -19,6 +19,9 @@ pub enum Dialect {
     Snowflake,
     Redshift,
     Duckdb,
+    /// A known engine with no dialect of its own here: H2, HSQLDB, Derby, DB2. Parsed
+    /// permissively like generic SQL, but no engine's locking advice applies.
+    Other,
     /// Unknown: parsed permissively; PostgreSQL's locking advice applies, as it is the most
     /// common target of migration tools.
     #[default]
@@ -38,6 +41,7 @@ impl Dialect {
             Dialect::Snowflake => "snowflake",
             Dialect::Redshift => "redshift",
             Dialect::Duckdb => "duckdb",
+            Dialect::Other => "other",
             Dialect::Generic => "generic",
         }
     }
@@ -69,6 +73,7 @@ impl Dialect {
             Dialect::Snowflake => "Snowflake",
             Dialect::Redshift => "Redshift",
             Dialect::Duckdb => "DuckDB",
+            Dialect::Other => "another engine (H2, HSQLDB, Derby, DB2)",
             Dialect::Generic => "generic",
         }
     }
@@ -92,7 +97,7 @@ impl Dialect {
             Dialect::Snowflake => &d::SnowflakeDialect {},
             Dialect::Redshift => &d::RedshiftSqlDialect {},
             Dialect::Duckdb => &d::DuckDbDialect {},
-            Dialect::Generic => &d::GenericDialect {},
+            Dialect::Generic | Dialect::Other => &d::GenericDialect {},
         }
     }
 }
@@ -118,8 +123,9 @@ impl FromStr for Dialect {
             "redshift" => Ok(Dialect::Redshift),
             "duckdb" => Ok(Dialect::Duckdb),
             "generic" | "ansi" => Ok(Dialect::Generic),
+            "other" | "h2" | "hsqldb" | "derby" | "db2" => Ok(Dialect::Other),
             other => Err(format!(
-                "unknown dialect `{other}` (expected postgres, mysql, sqlite, mssql, oracle, clickhouse, bigquery, snowflake, redshift, duckdb or generic)"
+                "unknown dialect `{other}` (expected postgres, mysql, sqlite, mssql, oracle, clickhouse, bigquery, snowflake, redshift, duckdb, h2 (hsqldb, derby, db2) or generic)"
             )),
         }
     }
@@ -146,7 +152,7 @@ pub fn from_path(path: &str) -> Option<Dialect> {
             "sqlite" | "sqlite3" => Dialect::Sqlite,
             "mssql" | "sqlserver" | "tsql" => Dialect::Mssql,
             "oracle" | "ora" => Dialect::Oracle,
-            "h2" | "hsqldb" | "hsql" | "derby" | "db2" => Dialect::Generic,
+            "h2" | "hsqldb" | "hsql" | "derby" | "db2" => Dialect::Other,
             _ => continue,
         };
         found = Some(d);

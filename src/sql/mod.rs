@@ -573,6 +573,8 @@ pub struct SqlUnit<'a> {
     pub catalog: Option<&'a crate::catalog::Catalog>,
     /// Lazily built: table key -> index of the statement that first creates it in this unit.
     created_at: HashMap<String, usize>,
+    /// The practice of the migration set the script belongs to.
+    pub conventions: crate::assemble::Conventions,
 }
 
 impl<'a> SqlUnit<'a> {
@@ -596,6 +598,7 @@ impl<'a> SqlUnit<'a> {
             statements,
             direction,
             new_tables: Default::default(),
+            conventions: Default::default(),
             catalog: None,
             created_at,
         }

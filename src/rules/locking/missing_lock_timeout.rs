@@ -45,8 +45,13 @@ impl Rule for MissingLockTimeout {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
+        // A set none of whose migrations sets lock_timeout leaves it to its tool (or does not
+        // practise it): not repeated on each migration unless the config pins it.
+        let by_convention =
+            !cx.settings.lock_timeout_pinned && unit.conventions.sets_lock_timeout == Some(false);
         if !unit.dialect.is_postgres_like()
             || cx.settings.lock_timeout_set_by_tool
+            || by_convention
             || unit.is_down()
         {
             return;

@@ -44,7 +44,12 @@ impl Rule for EmptyDownMigration {
         let (Some(up), Some(down)) = (&m.up, &m.down) else {
             return;
         };
+        // Empty downs by the project's convention (most of its downs are empty): they say
+        // "not undone" on purpose, unless `require-down = "always"`.
+        let by_convention = m.conventions.empty_downs
+            && cx.settings.migrations.require_down != crate::settings::RequireDown::Always;
         if !super::in_scope(m)
+            || by_convention
             || !down.statements.is_empty()
             || down.script.opaque
             || up.statements.is_empty()

@@ -1,6 +1,7 @@
 use crate::assemble::MigrationView;
 use crate::frameworks::Framework;
 use crate::registry::{Rule, SetCx};
+use crate::settings::RequireDown;
 
 crate::declare_rule! {
     /// ## What it does
@@ -47,6 +48,16 @@ impl Rule for LiquibaseChangesetWithoutRollback {
 
     fn check_migration(&self, m: &MigrationView, cx: &mut SetCx) {
         if m.set.framework != Framework::Liquibase || m.down.is_some() {
+            return;
+        }
+        // A project that does not write rollbacks is told once by its settings, not once per
+        // changeSet (`require-down = "always"` asks for every one).
+        let required = match cx.settings.migrations.require_down {
+            RequireDown::Never => false,
+            RequireDown::Always => true,
+            RequireDown::Auto => m.conventions.writes_rollbacks.unwrap_or(true),
+        };
+        if !required {
             return;
         }
         let Some(up) = &m.up else { return };

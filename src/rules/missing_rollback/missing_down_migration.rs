@@ -64,7 +64,11 @@ impl Rule for MissingDownMigration {
         let required = match cx.settings.migrations.require_down {
             RequireDown::Never => false,
             RequireDown::Always => true,
-            RequireDown::Auto => fw.has_down() && m.set_uses_downs && !super::shifted_downs(fw),
+            RequireDown::Auto => {
+                fw.has_down()
+                    && m.conventions.writes_rollbacks.unwrap_or(m.set_uses_downs)
+                    && !super::shifted_downs(fw)
+            }
         };
         if !required || m.migration.kind != crate::frameworks::MigrationKind::Versioned {
             return;

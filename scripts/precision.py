@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Precision workflow: is a finding worth a reviewer's time?
+
+The corpus (../shared/corpus, `<category>/<owner>__<repo>/...`) is split by repository, with a
+fixed seed, into a *tune* set (look at it, change rules because of it) and a *holdout* set
+(judge the result on it only). The split is decided by a hash of the seed and the repository,
+before anyone looks at a finding, so it never depends on what the findings are.
+
+  scripts/precision.py split                    # which repositories are in which set
+  scripts/precision.py rates [--set all]        # findings per 1,000 files, per rule
+  scripts/precision.py sample --set holdout --n 100 --out sample.md
+                                                # a seeded, stratified sample to judge
+
+`sample` writes each finding with its code (the lines around it) and a verdict line to fill in:
+`verdict: worth | noise | false` and why. `tally FILE...` counts the filled-in verdicts per rule
+and category. The record of verdicts lives in PRECISION.md.
+
+Every command runs the release binary (built when missing) with `--isolated`, the default rule
+set (or `--select`), and the JSON output.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SEED = 20261203
+CONTEXT = 4
+
+
+def corpus_dir(arg):
+    c = Path(arg) if arg else ROOT.parent / "shared" / "corpus"
+    if not c.is_dir():
+        sys.exit(f"precision: no corpus at {c}")
+    return c
+
+
+def repos(corpus):
+    out = []
+    for cat in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        for repo in sorted(p for p in cat.iterdir() if p.is_dir()):
+            out.append(f"{cat.name}/{repo.name}")
+    return out
+
+
+def in_holdout(unit, seed):
+    h = hashlib.sha256(f"{seed}|{unit}".encode()).hexdigest()
+    return int(h, 16) % 4 == 0
+
+
+def chosen(corpus, which, seed):
+    units = repos(corpus)
+    if which == "all":
+        return units
+    hold = which == "holdout"
+    return [u for u in units if in_holdout(u, seed) == hold]
+
+
+def binary(args):
+    if args.bin:
+        return args.bin
+    exe = ROOT / "target" / "release" / "schemaguard"
+    if not exe.exists():
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    return str(exe)
+
+
+def findings(args, corpus, units):
+    """Active findings of the units, and how many files were checked."""
+    cmd = [binary(args), "check", "--isolated", "--format", "json", "--exit-zero"]
+    if args.select:
+        cmd += ["--select", args.select]
+    out = []
+    files = 0
+    # A unit at a time: no repository is read as context of another.
+    for u in units:
+        r = subprocess.run(cmd + [u], cwd=corpus, capture_output=True, text=True)
+        doc = json.loads(r.stdout)
+        files += doc["summary"]["files"]
+        out.extend(d for d in doc["diagnostics"] if not d.get("suppression"))
+    return out, files
+
+
+def cmd_split(args):
+    corpus = corpus_dir(args.corpus)
+    for which in ("tune", "holdout"):
+        units = chosen(corpus, which, args.seed)
+        print(f"## {which} ({len(units)} repositories, seed {args.seed})")
+        for u in units:
+            print(u)
+        print()
+
+
+def cmd_rates(args):
+    corpus = corpus_dir(args.corpus)
+    units = chosen(corpus, args.set, args.seed)
+    diags, files = findings(args, corpus, units)
+    per = Counter(d["code"] for d in diags)
+    name = {d["code"]: d["name"] for d in diags}
+    print(f"{args.set} set, seed {args.seed}: {len(units)} repositories, {files} files, "
+          f"{len(diags)} findings")
+    print("| rule | name | findings | per 1,000 files |")
+    print("|---|---|---:|---:|")
+    for code, n in sorted(per.items()):
+        print(f"| {code} | `{name[code]}` | {n} | {1000 * n / max(files, 1):.1f} |")
+
+
+def snippet(corpus, d):
+    path = corpus / d["file"]
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "(unreadable)"
+    a = d["range"]["start"]["line"]
+    b = d["range"]["end"]["line"]
+    lo, hi = max(1, a - CONTEXT), min(len(lines), b + CONTEXT)
+    if hi - lo > 40:
+        hi = lo + 40
+    body = []
+    for i in range(lo, hi + 1):
+        mark = ">" if a <= i <= b else " "
+        text = lines[i - 1] if i - 1 < len(lines) else ""
+        body.append(f"{mark}{i:5} | {text[:200]}")
+    return "\n".join(body)
+
+
+def cmd_sample(args):
+    corpus = corpus_dir(args.corpus)
+    units = chosen(corpus, args.set, args.seed)
+    diags, files = findings(args, corpus, units)
+    rng = random.Random(args.seed)
+    by_cat = defaultdict(list)
+    for d in diags:
+        by_cat[d["code"][:2]].append(d)
+    # Stratified: every category gets its share of the sample, at least `--min-per-category`
+    # where it has that many findings; the rest in proportion to its findings.
+    cats = sorted(by_cat)
+    quota = {c: min(len(by_cat[c]), args.min_per_category) for c in cats}
+    left = args.n - sum(quota.values())
+    total = sum(len(by_cat[c]) - quota[c] for c in cats) or 1
+    for c in cats:
+        quota[c] += min(len(by_cat[c]) - quota[c], round(left * (len(by_cat[c]) - quota[c]) / total))
+    picked = []
+    for c in cats:
+        pool = sorted(by_cat[c], key=lambda d: (d["file"], d["range"]["start"]["offset"], d["code"]))
+        picked.extend(rng.sample(pool, quota[c]))
+    out = [f"# Precision sample: {args.set} set, seed {args.seed}, {len(picked)} of {len(diags)} "
+           f"findings ({files} files, {len(units)} repositories)\n",
+           "Judge each as a senior reviewer of the pull request would: `worth` (true and worth "
+           "a reviewer's time), `noise` (true but not worth it: an initial schema, a dev-only "
+           "file, a convention the project follows, the wrong engine...), `false` (not true).\n"]
+    for i, d in enumerate(picked, 1):
+        line = d["range"]["start"]["line"]
+        out.append(f"## {i}. {d['code']} {d['name']} ({d['severity']}) {d['file']}:{line}\n")
+        out.append(f"> {d['message']}\n")
+        out.append("```\n" + snippet(corpus, d) + "\n```\n")
+        out.append(f"fingerprint: {d['fingerprint']}\n")
+        out.append("verdict: \n")
+    text = "\n".join(out)
+    if args.out:
+        Path(args.out).write_text(text)
+        print(f"wrote {len(picked)} findings to {args.out}")
+    else:
+        print(text)
+
+
+def cmd_tally(args):
+    per_rule = defaultdict(Counter)
+    for f in args.files:
+        text = Path(f).read_text()
+        for block in re.split(r"^## \d+\. ", text, flags=re.M)[1:]:
+            code = block.split()[0]
+            m = re.search(r"^verdict:\s*(\w+)", block, flags=re.M)
+            if m:
+                per_rule[code][m.group(1).lower()] += 1
+    cats = defaultdict(Counter)
+    for code, c in per_rule.items():
+        cats[code[:2]].update(c)
+    def row(name, c):
+        n = sum(c.values())
+        return f"| {name} | {n} | {c['worth']} | {c['noise']} | {c['false']} | {100 * c['worth'] / max(n, 1):.0f}% |"
+    print("| rule | judged | worth | noise | false | precision |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for code in sorted(per_rule):
+        print(row(code, per_rule[code]))
+    for cat in sorted(cats):
+        print(row(f"**{cat}**", cats[cat]))
+    print(row("**all**", sum(cats.values(), Counter())))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--bin", help="the schemaguard binary (default: target/release, built when missing)")
+    p.add_argument("--select", help="rules to run instead of the defaults")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("split")
+    r = sub.add_parser("rates")
+    r.add_argument("--set", choices=["tune", "holdout", "all"], default="all")
+    s = sub.add_parser("sample")
+    s.add_argument("--set", choices=["tune", "holdout", "all"], default="holdout")
+    s.add_argument("--n", type=int, default=100)
+    s.add_argument("--min-per-category", type=int, default=12)
+    s.add_argument("--out")
+    t = sub.add_parser("tally")
+    t.add_argument("files", nargs="+")
+    args = p.parse_args()
+    {"split": cmd_split, "rates": cmd_rates, "sample": cmd_sample, "tally": cmd_tally}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
