@@ -58,8 +58,9 @@ impl serde::Serialize for Document<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeMap};
         let summary = serde_json::to_value(self.0.summary).map_err(S::Error::custom)?;
-        let mut map = s.serialize_map(Some(4))?;
+        let mut map = s.serialize_map(Some(5))?;
         map.serialize_entry("diagnostics", &Diagnostics(self.0))?;
+        map.serialize_entry("files", &Files(self.0))?;
         map.serialize_entry("summary", &summary)?;
         map.serialize_entry(
             "tool",
@@ -67,6 +68,20 @@ impl serde::Serialize for Document<'_, '_> {
         )?;
         map.serialize_entry("version", &VERSION)?;
         map.end()
+    }
+}
+
+/// Each file checked and its role.
+struct Files<'a, 'b>(&'a RenderContext<'b>);
+
+impl serde::Serialize for Files<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.reports.len()))?;
+        for r in self.0.reports {
+            seq.serialize_element(&json!({ "path": r.source.display, "role": r.role.name() }))?;
+        }
+        seq.end()
     }
 }
 
