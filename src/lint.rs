@@ -275,13 +275,46 @@ pub fn lint_sources_with(
         .map(|(l, d)| finish_loaded(l, std::mem::take(d), settings))
         .collect::<Vec<_>>();
     done.reverse();
-    slots
+    let mut reports: Vec<FileReport> = slots
         .into_iter()
         .map(|slot| match slot {
             Ok(_) => done.pop().expect("one report per held file"),
             Err(report) => report,
         })
-        .collect()
+        .collect();
+    one_notice_per_template_folder(&mut reports);
+    reports
+}
+
+/// A chart's templates are skipped for one cause: one LN008 notice per templates folder (on
+/// its first file), saying how many files it stands for, not one per template.
+fn one_notice_per_template_folder(reports: &mut [FileReport]) {
+    let code = crate::rules::tool::TemplateSkipped::META.code;
+    let folder = |r: &FileReport| r.source.path.parent().map(Path::to_path_buf);
+    let mut first: HashMap<std::path::PathBuf, (usize, usize)> = HashMap::new();
+    for (i, r) in reports.iter().enumerate() {
+        if r.active().any(|d| d.rule.code == code)
+            && let Some(dir) = folder(r)
+        {
+            first.entry(dir).or_insert((i, 0)).1 += 1;
+        }
+    }
+    for (i, r) in reports.iter_mut().enumerate() {
+        let Some((keep, count)) = folder(r).and_then(|d| first.get(&d).copied()) else {
+            continue;
+        };
+        if i != keep {
+            r.diagnostics
+                .retain(|d| d.rule.code != code || d.is_suppressed());
+        } else if count > 1 {
+            for d in r.diagnostics.iter_mut().filter(|d| d.rule.code == code) {
+                d.message.push_str(&format!(
+                    " (nor were the {} other templates of this folder)",
+                    count - 1
+                ));
+            }
+        }
+    }
 }
 
 /// Runs the per-file rules of a parsed file on top of `d` (what its migration set found), then
@@ -794,6 +827,14 @@ fn collapse_once_per_file(diags: &mut Vec<Diagnostic>) {
     for d in diags.iter().filter(|d| d.rule.once_per_file) {
         *counts.entry(d.rule.code).or_default() += 1;
     }
+    // One cause, one finding: a once-per-file finding that stands for a single place another
+    // finding of its category already marks (no lock_timeout before the one index build that
+    // LK001 reports) says nothing more.
+    let marked: Vec<(Span, crate::registry::Category)> = diags
+        .iter()
+        .filter(|d| !d.rule.once_per_file)
+        .map(|d| (d.span, d.rule.category))
+        .collect();
     let mut seen: Vec<&'static str> = Vec::new();
     diags.retain_mut(|d| {
         if !d.rule.once_per_file {
@@ -804,6 +845,9 @@ fn collapse_once_per_file(diags: &mut Vec<Diagnostic>) {
         }
         seen.push(d.rule.code);
         let more = counts[d.rule.code] - 1;
+        if more == 0 && marked.contains(&(d.span, d.rule.category)) {
+            return false;
+        }
         if more > 0 {
             d.message.push_str(&format!(
                 " (and {more} more place{} in this file)",
@@ -851,4 +895,39 @@ pub fn has_security_findings(reports: &[FileReport]) -> bool {
         .iter()
         .flat_map(|r| r.active())
         .any(|d| d.rule.category.is_security())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        let settings = Settings::default();
+        let source = SourceFile::new(
+            "db/migrations/002_index.sql",
+            "db/migrations/002_index.sql",
+            text,
+        );
+        lint_source(source, FileKind::Sql, &settings)
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.code)
+            .collect()
+    }
+
+    #[test]
+    fn one_cause_one_finding() {
+        // The one statement that needs a lock is the index build LK001 reports: LK010 would
+        // only say it again.
+        let only = codes("CREATE INDEX orders_status_idx ON orders (status);\n");
+        assert!(
+            only.contains(&"LK001") && !only.contains(&"LK010"),
+            "{only:?}"
+        );
+        // With another place to speak of, LK010 stays.
+        let two = codes(
+            "CREATE INDEX orders_status_idx ON orders (status);\nALTER TABLE orders ADD COLUMN note text;\n",
+        );
+        assert!(two.contains(&"LK001") && two.contains(&"LK010"), "{two:?}");
+    }
 }

@@ -168,6 +168,7 @@ pub fn from_path(display: &str) -> Option<Role> {
         "development",
         "override",
         "debug",
+        "ci",
     ]) {
         return Some(Role::DevOnly);
     }
@@ -239,6 +240,7 @@ mod tests {
             (".github/workflows/ci.yml", None),
             (".devcontainer/docker-compose.yml", Some(Role::DevOnly)),
             ("docker-compose.test.yml", Some(Role::Test)),
+            ("docker-compose-ci.yml", Some(Role::DevOnly)),
             (
                 "sql/pg_stat_statements--1.4--1.5.sql",
                 Some(Role::ExtensionScript),

@@ -133,3 +133,32 @@ fn yaml_suppressions_and_strict_database_settings() {
     assert_eq!(code, 2);
     assert!(err.contains("max-conections"), "{err}");
 }
+
+#[test]
+fn a_chart_gets_one_template_notice_not_one_per_template() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        write(
+            dir.path(),
+            &format!("chart/templates/{name}.yaml"),
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+        );
+    }
+    write(
+        dir.path(),
+        "other/templates/x.yaml",
+        "kind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
+    let (_, out, err) = schemaguard(
+        dir.path(),
+        &["check", "--isolated", "--format", "concise", "."],
+    );
+    let notices: Vec<&str> = out.lines().filter(|l| l.contains("LN008")).collect();
+    assert_eq!(notices.len(), 2, "{out}{err}");
+    assert!(
+        notices[0].starts_with("chart/templates/a.yaml:")
+            && notices[0].contains("2 other templates"),
+        "{out}"
+    );
+    assert!(notices[1].starts_with("other/templates/x.yaml:"), "{out}");
+}

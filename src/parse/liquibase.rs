@@ -30,7 +30,7 @@ pub fn is_formatted_sql(text: &str) -> bool {
 }
 
 /// Change types Liquibase cannot undo by itself: a changeSet holding one needs `<rollback>`.
-pub const NO_AUTO_ROLLBACK: [&str; 24] = [
+pub const NO_AUTO_ROLLBACK: [&str; 23] = [
     "dropTable",
     "dropColumn",
     "dropIndex",
@@ -52,7 +52,8 @@ pub const NO_AUTO_ROLLBACK: [&str; 24] = [
     "delete",
     "loadData",
     "loadUpdateData",
-    "customChange",
+    // Not `customChange`: its class may undo itself (`CustomTaskRollback`,
+    // `CustomSqlRollback`), which only its code says.
     "mergeColumns",
     "executeCommand",
 ];

@@ -72,10 +72,12 @@ impl Rule for MissingLockTimeout {
                 continue;
             }
             let on = table.map(|t| format!(" on `{t}`")).unwrap_or_default();
+            // Every such statement is reported: the engine keeps the first and counts the rest
+            // (the rule is once per file), and drops the finding when its only place is one
+            // another rule already reports.
             cx.report(stmt.span, format!("this statement waits for a strong lock{on} with no lock_timeout set: while it waits, every query on the table queues behind it"))
                 .label("no lock_timeout before this")
                 .help("start the migration with `SET lock_timeout = '2s';` and retry on timeout, or set `lock-timeout-set-by-tool = true` if your tool does it");
-            return;
         }
     }
 }
