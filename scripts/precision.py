@@ -13,7 +13,10 @@ before anyone looks at a finding, so it never depends on what the findings are.
 
 `sample` writes each finding with its code (the lines around it) and a verdict line to fill in:
 `verdict: worth | noise | false` and why. `tally FILE...` counts the filled-in verdicts per rule
-and category. The record of verdicts lives in PRECISION.md.
+and category. The verdicts are kept in precision/verdicts.tsv (no corpus text: paths, lines,
+fingerprints and the judges' reasons), summarised in PRECISION.md:
+
+  scripts/precision.py tally precision/verdicts.tsv --sample holdout-after
 
 Every command runs the release binary (built when missing) with `--isolated`, the default rule
 set (or `--select`), and the JSON output.
@@ -175,6 +178,16 @@ def cmd_tally(args):
     per_rule = defaultdict(Counter)
     for f in args.files:
         text = Path(f).read_text()
+        if f.endswith(".tsv"):
+            # precision/verdicts.tsv: one row a verdict; `--sample` picks the sample.
+            for line in text.splitlines():
+                if line.startswith("#") or not line.strip():
+                    continue
+                row = line.split("\t")
+                if args.sample and row[0] != args.sample:
+                    continue
+                per_rule[row[2]][row[8]] += 1
+            continue
         for block in re.split(r"^## \d+\. ", text, flags=re.M)[1:]:
             code = block.split()[0]
             m = re.search(r"^verdict:\s*(\w+)", block, flags=re.M)
@@ -211,7 +224,8 @@ def main():
     s.add_argument("--min-per-category", type=int, default=12)
     s.add_argument("--out")
     t = sub.add_parser("tally")
-    t.add_argument("files", nargs="+")
+    t.add_argument("files", nargs="+", help="filled-in samples, or precision/verdicts.tsv")
+    t.add_argument("--sample", help="with verdicts.tsv: tune-before, holdout-before, holdout-after...")
     args = p.parse_args()
     {"split": cmd_split, "rates": cmd_rates, "sample": cmd_sample, "tally": cmd_tally}[args.cmd](args)
 
