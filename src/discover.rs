@@ -308,44 +308,89 @@ impl Drop for Visitor<'_> {
     }
 }
 
-/// The rest of the migration folders of `requested` files: every lintable file under each
-/// requested file's grandparent folder (diesel/Prisma/sqitch keep a migration per subfolder,
-/// Liquibase masters sit above their changelogs), not already requested. They are read and
-/// replayed for ordering, pairing and the schema, but not reported.
+/// What the units of `requested` files need read beside them, and no more: the rest of the
+/// migration set a file belongs to (for ordering, pairing and the schema replay), not
+/// reported. A named file never makes the run read the repository.
+///
+/// - Terraform files: nothing here (their module folder is read with them, see
+///   [`crate::lint::lint_request`]); config YAML, key/value files and plans: nothing.
+/// - A migration (SQL, a Liquibase changelog, an Alembic revision): the files of its folder,
+///   and of the two folders above it (a Liquibase master changelog includes from below; an
+///   Alembic `versions/` folder's project). Where each migration is a folder of its own
+///   (diesel, Prisma, dbmate-style `2024_x/up.sql`, sqitch `deploy/x.sql`), the sibling
+///   migration folders too.
 pub fn context_for(requested: &[Candidate], settings: &Settings) -> Vec<Candidate> {
-    let mut roots: Vec<PathBuf> = requested
-        .iter()
-        .filter_map(|c| {
-            c.path
+    // (folder, depth): the files directly in it, or one folder level below too.
+    let mut wanted: Vec<(PathBuf, usize)> = Vec::new();
+    for c in requested {
+        let migration = match c.kind {
+            // A SQL file belongs to a set when its name orders it (`V2__x.sql`,
+            // `0002_x.up.sql`, `20240101_x.sql`), when its folder is a migration (`up.sql`),
+            // or when a Liquibase changelog includes it; `schema.sql` is a unit of its own.
+            FileKind::Sql => {
+                let name = c.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let folder = c
+                    .path
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("");
+                let versioned = name.starts_with(|ch: char| ch.is_ascii_digit())
+                    || (name.len() > 1
+                        && name.starts_with(['V', 'U', 'R', 'B', 'v', 'u', 'r', 'b'])
+                        && name[1..].starts_with(|ch: char| ch.is_ascii_digit()));
+                let in_migration_folder = folder.starts_with(|ch: char| ch.is_ascii_digit())
+                    || matches!(folder, "deploy" | "revert" | "verify");
+                versioned || in_migration_folder || head_contains(&c.path, "--liquibase formatted")
+            }
+            FileKind::Xml | FileKind::Python => true,
+            FileKind::Yaml | FileKind::Json => head_contains(&c.path, "databaseChangeLog"),
+            _ => false,
+        };
+        if !migration {
+            continue;
+        }
+        let Some(dir) = c.path.parent() else { continue };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        wanted.push((dir.to_path_buf(), 1));
+        // Never above the project (the config's folder, else the working directory).
+        let inside = |p: &Path| {
+            p.is_relative() || std::fs::canonicalize(p).is_ok_and(|p| p.starts_with(&settings.root))
+        };
+        let up = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty() && inside(p));
+        if let Some(parent) = up {
+            // A folder per migration: its siblings are the other migrations.
+            let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let per_migration = folder.starts_with(|ch: char| ch.is_ascii_digit())
+                || matches!(folder, "deploy" | "revert" | "verify");
+            wanted.push((parent.to_path_buf(), if per_migration { 2 } else { 1 }));
+            if let Some(grand) = parent
                 .parent()
-                .map(|p| p.parent().unwrap_or(p).to_path_buf())
-        })
-        .collect();
-    roots.sort();
-    roots.dedup();
-    // A root inside another root is walked with it.
-    let mut kept: Vec<PathBuf> = Vec::new();
-    for r in roots {
-        if !kept.iter().any(|k| r.starts_with(k)) {
-            kept.push(r);
+                .filter(|p| !p.as_os_str().is_empty() && inside(p))
+            {
+                wanted.push((grand.to_path_buf(), 1));
+            }
         }
     }
+    wanted.sort();
+    wanted.dedup();
     let known: std::collections::HashSet<PathBuf> = requested
         .iter()
         .map(|c| std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()))
         .collect();
     let mut out = Vec::new();
-    for root in kept {
-        let root = if root.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            root
-        };
+    for (root, depth) in wanted {
         let mut walk = ignore::WalkBuilder::new(&root);
         walk.hidden(false)
             .git_ignore(settings.respect_gitignore)
             .require_git(false)
-            .max_depth(Some(4))
+            .max_depth(Some(depth))
             .follow_links(false)
             .filter_entry(|e| {
                 let n = e.file_name();
@@ -356,8 +401,24 @@ pub fn context_for(requested: &[Candidate], settings: &Settings) -> Vec<Candidat
                 continue;
             }
             let path = entry.path();
-            let Some(kind) = classify(path) else { continue };
-            if !kind.is_linted() || settings.is_excluded(path) {
+            // Only what can belong to a migration set (and its tool's config: `alembic.ini`).
+            let Some(
+                kind @ (FileKind::Sql
+                | FileKind::Xml
+                | FileKind::Python
+                | FileKind::Yaml
+                | FileKind::Json
+                | FileKind::KeyValue),
+            ) = classify(path)
+            else {
+                continue;
+            };
+            if settings.is_excluded(path) {
+                continue;
+            }
+            if matches!(kind, FileKind::Yaml | FileKind::Json)
+                && !head_contains(path, "databaseChangeLog")
+            {
                 continue;
             }
             let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());

@@ -813,3 +813,70 @@ fn cases_are_distinct() {
     assert_eq!(before, names.len());
     let _: Vec<PathBuf> = CASES.iter().map(|c| PathBuf::from(c.name)).collect();
 }
+
+/// A named file reads what its unit needs and no more (the pre-commit case): its migration
+/// folder, the folders above it for a master changelog, sibling migration folders where each
+/// migration is a folder; nothing for Terraform or config YAML; never the rest of the tree.
+#[test]
+fn a_named_file_reads_only_its_units_context() {
+    use schemaguard::discover::{Candidate, FileKind, context_for};
+    use schemaguard::settings::Settings;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let files = [
+        "db/migrations/001_a.sql",
+        "db/migrations/002_b.sql",
+        "db/changelog.xml",
+        "diesel/migrations/2024-01-01-000000_a/up.sql",
+        "diesel/migrations/2024-01-02-000000_b/up.sql",
+        "unrelated/deep/x/y/big.sql",
+        "top.sql",
+        "infra/main.tf",
+        "infra/other.tf",
+        "compose/docker-compose.yml",
+        "compose/schema.sql",
+    ];
+    for f in files {
+        let p = d.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "SELECT 1;\n").unwrap();
+    }
+    let mut settings = Settings::default();
+    settings.root = std::fs::canonicalize(d).unwrap();
+    let context = |rel: &str, kind: FileKind| -> Vec<String> {
+        let c = Candidate {
+            display: rel.into(),
+            path: d.join(rel),
+            kind,
+        };
+        let mut got: Vec<String> = context_for(&[c], &settings)
+            .into_iter()
+            .map(|c| {
+                c.path
+                    .strip_prefix(d)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    assert_eq!(
+        context("db/migrations/002_b.sql", FileKind::Sql),
+        ["db/changelog.xml", "db/migrations/001_a.sql", "top.sql"]
+    );
+    // A SQL file whose name does not order it is a unit of its own.
+    assert!(context("compose/schema.sql", FileKind::Sql).is_empty());
+    assert_eq!(
+        context(
+            "diesel/migrations/2024-01-02-000000_b/up.sql",
+            FileKind::Sql
+        ),
+        ["diesel/migrations/2024-01-01-000000_a/up.sql"]
+    );
+    assert!(context("infra/main.tf", FileKind::Terraform).is_empty());
+    assert!(context("compose/docker-compose.yml", FileKind::Yaml).is_empty());
+    // A file at the top reads its siblings only, not the tree below.
+    assert!(context("top.sql", FileKind::Sql).is_empty());
+}
