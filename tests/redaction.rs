@@ -513,3 +513,49 @@ fn secrets_no_selected_rule_looks_for_never_reach_any_output() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn personal_data_findings_label_every_value_they_count() {
+    // One finding per migration, but each value it counts is shown where it is (masked).
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "db/migrations/V3__seed_customers.sql",
+        "INSERT INTO customers (email) VALUES ('h.lindqvist@nordmail.se');\n\
+         INSERT INTO customers (email) VALUES ('x');\n\
+         INSERT INTO payments (card) VALUES ('4539 1578 3021 7451');\n",
+    );
+    let (_, out, err) = common::schemaguard(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "SD006",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
+    let diags = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{out}");
+    let d = &diags[0];
+    assert_eq!(d["range"]["start"]["line"], 1);
+    let labels: Vec<i64> = d["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["range"]["start"]["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [3],
+        "the card number two lines below is labelled: {out}"
+    );
+    assert!(
+        !out.contains("4539 1578 3021 7451") && !out.contains("nordmail"),
+        "{out}"
+    );
+}

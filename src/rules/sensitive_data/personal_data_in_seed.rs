@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
 use crate::secrets::pii::{PiiKind, PiiMatch, column_hint, scan_pii};
+use crate::source::Span;
 use crate::sql::{SqlUnit, StmtKind};
 
 use super::sql_scan::{content, for_each_row};
@@ -148,7 +149,20 @@ fn report(cx: &mut Cx, found: Vec<PiiMatch>, tables: &[String]) {
         "seed synthetic data (addresses at example.com, 555 phone numbers, test card \
              numbers) and load real records through a controlled import outside the repository",
     );
+    // Every value it counts is shown where it is (masked), the first as the finding itself.
+    // A seed of thousands of rows is labelled at its first values only.
+    const LABELS: usize = 50;
     for m in &found {
         d.secret(m.span);
+    }
+    for m in found.iter().skip(1).take(LABELS) {
+        d.secondary(m.span, m.kind.count(1).trim_start_matches("1 ").to_string());
+    }
+    if found.len() > LABELS + 1 {
+        let last = found[LABELS];
+        d.secondary(
+            Span::at(last.span.end),
+            format!("and {} more values", found.len() - LABELS - 1),
+        );
     }
 }
