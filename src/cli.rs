@@ -104,6 +104,11 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
+    /// Inline suppressions of these rules do not apply (reported as LN009), added to the
+    /// config's `forbid-suppressions`: e.g. `--forbid-suppressions SD`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub forbid_suppressions: Vec<String>,
+
     /// Use this config file instead of looking for schemaguard.toml upward.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -363,6 +368,7 @@ pub fn settings_for(args: &CheckArgs) -> Result<Settings, CliError> {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
+        forbid_suppressions: args.forbid_suppressions.clone(),
         fail_on: args.fail_on,
         dialect: args.dialect,
         max_file_size: args.max_file_size,

@@ -30,6 +30,9 @@ pub struct RawConfig {
     /// Glob patterns (relative to the config file) of paths never linted; replaces the default
     /// list of vendored folders ([`crate::settings::DEFAULT_EXCLUDE`]).
     pub exclude: Option<Vec<Spanned<String>>>,
+    /// Rules (codes, names, prefixes, categories) whose findings inline suppressions cannot
+    /// silence: such a suppression is reported (LN009) and the finding stands.
+    pub forbid_suppressions: Option<Vec<Spanned<String>>>,
     /// Glob patterns added to `exclude` (or to the default list).
     pub extend_exclude: Option<Vec<Spanned<String>>>,
     /// Whether files named on the command line (as a pre-commit hook names them) honour

@@ -40,6 +40,8 @@ pub struct Overrides {
     pub max_file_size: Option<u64>,
     pub respect_gitignore: Option<bool>,
     pub postgres_version: Option<u32>,
+    /// Added to the config's `forbid-suppressions`.
+    pub forbid_suppressions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +78,8 @@ pub struct Settings {
     pub mysql_version: (u32, u32),
     pub max_file_size: u64,
     exclude: GlobSet,
+    /// Rule selectors whose findings inline suppressions cannot silence (LN009).
+    pub forbid_suppressions: Vec<String>,
     /// The folders the run was asked to lint: a file's role is read from its path below the
     /// folder that holds it (`schemaguard check tests/db` lints `tests/db` as migrations, not
     /// as tests). Empty: relative to the project.
@@ -289,6 +293,17 @@ impl Settings {
             .unwrap_or_default();
         extend.extend(
             cli.extend_select
+                .iter()
+                .map(cli_check)
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+        let mut forbid_suppressions: Vec<String> = raw
+            .and_then(|r| r.forbid_suppressions.as_ref())
+            .map(|v| v.iter().map(check).collect::<Result<Vec<_>, _>>())
+            .transpose()?
+            .unwrap_or_default();
+        forbid_suppressions.extend(
+            cli.forbid_suppressions
                 .iter()
                 .map(cli_check)
                 .collect::<Result<Vec<_>, _>>()?,
@@ -541,6 +556,7 @@ impl Settings {
             mysql_version,
             max_file_size,
             exclude,
+            forbid_suppressions,
             roots: Vec::new(),
             force_exclude,
             respect_gitignore,
@@ -563,6 +579,11 @@ impl Settings {
             .allow_paths
             .as_ref()
             .is_some_and(|set| set.is_match(self.relative(path)))
+    }
+
+    /// Whether inline comments may not suppress `rule`'s findings (`forbid-suppressions`).
+    pub fn suppression_forbidden(&self, rule: &crate::registry::RuleMeta) -> bool {
+        self.forbid_suppressions.iter().any(|s| rule.matches(s))
     }
 
     pub fn is_enabled(&self, code: &str) -> bool {

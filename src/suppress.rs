@@ -8,7 +8,9 @@
 
 use crate::diagnostic::{Diagnostic, Suppression};
 use crate::registry::selector_is_known;
-use crate::rules::tool::{SuppressionWithoutReason, UnknownRuleInSuppression, UnusedSuppression};
+use crate::rules::tool::{
+    ForbiddenSuppression, SuppressionWithoutReason, UnknownRuleInSuppression, UnusedSuppression,
+};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
 
@@ -158,6 +160,7 @@ pub fn apply(
             scope(d.span.end)
         };
         let mut used = vec![false; d.selectors.len()];
+        let mut forbidden = vec![false; d.selectors.len()];
         if let Some(covered) = covered {
             // Findings starting in `covered`, or at its start when it is empty.
             let lo = by_start.partition_point(|&i| diags[i].span.start < covered.start);
@@ -178,6 +181,24 @@ pub fn apply(
                 }
                 if let Some(i) = d.selectors.iter().position(|(s, _)| diag.rule.matches(s)) {
                     used[i] = true;
+                    // The configuration does not let the file silence this rule: the finding
+                    // stands, and the suppression is reported (once per selector).
+                    if settings.suppression_forbidden(diag.rule) {
+                        if !forbidden[i] && settings.is_enabled(ForbiddenSuppression::META.code) {
+                            let (sel, span) = &d.selectors[i];
+                            let mut f = Diagnostic::new(
+                                &ForbiddenSuppression::META,
+                                *span,
+                                format!(
+                                    "`{sel}` may not be suppressed in this repository (`forbid-suppressions`): the finding stands"
+                                ),
+                            );
+                            f.help("fix the finding, or ask whoever owns the configuration to accept it (a baseline, `[secrets] allow-fingerprints`)");
+                            extra.push(f);
+                        }
+                        forbidden[i] = true;
+                        continue;
+                    }
                     diag.suppression = Some(Suppression {
                         kind: if d.file_level { "file" } else { "inline" },
                         reason: d.reason.clone(),

@@ -69,9 +69,17 @@ fn findings_in(code: &str, category: Category, files: &[(String, String)]) -> us
     } else {
         code
     };
+    // `-- forbid-suppressions: SD` runs the example with that option (LN009's docs).
+    let forbid: Vec<String> = files
+        .iter()
+        .flat_map(|(_, b)| b.lines())
+        .filter_map(|l| l.trim().strip_prefix("-- forbid-suppressions:"))
+        .flat_map(|v| v.split(',').map(|s| s.trim().to_string()))
+        .collect();
     let overrides = Overrides {
         select: Some(vec![select.to_string()]),
         dialect: Some(dialect.unwrap_or(Dialect::Postgres)),
+        forbid_suppressions: forbid,
         ..Default::default()
     };
     let settings = Settings::resolve(None, &overrides).unwrap();

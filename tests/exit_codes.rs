@@ -321,3 +321,36 @@ fn output_is_deterministic_across_thread_counts() {
         .unwrap();
     assert_eq!(one.stdout, two.stdout);
 }
+
+#[test]
+fn forbid_suppressions_keeps_the_finding_and_reports_the_suppression() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("V1__seed.sql"),
+        "INSERT INTO settings (name, value) VALUES ('smtp.password', 'Ow4Jt8Nc2Hx6'); -- schemaguard: ignore[SD004] rotated later\n",
+    )
+    .unwrap();
+    let lint = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_schemaguard"))
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--isolated",
+                "--format",
+                "concise",
+                "--select",
+                "SD,LN",
+            ])
+            .args(extra)
+            .arg(".")
+            .output()
+            .unwrap();
+        (o.status.code(), stdout(&o))
+    };
+    let (code, out) = lint(&[]);
+    assert_eq!(code, Some(0), "suppressed: {out}");
+    let (code, out) = lint(&["--forbid-suppressions", "SD"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains(" SD004 ") && out.contains(" LN009 "), "{out}");
+    assert!(!out.contains("Ow4Jt8Nc2Hx6"), "{out}");
+}

@@ -3,6 +3,7 @@
 
 mod baseline_entry_unmatched;
 mod file_too_large;
+mod forbidden_suppression;
 mod parse_error;
 mod suppression_without_reason;
 mod template_skipped;
@@ -12,6 +13,7 @@ mod unused_suppression;
 
 pub use baseline_entry_unmatched::BaselineEntryUnmatched;
 pub use file_too_large::FileTooLarge;
+pub use forbidden_suppression::ForbiddenSuppression;
 pub use parse_error::ParseError;
 pub use suppression_without_reason::SuppressionWithoutReason;
 pub use template_skipped::TemplateSkipped;
@@ -30,4 +32,5 @@ pub static RULES: &[&dyn Rule] = &[
     &SuppressionWithoutReason,
     &BaselineEntryUnmatched,
     &TemplateSkipped,
+    &ForbiddenSuppression,
 ];
