@@ -9,7 +9,7 @@
 //! - the spans findings marked as secrets ([`Diagnostic::secrets`]),
 //! - every secret the engine finds anywhere in the text ([`crate::secrets::scan_text`] over the
 //!   whole file: identifiers, unparsed statements and comments included),
-//! - the value of every credential-shaped assignment ([`crate::secrets::credential_shaped`]:
+//! - the value of every credential-shaped assignment ([`crate::secrets::scan_for_display`]:
 //!   `NEXTAUTH_SECRET=secret`, `CKAN_POSTGRES_PWD: pass`), flagged or not,
 //!
 //! are masked in the display text, and the values of the first two are replaced by their
@@ -105,7 +105,7 @@ fn scan_shown(text: &str, diags: &[Diagnostic]) -> (Vec<crate::secrets::SecretMa
     }
     let (mut found, mut shaped) = (Vec::new(), Vec::new());
     for w in merged {
-        let (f, s) = crate::secrets::scan_for_display_at(w.text(text), w.start);
+        let (f, s) = crate::secrets::scan_for_display(w.text(text), w.start);
         found.extend(f);
         shaped.extend(s);
     }

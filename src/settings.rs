@@ -286,39 +286,27 @@ impl Settings {
             (None, Some(s)) => s.iter().map(check).collect::<Result<_, _>>()?,
             (None, None) => vec!["DEFAULT".to_string()],
         };
-        let mut extend: Vec<String> = raw
-            .and_then(|r| r.extend_select.as_ref())
-            .map(|v| v.iter().map(check).collect::<Result<Vec<_>, _>>())
-            .transpose()?
-            .unwrap_or_default();
-        extend.extend(
-            cli.extend_select
-                .iter()
-                .map(cli_check)
-                .collect::<Result<Vec<_>, _>>()?,
-        );
-        let mut forbid_suppressions: Vec<String> = raw
-            .and_then(|r| r.forbid_suppressions.as_ref())
-            .map(|v| v.iter().map(check).collect::<Result<Vec<_>, _>>())
-            .transpose()?
-            .unwrap_or_default();
-        forbid_suppressions.extend(
-            cli.forbid_suppressions
-                .iter()
-                .map(cli_check)
-                .collect::<Result<Vec<_>, _>>()?,
-        );
-        let mut ignore: Vec<String> = raw
-            .and_then(|r| r.ignore.as_ref())
-            .map(|v| v.iter().map(check).collect::<Result<Vec<_>, _>>())
-            .transpose()?
-            .unwrap_or_default();
-        ignore.extend(
-            cli.ignore
-                .iter()
-                .map(cli_check)
-                .collect::<Result<Vec<_>, _>>()?,
-        );
+        // A selector list written in the config, then the flag's: both are checked, and add up.
+        let both = |file: Option<&Vec<toml::Spanned<String>>>,
+                    flag: &[String]|
+         -> Result<Vec<String>, ConfigError> {
+            let mut out = file
+                .into_iter()
+                .flatten()
+                .map(check)
+                .collect::<Result<Vec<_>, _>>()?;
+            out.extend(flag.iter().map(cli_check).collect::<Result<Vec<_>, _>>()?);
+            Ok(out)
+        };
+        let extend = both(
+            raw.and_then(|r| r.extend_select.as_ref()),
+            &cli.extend_select,
+        )?;
+        let forbid_suppressions = both(
+            raw.and_then(|r| r.forbid_suppressions.as_ref()),
+            &cli.forbid_suppressions,
+        )?;
+        let ignore = both(raw.and_then(|r| r.ignore.as_ref()), &cli.ignore)?;
 
         let rules: Vec<&'static dyn Rule> = all_rules()
             .iter()

@@ -291,7 +291,8 @@ pub fn scan_text(text: &str, base: usize) -> Vec<SecretMatch> {
     scan(text, base, None)
 }
 
-/// [`scan_text`], also collecting [`credential_shaped`] values into `shaped` when given.
+/// [`scan_text`], also collecting credential-shaped values (see [`scan_for_display`]) into
+/// `shaped` when given.
 fn scan(text: &str, base: usize, mut shaped: Option<&mut Vec<Span>>) -> Vec<SecretMatch> {
     let mut found: Vec<Found> = Vec::new();
     if text.len() < 8 && shaped.is_none() {
@@ -346,27 +347,18 @@ fn scan(text: &str, base: usize, mut shaped: Option<&mut Vec<Span>>) -> Vec<Secr
         .collect()
 }
 
-/// The value of every credential-shaped assignment in `text`, judged or not: a key that names
-/// a credential (`NEXTAUTH_SECRET`, `"db_password"`, `CKAN_POSTGRES_PWD`), then `=`, `:`, `:=`
-/// or `=>`, then a value up to the end of its quotes, or else up to a blank, `;`, `,`, `&` or
-/// the end of the line. References (`${VAR}`, `{{ x }}`, `$VAR`, `<password>`) and calls
+/// What a renderer must mask in `text`, a part of a file starting at `base`, in one pass over
+/// it: the secrets [`scan_text`] finds, and the value of every *credential-shaped* assignment,
+/// judged or not: a key that names a credential (`NEXTAUTH_SECRET`, `"db_password"`,
+/// `CKAN_POSTGRES_PWD`, or `…_KEY` holding a token-like value), then `=`, `:`, `:=` or `=>`,
+/// then a value up to the end of its quotes, or else up to a blank, `;`, `,`, `&` or the end of
+/// the line. References (`${VAR}`, `{{ x }}`, `$VAR`, `<password>`) and calls
 /// (`crypt(password, …)`) are left alone.
 ///
-/// For display only: renderers mask these in the lines they show around a finding, so a weak
-/// or unjudged credential next to it is never printed. Rules report through [`scan_text`] and
-/// [`check_assignment`].
-pub fn credential_shaped(text: &str) -> Vec<Span> {
-    scan_for_display(text).1
-}
-
-/// [`scan_text`] and [`credential_shaped`] of a whole file in one pass over it: what a
-/// renderer must mask.
-pub fn scan_for_display(text: &str) -> (Vec<SecretMatch>, Vec<Span>) {
-    scan_for_display_at(text, 0)
-}
-
-/// [`scan_for_display`] of a part of a file that starts at `base`.
-pub fn scan_for_display_at(text: &str, base: usize) -> (Vec<SecretMatch>, Vec<Span>) {
+/// The second list is for display only: renderers mask it in the lines they show around a
+/// finding, so a weak or unjudged credential next to it is never printed. Rules report through
+/// [`scan_text`] and [`check_assignment`].
+pub fn scan_for_display(text: &str, base: usize) -> (Vec<SecretMatch>, Vec<Span>) {
     let mut shaped = Vec::new();
     let secrets = scan(text, base, Some(&mut shaped));
     (secrets, shaped)
