@@ -61,7 +61,11 @@ fn main() {
                     path.display(),
                     lc.line,
                     lc.column,
-                    if m.weak { "weak" } else { "-" },
+                    match m.weak {
+                        schemaguard::secrets::Weakness::Strong => "-",
+                        schemaguard::secrets::Weakness::Default => "default",
+                        schemaguard::secrets::Weakness::Placeholder => "placeholder",
+                    },
                     shown
                 );
             }

@@ -17,7 +17,8 @@ pub enum FileKind {
     /// JSON: Terraform plans, Liquibase JSON changelogs.
     Json,
     /// Key-value config beside migrations: `.env`, `*.properties`, `*.conf`, `*.cnf`, `*.ini`
-    /// (`flyway.conf`, `liquibase.properties`). Only credential rules read them.
+    /// (`flyway.conf`, `liquibase.properties`), and key files read whole (`*.pem`, `*.key`,
+    /// `*.ppk`, `id_rsa`…). Only credential rules read them.
     KeyValue,
     /// A Terraform plan or state as `terraform show -json` prints it (a `.json` file recognised
     /// by its content).

@@ -415,14 +415,15 @@ fn parse_model(source: &SourceFile, kind: FileKind, settings: &Settings) -> File
     model
 }
 
-/// What a file is for: a dump by its banner, else what its path says (tests, examples,
-/// development configuration, extension scripts), else an initial schema by its content.
+/// What a file is for: what its path says (tests, examples, development configuration,
+/// extension scripts; a dump kept as a test fixture is a test fixture), else a dump by its
+/// banner, else an initial schema by its content.
 fn file_role(source: &SourceFile, model: &FileModel, settings: &Settings) -> Role {
-    if model.dump.is_some() {
-        return Role::SchemaDump;
-    }
     if let Some(role) = path_role(&source.path, settings) {
         return role;
+    }
+    if model.dump.is_some() {
+        return Role::SchemaDump;
     }
     if matches!(model.info, FileInfo::Sql | FileInfo::Changelog(_))
         && crate::roles::creates_schema(&model.statements)

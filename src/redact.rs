@@ -49,7 +49,15 @@ pub fn redact(text: &Arc<str>, diags: &mut [Diagnostic]) -> Arc<str> {
         .map(|s| s.text(text))
         .filter(|v| v.len() >= MIN_SCRUB)
         .collect();
-    scrub(diags, &values);
+    // A well-known default (`secret`, `root`) is an ordinary word in a finding's strings (`a
+    // secret or token`, `client_secret`) and says nothing the finding's label does not: it is
+    // masked in the text, not searched for in the strings.
+    let words: BTreeSet<&str> = values
+        .iter()
+        .copied()
+        .filter(|v| !crate::secrets::is_default_word(v))
+        .collect();
+    scrub(diags, &words);
     // The same value written again elsewhere in the file (a password repeated in a comment, a
     // second connection string) is masked too.
     let mut spans = secrets;

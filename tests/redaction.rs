@@ -224,8 +224,13 @@ fn secrets(reports: &[FileReport]) -> Vec<Secret> {
         for d in &r.diagnostics {
             for s in &d.secrets {
                 let value = s.text(&r.source.text);
-                // Published dummies (`changeme`) are no secret, and appear in the docs.
-                if value.len() < 6 || classify_value(value) == ValueClass::Placeholder {
+                // Published dummies (`changeme`) and the well-known defaults the engine lists
+                // (`postgres`, `password`) are no secret, and appear in the docs and in ordinary
+                // text (`image: postgres:16`).
+                if value.len() < 6
+                    || classify_value(value) == ValueClass::Placeholder
+                    || schemaguard::secrets::is_default_word(value)
+                {
                     continue;
                 }
                 out.push(Secret {

@@ -65,7 +65,7 @@ fn terraform_placeholder_passwords_are_weak_and_reported_only_when_asked() {
     let tf = write(
         dir.path(),
         "main.tf",
-        "resource \"aws_db_instance\" \"main\" {\n  password = \"postgres\"\n}\n",
+        "resource \"aws_db_instance\" \"main\" {\n  password = \"changeme\"\n}\n",
     );
     assert_eq!(lint(&tf, &settings(dir.path(), "")).active().count(), 0);
     let on = lint(
@@ -81,6 +81,50 @@ fn terraform_placeholder_passwords_are_weak_and_reported_only_when_asked() {
         "{}",
         found[0].message
     );
+}
+
+/// A well-known default is a real password (issue 13, item 15): reported by default, as a
+/// warning that says what it is, where the file deploys something others reach; in a Compose
+/// file it is the local setup's placeholder.
+#[test]
+fn well_known_default_passwords_are_reported_where_they_deploy() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = write(
+        dir.path(),
+        "main.tf",
+        "resource \"aws_db_instance\" \"main\" {\n  password = \"postgres\"\n}\n",
+    );
+    let found: Vec<_> = lint(&tf, &settings(dir.path(), ""))
+        .active()
+        .map(|d| (d.rule.code, d.severity.as_str(), d.message.clone()))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), ("SD008", "warning"));
+    assert!(found[0].2.contains("well-known default"), "{}", found[0].2);
+    let secret = write(
+        dir.path(),
+        "k8s/mysql.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: mysql\nstringData:\n  password: root\n",
+    );
+    let codes: Vec<_> = lint(&secret, &settings(dir.path(), ""))
+        .active()
+        .map(|d| d.rule.code)
+        .collect();
+    assert_eq!(codes, ["SD011"]);
+    let compose = write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  db:\n    image: mysql:8.4\n    environment:\n      MYSQL_ROOT_PASSWORD: root\n",
+    );
+    assert_eq!(
+        lint(&compose, &settings(dir.path(), "")).active().count(),
+        0
+    );
+    let on = lint(
+        &compose,
+        &settings(dir.path(), "[secrets]\nreport-placeholders = true\n"),
+    );
+    assert_eq!(on.active().count(), 1);
 }
 
 #[test]

@@ -21,6 +21,9 @@ pub enum KvFlavor {
     Properties,
     /// `*.ini`, `*.conf`, `*.cnf`.
     Ini,
+    /// A key file read whole, not as `key = value` lines: `*.pem`, `*.key`, `*.ppk` (PuTTY),
+    /// `id_rsa`, `id_ecdsa`, `id_ed25519`, `id_dsa`.
+    KeyFile,
 }
 
 impl KvFlavor {
@@ -34,10 +37,17 @@ impl KvFlavor {
         if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
             return Some(KvFlavor::Dotenv);
         }
+        if matches!(
+            name.as_str(),
+            "id_rsa" | "id_ecdsa" | "id_ed25519" | "id_dsa"
+        ) {
+            return Some(KvFlavor::KeyFile);
+        }
         let ext = name.rsplit_once('.').map(|(_, e)| e)?;
         match ext {
             "properties" => Some(KvFlavor::Properties),
             "ini" | "conf" | "cnf" => Some(KvFlavor::Ini),
+            "pem" | "key" | "ppk" => Some(KvFlavor::KeyFile),
             _ => None,
         }
     }
@@ -65,6 +75,8 @@ pub struct KvFile {
     pub entries: Vec<KvEntry>,
     /// Every comment, with its leader.
     pub comments: Vec<Span>,
+    /// A [`KvFlavor::KeyFile`]'s whole text: searched for keys and tokens, not split in lines.
+    pub body: Option<Span>,
 }
 
 impl KvFile {
@@ -82,7 +94,12 @@ pub fn parse(text: &str, flavor: KvFlavor) -> KvFile {
         flavor,
         entries: Vec::new(),
         comments: Vec::new(),
+        body: None,
     };
+    if flavor == KvFlavor::KeyFile {
+        file.body = Some(Span::new(0, text.len()));
+        return file;
+    }
     let mut section: Option<String> = None;
     let mut continuation = false;
     let mut line_start = 0;
@@ -253,6 +270,9 @@ mod tests {
             Some(KvFlavor::Properties)
         );
         assert_eq!(KvFlavor::of("my.cnf"), Some(KvFlavor::Ini));
+        assert_eq!(KvFlavor::of("deploy/id_ed25519"), Some(KvFlavor::KeyFile));
+        assert_eq!(KvFlavor::of("bastion.ppk"), Some(KvFlavor::KeyFile));
+        assert_eq!(KvFlavor::of("id_rsa.pub"), None);
         assert_eq!(KvFlavor::of("main.sql"), None);
     }
 

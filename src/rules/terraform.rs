@@ -172,13 +172,13 @@ pub use crate::terraform::{CREDENTIAL_ATTRIBUTES, is_credential_name};
 /// Obvious dummies (`changeme`, `****`, values shorter than 4 characters) are placeholders, not
 /// literal secrets.
 pub fn is_literal_secret(value: &str, key: &str) -> bool {
-    secret_verdict(value, key) == Some(false)
+    secret_verdict(value, key) == Some(crate::secrets::Weakness::Strong)
 }
 
 /// [`is_literal_secret`] with placeholders told apart: `None` when the value is no committed
 /// secret at all (empty, a reference, encrypted, a hash, a value naming its own slot),
-/// `Some(true)` for an obvious dummy or well-known default, `Some(false)` for a literal secret.
-pub fn secret_verdict(value: &str, key: &str) -> Option<bool> {
+/// else how weak the value is (a well-known default, a placeholder that says so).
+pub fn secret_verdict(value: &str, key: &str) -> Option<crate::secrets::Weakness> {
     crate::secrets::judge_credential(key, value)
 }
 
@@ -204,8 +204,15 @@ mod tests {
             "auth_token"
         ));
         assert!(!is_literal_secret("admin_password", "admin_password"));
-        // A well-known default is a placeholder (weak), not a literal secret.
-        assert_eq!(secret_verdict("password", "master_password"), Some(true));
+        // A well-known default is weak, not a strong literal secret.
+        assert_eq!(
+            secret_verdict("password", "master_password"),
+            Some(crate::secrets::Weakness::Default)
+        );
+        assert_eq!(
+            secret_verdict("changeme", "master_password"),
+            Some(crate::secrets::Weakness::Placeholder)
+        );
         for p in [
             "",
             "${var.x}",

@@ -10,13 +10,13 @@
 use super::keys::{KeyKind, credential_key};
 use super::providers::aws_secret_shape;
 use super::value::{HashKind, ValueClass, classify_value};
-use super::{Confidence, Detector, Found};
+use super::{Confidence, Detector, Found, Weakness};
 
 /// The verdict on a value assigned to a key of `kind`: `None` when it is not a committed
-/// secret, else the detector and whether the value is a weak placeholder.
+/// secret, else the detector and how weak the value is.
 /// A value that only restates the key's words (`encrypt_blob_storage_secrets` =
 /// `encryptBlobStorageSecrets`) is a name, not a secret.
-pub fn judge(kind: KeyKind, key: Option<&str>, value: &str) -> Option<(Detector, bool)> {
+pub fn judge(kind: KeyKind, key: Option<&str>, value: &str) -> Option<(Detector, Weakness)> {
     // A config file held in a string keeps its quotes escaped: `accessToken: \'\'`.
     let unescaped;
     let v = if value.contains("\\'") || value.contains("\\\"") {
@@ -25,12 +25,20 @@ pub fn judge(kind: KeyKind, key: Option<&str>, value: &str) -> Option<(Detector,
     } else {
         value.trim()
     };
+    let detector = if kind == KeyKind::AwsSecretKey && aws_secret_shape(v) {
+        Detector::AwsSecretAccessKey
+    } else {
+        Detector::CredentialAssignment
+    };
     if let Some(key) = key
         && restates(key, v)
     {
         return None;
     }
-    if names_a_secret(v) {
+    // Other keys often hold the name of a secret kept elsewhere; a password key holds a
+    // password, however it reads (`boardsuser-password`), unless the value is a path to one
+    // (`admin/db_password`, `prod.db.password`).
+    if names_a_secret(v) && (kind != KeyKind::Password || v.contains(['/', '.', ':'])) {
         return None;
     }
     // Under a password key, a long hex string is a digest or ciphertext of the password.
@@ -52,26 +60,17 @@ pub fn judge(kind: KeyKind, key: Option<&str>, value: &str) -> Option<(Detector,
             class = inner;
         }
     }
-    let detector = if kind == KeyKind::AwsSecretKey && aws_secret_shape(v) {
-        Detector::AwsSecretAccessKey
-    } else {
-        Detector::CredentialAssignment
-    };
+    // Short numbers are settings (`token_ttl`-like keys that slipped through), not secrets,
+    // unless the key says password.
+    if kind != KeyKind::Password && v.len() <= 8 && v.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
     match class {
-        ValueClass::Literal => {
-            // Short numbers are settings (`token_ttl`-like keys that slipped through), not secrets,
-            // unless the key says password.
-            if kind != KeyKind::Password && v.len() <= 8 && v.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            Some((detector, false))
-        }
-        ValueClass::Placeholder => Some((detector, true)),
         // A hex string under a token or API-key name is the token, not a digest of one.
         ValueClass::Hash(HashKind::HexDigest) if kind != KeyKind::Password => {
-            Some((detector, false))
+            Some((detector, Weakness::Strong))
         }
-        _ => None,
+        c => Weakness::of(c).map(|w| (detector, w)),
     }
 }
 
@@ -180,15 +179,24 @@ pub fn embedded(text: &str, hit: usize) -> Option<Found> {
     } else {
         None
     };
+    // JSON held in a string keeps its quotes escaped: `{\"api_key\": \"…\"}`.
+    let escaped = quote.is_some() && ks >= 2 && b[ks - 2] == b'\\';
     let mut i = ke;
     if let Some(q) = quote {
+        if escaped {
+            if b.get(i) != Some(&b'\\') {
+                return None;
+            }
+            i += 1;
+        }
         if b.get(i) != Some(&q) {
             return None;
         }
         i += 1;
         // A quoted key opens an entry of an object or list (`{"k": …`, `, 'k': …`), not the
         // second operand of `cond ? "a" : "b"`.
-        let before = text[..ks - 1].trim_end_matches([' ', '\t']);
+        let open = if escaped { ks - 2 } else { ks - 1 };
+        let before = text[..open].trim_end_matches([' ', '\t']);
         if !(before.is_empty()
             || before.ends_with(['{', ',', '[', '(', '\n'])
             || before.ends_with("\\n"))
@@ -226,6 +234,15 @@ pub fn embedded(text: &str, hit: usize) -> Option<Found> {
         .trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '#')
         .is_empty();
     let (vs, ve) = match b.get(v) {
+        Some(b'\\') if escaped && b.get(v + 1) == quote.as_ref() => {
+            let q = quote?;
+            let close = (v + 2..b.len().saturating_sub(1))
+                .find(|&i| b[i] == b'\n' || (b[i] == b'\\' && b[i + 1] == q))?;
+            if b[close] == b'\n' {
+                return None;
+            }
+            (v + 2, close)
+        }
         Some(q @ (b'"' | b'\'' | b'`')) => {
             let close = b[v + 1..]
                 .iter()
@@ -350,11 +367,28 @@ mod tests {
                 Some("Wq8vLm2pZ"),
             ),
             ("password: cGFzc3dvcmQ=", "password", None),
+            // JSON in a string, quotes escaped: both keys of the object.
+            (
+                r#"{\"api_key\": \"9f3c2a7b1e4d6f8a\", \"secret\": \"4b7e1d9c3a5f8e2b\"}"#,
+                "api_key",
+                Some("9f3c2a7b1e4d6f8a"),
+            ),
+            (
+                r#"{\"api_key\": \"9f3c2a7b1e4d6f8a\", \"secret\": \"4b7e1d9c3a5f8e2b\"}"#,
+                "secret",
+                Some("4b7e1d9c3a5f8e2b"),
+            ),
+            (r#"{\"password\": \"${PW}\"}"#, "password", None),
         ];
         for (i, (text, word, want)) in cases.iter().enumerate() {
             let got = emb(text, word);
             // Base64 of a placeholder is a weak match, not a literal one.
-            let got = got.filter(|_| !embedded(text, text.find(word).unwrap()).unwrap().weak);
+            let got = got.filter(|_| {
+                !embedded(text, text.find(word).unwrap())
+                    .unwrap()
+                    .weak
+                    .is_weak()
+            });
             assert_span(text, got, *want, i);
         }
     }

@@ -8,26 +8,42 @@
 //!   (`Server=db;User Id=app;Password=…;`), or a libpq conninfo (`host=db user=app password=…`).
 //!
 //! The password goes through the same placeholder test as every other value (`${DB_PASSWORD}`,
-//! `<password>`, `%s` are not secrets); a password equal to the user name is weak.
+//! `<password>`, `%s` are not secrets); a password equal to the user name is a default. A
+//! default password of a database on the machine itself (`postgres:postgres@localhost`) is the
+//! local development setup every README describes: it counts as a placeholder.
 
 use super::value::{ValueClass, classify_value};
-use super::{Confidence, Detector, Found};
+use super::{Confidence, Detector, Found, Weakness};
 
-/// How a connection-string password is taken: `None` when it is no secret, else whether weak.
-fn judge(password: &str, user: Option<&str>) -> Option<bool> {
+/// How a connection-string password is taken: `None` when it is no secret, else how weak;
+/// `local` when the server is the machine itself.
+fn judge(password: &str, user: Option<&str>, local: bool) -> Option<Weakness> {
     if matches!(password, "%s" | "%v" | "?" | "{}" | "*") {
         return None;
     }
-    if user.is_some_and(|u| u.eq_ignore_ascii_case(password)) {
-        return Some(true);
-    }
-    match classify_value(password) {
-        ValueClass::Placeholder => Some(true),
-        // A URL password is a password, whatever it looks like.
-        ValueClass::Literal | ValueClass::Hash(_) | ValueClass::Prose => Some(false),
-        ValueClass::NotSecret if !password.contains("://") => Some(false),
-        _ => None,
-    }
+    let weak = if user.is_some_and(|u| u.eq_ignore_ascii_case(password)) {
+        Weakness::Default
+    } else {
+        match classify_value(password) {
+            ValueClass::Placeholder => Weakness::Placeholder,
+            ValueClass::Default => Weakness::Default,
+            // A URL password is a password, whatever it looks like.
+            ValueClass::Literal | ValueClass::Hash(_) | ValueClass::Prose => Weakness::Strong,
+            ValueClass::NotSecret if !password.contains("://") => Weakness::Strong,
+            _ => return None,
+        }
+    };
+    Some(if local && weak == Weakness::Default {
+        Weakness::Placeholder
+    } else {
+        weak
+    })
+}
+
+/// Whether a host is the machine itself.
+fn loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').to_ascii_lowercase();
+    h.starts_with("localhost") || h.starts_with("127.") || h.starts_with("::1")
 }
 
 fn scheme_char(c: u8) -> bool {
@@ -81,7 +97,8 @@ pub fn url_password(text: &str, p: usize) -> Option<Found> {
     if password.is_empty() {
         return None;
     }
-    let weak = judge(password, Some(user))?;
+    let host = &authority[at + 1..];
+    let weak = judge(password, Some(user), loopback(host))?;
     let start = auth_start + colon + 1;
     let mut f = Found::new(
         Detector::ConnectionStringPassword,
@@ -209,7 +226,10 @@ pub fn kv_password(text: &str, hit: usize) -> Option<Found> {
             return None;
         };
     let password = &text[vstart..vend];
-    let weak = judge(password, None)?;
+    let local = ["=localhost", "=127.0.0.1", "=(local)", "=."]
+        .iter()
+        .any(|h| line.replace(' ', "").contains(h));
+    let weak = judge(password, None, local)?;
     let mut f = Found::new(
         Detector::ConnectionStringPassword,
         vstart,
@@ -251,8 +271,19 @@ mod tests {
         for (i, (text, want)) in cases.iter().enumerate() {
             assert_span(text, url(text), *want, i);
         }
-        let t = "postgres://postgres:postgres@localhost/db";
-        assert!(url_password(t, t.find("://").unwrap()).unwrap().weak);
+        let weak = |t: &str| url_password(t, t.find("://").unwrap()).unwrap().weak;
+        assert_eq!(
+            weak("postgres://postgres:postgres@localhost/db"),
+            Weakness::Placeholder
+        );
+        assert_eq!(
+            weak("postgres://app:root@db.internal/db"),
+            Weakness::Default
+        );
+        assert_eq!(
+            weak("postgres://app:Wq8vLm2pZ@localhost/db"),
+            Weakness::Strong
+        );
     }
 
     fn kv(t: &str) -> Option<(usize, usize)> {

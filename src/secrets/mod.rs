@@ -8,9 +8,9 @@
 //!   scalar, an HCL string, a `.env` value, a comment).
 //! - [`check_assignment`]`(key, value, value_span)`: a credential-named key set to a literal
 //!   (a `.env` line, a YAML mapping entry, an HCL attribute, an INSERT column).
-//! - [`classify_value`] / [`is_placeholder`]: whether a value is a reference (`${VAR}`,
-//!   `{{ secret }}`, `var.x`, `${{ secrets.X }}`, `<password>`), empty, encrypted, a hash, or an
-//!   obvious dummy (`changeme`).
+//! - [`classify_value`]: whether a value is a reference (`${VAR}`, `{{ secret }}`, `var.x`,
+//!   `${{ secrets.X }}`, `<password>`), empty, encrypted, a hash, a placeholder that says so
+//!   (`changeme`), a well-known default (`root`), or a literal.
 //! - [`credential_key`]: whether a key names a credential.
 //! - [`pii::scan_pii`]: personal data in a value (emails, phones, national ids, cards, IBANs).
 //!
@@ -34,7 +34,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 pub use keys::{KeyKind, credential_key};
-pub use value::{HashKind, ValueClass, classify_value, hash_kind, is_placeholder};
+pub use value::{HashKind, ValueClass, classify_value, hash_kind, is_default_word};
 
 use crate::source::Span;
 
@@ -51,6 +51,12 @@ pub enum Detector {
     SlackWebhook,
     StripeKey,
     Jwt,
+    GoogleApiKey,
+    SendgridKey,
+    MailgunKey,
+    TwilioKey,
+    SquareToken,
+    BraintreeToken,
     ConnectionStringPassword,
     CredentialAssignment,
 }
@@ -69,7 +75,7 @@ pub enum Family {
 }
 
 impl Detector {
-    pub const ALL: [Detector; 12] = [
+    pub const ALL: [Detector; 18] = [
         Detector::AwsAccessKeyId,
         Detector::AwsSecretAccessKey,
         Detector::GcpServiceAccountKey,
@@ -80,6 +86,12 @@ impl Detector {
         Detector::SlackWebhook,
         Detector::StripeKey,
         Detector::Jwt,
+        Detector::GoogleApiKey,
+        Detector::SendgridKey,
+        Detector::MailgunKey,
+        Detector::TwilioKey,
+        Detector::SquareToken,
+        Detector::BraintreeToken,
         Detector::ConnectionStringPassword,
         Detector::CredentialAssignment,
     ];
@@ -97,6 +109,12 @@ impl Detector {
             Detector::SlackWebhook => "slack-webhook",
             Detector::StripeKey => "stripe-key",
             Detector::Jwt => "jwt",
+            Detector::GoogleApiKey => "google-api-key",
+            Detector::SendgridKey => "sendgrid-key",
+            Detector::MailgunKey => "mailgun-key",
+            Detector::TwilioKey => "twilio-key",
+            Detector::SquareToken => "square-token",
+            Detector::BraintreeToken => "braintree-token",
             Detector::ConnectionStringPassword => "connection-string-password",
             Detector::CredentialAssignment => "credential-assignment",
         }
@@ -115,6 +133,12 @@ impl Detector {
             Detector::SlackWebhook => "a Slack webhook URL",
             Detector::StripeKey => "a Stripe key",
             Detector::Jwt => "a JSON Web Token",
+            Detector::GoogleApiKey => "a Google API key",
+            Detector::SendgridKey => "a SendGrid API key",
+            Detector::MailgunKey => "a Mailgun API key",
+            Detector::TwilioKey => "a Twilio API key",
+            Detector::SquareToken => "a Square token",
+            Detector::BraintreeToken => "a Braintree access token",
             Detector::ConnectionStringPassword => "a password in a connection string",
             Detector::CredentialAssignment => "a literal credential",
         }
@@ -158,13 +182,54 @@ pub struct SecretMatch {
     /// The secret alone, as absolute byte offsets (`base` added).
     pub span: Span,
     pub confidence: Confidence,
-    /// An obvious dummy or well-known default (`changeme`, a password equal to the user name):
-    /// reported, as weak, only when `[secrets] report-placeholders` is on.
-    pub weak: bool,
+    /// A well-known default (`root`, a password equal to the user name), reported as weak, or
+    /// a placeholder that says so (`changeme`), reported only when `[secrets]
+    /// report-placeholders` is on.
+    pub weak: Weakness,
     /// A non-secret qualifier for messages: the key of an assignment (`smtp_password`), the
     /// kind of connection string with its article (``a `postgres://` URL``), the Stripe key
     /// kind (`secret key`), the PEM key type (`RSA`).
     pub detail: Option<String>,
+}
+
+/// How weak a committed credential is: what decides whether and how it is reported.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Weakness {
+    /// A value meant as a secret.
+    #[default]
+    Strong,
+    /// A well-known default or guessable password (`root`, `postgres`, `admin`, `123456`, the
+    /// user name repeated): a real password, and the first an attacker tries.
+    Default,
+    /// A value that says it is to be replaced (`changeme`, `xxxx`, `your-password-here`).
+    Placeholder,
+}
+
+impl Weakness {
+    /// Whether the value is weak at all (a default or a placeholder).
+    pub fn is_weak(self) -> bool {
+        self != Weakness::Strong
+    }
+
+    /// The weakness of a value in a file that sets up a local or throwaway environment (a
+    /// Compose file, a CI workflow, a `.env` file, a setting written inside free text): there a
+    /// well-known default is the setup's placeholder, not a password anyone else can reach.
+    pub fn locally(self) -> Weakness {
+        match self {
+            Weakness::Default => Weakness::Placeholder,
+            w => w,
+        }
+    }
+
+    /// The weakness a value's class gives it; `None` for a class that is not a committed value.
+    pub fn of(class: ValueClass) -> Option<Weakness> {
+        match class {
+            ValueClass::Literal => Some(Weakness::Strong),
+            ValueClass::Default => Some(Weakness::Default),
+            ValueClass::Placeholder => Some(Weakness::Placeholder),
+            _ => None,
+        }
+    }
 }
 
 /// What a detector returns, relative to the text it scanned.
@@ -174,7 +239,7 @@ pub(crate) struct Found {
     start: usize,
     end: usize,
     confidence: Confidence,
-    weak: bool,
+    weak: Weakness,
     detail: Option<String>,
 }
 
@@ -185,7 +250,7 @@ impl Found {
             start,
             end,
             confidence,
-            weak: false,
+            weak: Weakness::Strong,
             detail: None,
         }
     }
@@ -210,6 +275,12 @@ enum Trigger {
     SlackWebhook,
     Stripe,
     Jwt,
+    Google,
+    Sendgrid,
+    Mailgun,
+    Twilio,
+    Square,
+    Braintree,
     PrivateKey,
     Url,
     /// A credential word: connection-string `password=` entries and embedded assignments.
@@ -244,6 +315,14 @@ const NEEDLES: &[(&str, Trigger)] = &[
     ("rk_live_", Trigger::Stripe),
     ("whsec_", Trigger::Stripe),
     ("eyJ", Trigger::Jwt),
+    ("AIza", Trigger::Google),
+    ("SG.", Trigger::Sendgrid),
+    ("key-", Trigger::Mailgun),
+    ("SK", Trigger::Twilio),
+    ("sq0atp-", Trigger::Square),
+    ("sq0csp-", Trigger::Square),
+    ("access_token$production$", Trigger::Braintree),
+    ("PuTTY-User-Key-File-", Trigger::PrivateKey),
     ("PRIVATE KEY", Trigger::PrivateKey),
     ("://", Trigger::Url),
     ("password", Trigger::Word),
@@ -323,14 +402,29 @@ fn scan(text: &str, base: usize, mut shaped: Option<&mut Vec<Span>>) -> Vec<Secr
             Trigger::SlackWebhook => providers::slack_webhook(text, pos),
             Trigger::Stripe => providers::stripe_key(text, pos),
             Trigger::Jwt => providers::jwt(text, pos),
-            Trigger::PrivateKey => pem::private_key(text, pos),
+            Trigger::Google => providers::google_api_key(text, pos),
+            Trigger::Sendgrid => providers::sendgrid_key(text, pos),
+            Trigger::Mailgun => providers::mailgun_key(text, pos),
+            Trigger::Twilio => providers::twilio_key(text, pos),
+            Trigger::Square => providers::square_token(text, pos),
+            Trigger::Braintree => providers::braintree_token(text, pos),
+            Trigger::PrivateKey => {
+                pem::private_key(text, pos).or_else(|| pem::putty_key(text, pos))
+            }
             Trigger::Url => connstr::url_password(text, pos),
             Trigger::Word => {
                 // Several needles hit the same key (`password`, `pass`): look at a key once.
                 if pos < last_word_key_end {
                     continue;
                 }
-                let f = connstr::kv_password(text, pos).or_else(|| assign::embedded(text, pos));
+                // A setting written inside free text (a config file held in a string, a
+                // comment) is judged as a local one.
+                let f = connstr::kv_password(text, pos).or_else(|| {
+                    assign::embedded(text, pos).map(|mut f| {
+                        f.weak = f.weak.locally();
+                        f
+                    })
+                });
                 if let Some(f) = &f {
                     last_word_key_end = f.start;
                 }
@@ -384,6 +478,10 @@ fn shaped_at(text: &str, pos: usize, last_key_end: &mut usize) -> Option<Span> {
     // The separator first: most credential words in SQL are column names (`password_hash
     // text`), and looking at the key costs more.
     let mut i = ke;
+    // `"key"`, and `\"key\"` in JSON held in a string.
+    if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
+        i += 1;
+    }
     if matches!(b.get(i), Some(b'"' | b'\'')) {
         i += 1;
     }
@@ -411,7 +509,10 @@ fn shaped_at(text: &str, pos: usize, last_key_end: &mut usize) -> Option<Span> {
     if !credential && !named_key {
         return None;
     }
-    let v = skip_blanks(i);
+    let mut v = skip_blanks(i);
+    if b.get(v) == Some(&b'\\') && matches!(b.get(v + 1), Some(b'"' | b'\'')) {
+        v += 1;
+    }
     let (vs, ve) = match b.get(v)? {
         q @ (b'"' | b'\'' | b'`') => {
             let p = b[v + 1..].iter().position(|c| c == q || *c == b'\n')?;
@@ -514,7 +615,7 @@ pub fn check_assignment(key: &str, value: &str, value_span: Span) -> Option<Secr
 /// The same judgement as [`check_assignment`], with two differences: `key` need not name a
 /// credential (a slot of unknown kind is judged as a password), and the value is judged whole
 /// even when [`scan_text`] finds a token inside it (the caller reports the slot, not the token).
-pub fn judge_credential(key: &str, value: &str) -> Option<bool> {
+pub fn judge_credential(key: &str, value: &str) -> Option<Weakness> {
     let kind = credential_key(key).unwrap_or(KeyKind::Password);
     assign::judge(kind, Some(key), value).map(|(_, weak)| weak)
 }
@@ -674,8 +775,17 @@ mod tests {
         let at = |k: &str, v: &str| check_assignment(k, v, Span::new(10, 10 + v.len()));
         let m = at("DB_PASSWORD", "SuperSecret123!").unwrap();
         assert_eq!(m.span, Span::new(10, 25));
-        assert!(!m.weak);
-        assert!(at("DB_PASSWORD", "changeme").unwrap().weak);
+        assert!(!m.weak.is_weak());
+        assert_eq!(
+            at("DB_PASSWORD", "changeme").unwrap().weak,
+            Weakness::Placeholder
+        );
+        assert_eq!(at("DB_PASSWORD", "root").unwrap().weak, Weakness::Default);
+        // A value about a password is a password, unless it says it is a placeholder.
+        assert_eq!(
+            at("POSTGRES_PASSWORD", "boardsuser-password").unwrap().weak,
+            Weakness::Strong
+        );
         assert!(at("DB_PASSWORD", "${DB_PASSWORD}").is_none());
         assert!(at("DB_PASSWORD", "").is_none());
         assert!(at("password_hash", "SuperSecret123!").is_none());
@@ -690,7 +800,10 @@ mod tests {
         assert!(at("password", "5f4dcc3b5aa765d61d8327deb882cf99").is_none());
         // A word of the key names the thing (`billing_webhook_token` = `webhook`).
         assert!(at("billing_webhook_token", "webhook").is_none());
-        assert!(at("mysql_password", "mysql").unwrap().weak);
+        assert_eq!(
+            at("mysql_password", "mysql").unwrap().weak,
+            Weakness::Default
+        );
         // A SHA-1 printed without its leading zero is still a digest.
         assert!(at("password", "4b0a6f2c9e1d3a5b7c8d9e0f1a2b3c4d5e6f708").is_none());
         // A URL password is the connection-string detector's.

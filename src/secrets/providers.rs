@@ -15,6 +15,12 @@
 //! | `slack-webhook` | `hooks.slack.com/services/T…/B…/…` (and `/workflows/`, `/triggers/`) |
 //! | `stripe-key` | `sk_live_`/`rk_live_` + 20+ alphanumerics; `whsec_` + 32+ |
 //! | `jwt` | `eyJ….eyJ….sig` whose header decodes to JSON with `"alg"` and a signature of 16+ characters |
+//! | `google-api-key` | `AIza` + 35 of `A-Za-z0-9_-` |
+//! | `sendgrid-key` | `SG.` + 22 of `A-Za-z0-9_-` + `.` + 43 of them |
+//! | `mailgun-key` | `key-` + 32 lower-case letters and digits, both |
+//! | `twilio-key` | `SK` + 32 hex digits, letters and digits both (an API key SID's secret pair) |
+//! | `square-token` | `sq0atp-` + 22 (access token), `sq0csp-` + 43 (OAuth secret) of `A-Za-z0-9_-` |
+//! | `braintree-token` | `access_token$production$` + 16 of `a-z0-9` + `$` + 32 hex digits |
 
 use super::{Confidence, Detector, Found};
 
@@ -277,6 +283,105 @@ pub fn stripe_key(text: &str, pos: usize) -> Option<Found> {
     Some(f)
 }
 
+/// A token of `prefix` and exactly `len` characters of `ok`, starting and ending at a token
+/// boundary; its end.
+fn fixed(
+    text: &str,
+    pos: usize,
+    prefix: &str,
+    len: usize,
+    ok: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    if !starts_token(text.as_bytes(), pos) {
+        return None;
+    }
+    segment(text, pos, prefix, len, ok)
+}
+
+/// [`fixed`] for a later segment of a token (`.` + 43 characters after the first part).
+fn segment(
+    text: &str,
+    pos: usize,
+    prefix: &str,
+    len: usize,
+    ok: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let b = text.as_bytes();
+    if !b[pos..].starts_with(prefix.as_bytes()) {
+        return None;
+    }
+    let start = pos + prefix.len();
+    let end = run_end(b, start, &ok);
+    if end - start != len || looks_fake(&text[start..end]) {
+        return None;
+    }
+    Some(end)
+}
+
+/// Letters and digits both: generated, not a word or a number.
+fn mixed(s: &str) -> bool {
+    s.bytes().any(|c| c.is_ascii_digit()) && s.bytes().any(|c| c.is_ascii_alphabetic())
+}
+
+pub fn google_api_key(text: &str, pos: usize) -> Option<Found> {
+    let end = fixed(text, pos, "AIza", 35, is_b64url)?;
+    Some(Found::new(
+        Detector::GoogleApiKey,
+        pos,
+        end,
+        Confidence::High,
+    ))
+}
+
+pub fn sendgrid_key(text: &str, pos: usize) -> Option<Found> {
+    let mid = fixed(text, pos, "SG.", 22, is_b64url)?;
+    let end = segment(text, mid, ".", 43, is_b64url)?;
+    Some(Found::new(
+        Detector::SendgridKey,
+        pos,
+        end,
+        Confidence::High,
+    ))
+}
+
+pub fn mailgun_key(text: &str, pos: usize) -> Option<Found> {
+    let end = fixed(text, pos, "key-", 32, |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit()
+    })?;
+    mixed(&text[pos + 4..end]).then(|| Found::new(Detector::MailgunKey, pos, end, Confidence::High))
+}
+
+pub fn twilio_key(text: &str, pos: usize) -> Option<Found> {
+    let end = fixed(text, pos, "SK", 32, |c| c.is_ascii_hexdigit())?;
+    mixed(&text[pos + 2..end]).then(|| Found::new(Detector::TwilioKey, pos, end, Confidence::High))
+}
+
+pub fn square_token(text: &str, pos: usize) -> Option<Found> {
+    let (end, detail) = if let Some(end) = fixed(text, pos, "sq0atp-", 22, is_b64url) {
+        (end, "access token")
+    } else {
+        (fixed(text, pos, "sq0csp-", 43, is_b64url)?, "OAuth secret")
+    };
+    let mut f = Found::new(Detector::SquareToken, pos, end, Confidence::High);
+    f.detail = Some(detail.to_string());
+    Some(f)
+}
+
+/// Production access tokens only: sandbox tokens reach test accounts.
+pub fn braintree_token(text: &str, pos: usize) -> Option<Found> {
+    let prefix = "access_token$production$";
+    let mid = fixed(text, pos, prefix, 16, |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit()
+    })?;
+    let end = segment(text, mid, "$", 32, |c| c.is_ascii_hexdigit())?;
+    Some(Found::new(
+        Detector::BraintreeToken,
+        pos,
+        end,
+        Confidence::High,
+    ))
+}
+
 fn is_b64url(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
 }
@@ -385,6 +490,60 @@ mod tests {
         let anon = b64url("{\"role\":\"anon\"}");
         assert!(jwt(&format!("{h}.{anon}.Zm9vYmFyYmF6cXV4cXV1eGNvcmdl"), 0).is_none());
         assert!(jwt(&format!("{h}.{p}."), 0).is_none());
+    }
+
+    #[test]
+    fn token_formats() {
+        let yes: &[(&str, Detector)] = &[
+            (
+                "AIzaSyD4kT9mQx2vL7pR3nW8bZ5cY1hJ6fG0aEu",
+                Detector::GoogleApiKey,
+            ),
+            (
+                "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",
+                Detector::SendgridKey,
+            ),
+            ("key-3ax6xnjp29jd6fds4gc373sgvjxteol0", Detector::MailgunKey),
+            ("SK8f2d4c6a9b1e3f5d7c0a2b4e6f8d1c3a", Detector::TwilioKey),
+            ("sq0atp-1a2B3c4D5e6F7g8H9i0J1k", Detector::SquareToken),
+            (
+                "sq0csp-1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R9s0T1u2",
+                Detector::SquareToken,
+            ),
+            (
+                "access_token$production$x7k2m9q4w8r3t5y1$3f8a2c7e1b9d4f6a0c5e8b2d7f1a3c9e",
+                Detector::BraintreeToken,
+            ),
+        ];
+        let detect = |t: &str| {
+            google_api_key(t, 0)
+                .or_else(|| sendgrid_key(t, 0))
+                .or_else(|| mailgun_key(t, 0))
+                .or_else(|| twilio_key(t, 0))
+                .or_else(|| square_token(t, 0))
+                .or_else(|| braintree_token(t, 0))
+        };
+        for (i, (t, d)) in yes.iter().enumerate() {
+            let f = detect(t).unwrap_or_else(|| panic!("case {i} not found"));
+            assert_eq!((f.detector, f.start, f.end), (*d, 0, t.len()), "case {i}");
+        }
+        for (i, t) in [
+            // One character short, one too many, a dummy, a word, a sandbox token.
+            "AIzaSyD4kT9mQx2vL7pR3nW8bZ5cY1hJ6fG0aE",
+            "AIzaSyD4kT9mQx2vL7pR3nW8bZ5cY1hJ6fG0aEuX",
+            "AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "key-abcdefghijklmnopqrstuvwxyzabcdef",
+            "SK00000000000000000000000000000000",
+            "access_token$sandbox$x7k2m9q4w8r3t5y1$3f8a2c7e1b9d4f6a0c5e8b2d7f1a3c9e",
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert!(detect(t).is_none(), "not-a-token case {i}");
+        }
+        // Inside a word, not a token.
+        assert!(twilio_key("TASK8f2d4c6a9b1e3f5d7c0a2b4e6f8d1c3a", 2).is_none());
     }
 
     #[test]

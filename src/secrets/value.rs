@@ -64,28 +64,26 @@ pub enum ValueClass {
     /// Reads like text (several words, or non-ASCII letters): a label such as the translation
     /// of the word "password", not a password.
     Prose,
-    /// An obvious dummy or well-known default (`changeme`, `password`, `postgres`, `xxxx`,
-    /// shorter than 4 characters): reported, as weak, only when `report-placeholders` is on.
+    /// A value that says it is to be replaced (`changeme`, `xxxx`, `your-password-here`,
+    /// `<password>`-like words, shorter than 4 characters): reported only when
+    /// `report-placeholders` is on.
     Placeholder,
+    /// A well-known default or guessable password (`root`, `postgres`, `admin`, `password`,
+    /// `123456`): a real password, and the first one an attacker tries. Reported, as weak.
+    Default,
     /// A literal value: a secret, whatever its entropy (`SuperSecret123!` included).
     Literal,
 }
 
 impl ValueClass {
     /// Whether the value is not a committed secret at all (empty, reference, encrypted, hash,
-    /// not a secret, prose). Placeholders and literals are both committed values.
+    /// not a secret, prose). Placeholders, defaults and literals are all committed values.
     pub fn is_not_secret(self) -> bool {
-        !matches!(self, ValueClass::Placeholder | ValueClass::Literal)
+        !matches!(
+            self,
+            ValueClass::Placeholder | ValueClass::Default | ValueClass::Literal
+        )
     }
-}
-
-/// Whether a value is a placeholder, reference or empty: the reusable "is this a real value?"
-/// test for every input kind.
-pub fn is_placeholder(value: &str) -> bool {
-    matches!(
-        classify_value(value),
-        ValueClass::Empty | ValueClass::Reference | ValueClass::Placeholder
-    )
 }
 
 /// Classifies a value. Quotes around the whole value are ignored.
@@ -109,8 +107,11 @@ pub fn classify_value(value: &str) -> ValueClass {
     if is_prose(v) {
         return ValueClass::Prose;
     }
-    if is_weak(v) {
+    if says_placeholder(v) {
         return ValueClass::Placeholder;
+    }
+    if is_default(v) {
+        return ValueClass::Default;
     }
     ValueClass::Literal
 }
@@ -264,7 +265,7 @@ fn is_reference(v: &str) -> bool {
         && b.iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
         && !b.ends_with(b"_")
-        && !is_weak(v)
+        && !says_placeholder(v)
     {
         return true;
     }
@@ -411,8 +412,9 @@ fn is_prose(v: &str) -> bool {
     words >= 3
 }
 
-/// Obvious dummies and well-known defaults, compared case-insensitively.
-const WEAK: &[&str] = &[
+/// Well-known default and guessable passwords, compared case-insensitively: the first values
+/// an attacker tries, and what products ship with.
+const DEFAULTS: &[&str] = &[
     "password",
     "passwd",
     "pass",
@@ -427,13 +429,6 @@ const WEAK: &[&str] = &[
     "mysecret",
     "mypassword",
     "mypass",
-    "yourpassword",
-    "changeme",
-    "changeit",
-    "change_me",
-    "change-me",
-    "changethis",
-    "replaceme",
     "admin",
     "administrator",
     "root",
@@ -457,22 +452,29 @@ const WEAK: &[&str] = &[
     "username",
     "default",
     "demo",
+    "foo",
+    "bar",
+    "foobar",
+    "abc123",
+    "qwerty",
+    "sa",
+    "tiger",
+    "localstack",
+    "minioadmin",
+    "minio123",
+];
+
+/// Whole values that stand for "put the real one here".
+const PLACEHOLDERS: &[&str] = &[
+    "changeme",
+    "changeit",
+    "changethis",
+    "replaceme",
+    "yourpassword",
     "sample",
     "example",
     "dummy",
     "placeholder",
-    "foo",
-    "bar",
-    "foobar",
-    "abc",
-    "abc123",
-    "1234",
-    "12345",
-    "123456",
-    "1234567",
-    "12345678",
-    "123456789",
-    "qwerty",
     "token",
     "apikey",
     "api_key",
@@ -486,15 +488,10 @@ const WEAK: &[&str] = &[
     "hidden",
     "masked",
     "n/a",
-    "sa",
-    "tiger",
-    "localstack",
-    "minioadmin",
-    "minio123",
 ];
 
 /// Substrings that mark a value as a template to fill in.
-const WEAK_PARTS: &[&str] = &[
+const PLACEHOLDER_PARTS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
@@ -530,28 +527,42 @@ const WEAK_PARTS: &[&str] = &[
     "-here",
 ];
 
-fn is_weak(v: &str) -> bool {
+/// A value that says it is a placeholder: a word or mark for "fill this in", a run of one
+/// character (`xxxxxx`, `******`), or fewer than 4 characters.
+fn says_placeholder(v: &str) -> bool {
     if v.chars().count() < 4 {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if WEAK.contains(&lower.as_str()) || WEAK_PARTS.iter().any(|p| lower.contains(p)) {
+    if PLACEHOLDERS.contains(&lower.as_str()) || PLACEHOLDER_PARTS.iter().any(|p| lower.contains(p))
+    {
         return true;
     }
-    // `user:user`: a user name repeated as its password.
+    let first = v.chars().next().unwrap_or(' ');
+    v.chars().all(|c| c == first)
+}
+
+/// Whether `v` is one of the well-known default passwords, as written in the list: an ordinary
+/// word (`root`, `secret`, `admin`) that tells nothing a finding's label does not say.
+pub fn is_default_word(v: &str) -> bool {
+    DEFAULTS.contains(&v)
+}
+
+/// A well-known default or guessable password: one of [`DEFAULTS`], a user name repeated as
+/// its password (`user:user`), or a run of consecutive characters (`abcdefg`, `123456789`).
+fn is_default(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    if DEFAULTS.contains(&lower.as_str()) {
+        return true;
+    }
     if let Some((a, b)) = v.split_once(':')
         && a == b
     {
         return true;
     }
-    // A run of consecutive characters: `abcdefg`, `123456789`.
-    let bytes = v.as_bytes();
-    if bytes.windows(2).all(|w| w[1] == w[0].wrapping_add(1)) {
-        return true;
-    }
-    // One character repeated: `xxxxxx`, `000000`, `******`.
-    let first = v.chars().next().unwrap_or(' ');
-    v.chars().all(|c| c == first)
+    v.as_bytes()
+        .windows(2)
+        .all(|w| w[1] == w[0].wrapping_add(1))
 }
 
 #[cfg(test)]
@@ -597,18 +608,30 @@ mod tests {
     fn placeholders_and_literals() {
         for (i, v) in [
             "changeme",
-            "password",
             "CHANGE_ME",
             "your-password-here",
             "xxxxxxxx",
             "********",
             "abc",
-            "postgres",
         ]
         .iter()
         .enumerate()
         {
             assert_eq!(classify_value(v), ValueClass::Placeholder, "case {i}");
+        }
+        // Real passwords, and the first ones an attacker tries.
+        for (i, v) in [
+            "password",
+            "postgres",
+            "root",
+            "Admin",
+            "123456789",
+            "app:app",
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(classify_value(v), ValueClass::Default, "case {i}");
         }
         for (i, v) in [
             "SuperSecret123!",
@@ -616,6 +639,8 @@ mod tests {
             "P@ssw0rd",
             "Password123!",
             "hunter2hunter2",
+            // A word about a password is no placeholder: only a value that says so is.
+            "boardsuser-password",
         ]
         .iter()
         .enumerate()

@@ -34,9 +34,17 @@ crate::declare_rule! {
     /// `- KEY=value` list forms: `POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`,
     /// `MONGO_INITDB_ROOT_PASSWORD`...), Kubernetes container `env` (`name`/`value` pairs), GitHub
     /// Actions `env`, `services.*.env`, `with:` and `run:` scripts, database settings and chart
-    /// values. A password equal to the user or database name next to it (`POSTGRES_USER: app`,
-    /// `POSTGRES_PASSWORD: app`) is a placeholder; `_FILE` keys, `${VAR}` and
-    /// `${{ secrets.X }}` are not findings.
+    /// values. `_FILE` keys, `${VAR}` and `${{ secrets.X }}` are not findings.
+    ///
+    /// A well-known default (`root`, `postgres`, `admin`, `password`, `123456`, a password equal
+    /// to the user or database name next to it) is a real password, and the first one an
+    /// attacker tries: it is reported as a warning. In files that set up a local or throwaway
+    /// environment (Compose files, CI workflows, `.env` and other key-value files, settings
+    /// written inside free text or comments) and in connection strings to `localhost`, it is
+    /// that setup's placeholder. A placeholder, a value that says it is one (`changeme`,
+    /// `your-password-here`, `xxxx`, `<password>`, fewer than 4 characters), is reported only
+    /// with `[secrets] report-placeholders = true`. A value about a password is not a
+    /// placeholder for containing the word: `orders-db-password` is a password.
     ///
     /// Not findings: empty values, references and templates (`${VAR}`, `$VAR`, `{{ secret }}`,
     /// `${{ secrets.X }}`, `<password>`, `%(pw)s`, `var.x`, `ENV_VAR_NAME`, file paths),

@@ -64,9 +64,9 @@ pub struct DbCredential<'a> {
     /// The literal (with its quotes).
     pub value: &'a Expr,
     pub message: String,
-    /// An obvious dummy or well-known default (`changeme`, `password`): reported, as a warning,
-    /// only with `[secrets] report-placeholders`.
-    pub weak: bool,
+    /// A well-known default (`password`, `root`), reported as a warning, or a placeholder that
+    /// says so (`changeme`), reported only with `[secrets] report-placeholders`.
+    pub weak: crate::secrets::Weakness,
 }
 
 /// The secret part of a literal string: inside its quotes.
@@ -80,7 +80,7 @@ fn secret_span(e: &Expr) -> Span {
 
 /// The engine's verdict on a literal in a credential slot: `None` for anything but a literal
 /// string that is a committed secret, else whether it is weak.
-fn verdict(e: &Expr, key: &str) -> Option<bool> {
+fn verdict(e: &Expr, key: &str) -> Option<crate::secrets::Weakness> {
     match &e.kind {
         ExprKind::String(s) => secret_verdict(s, key),
         _ => None,
@@ -206,13 +206,16 @@ impl Rule for HardcodedDatabasePassword {
             if !reportable_span(cx, secret, f.weak) {
                 continue;
             }
-            let (label, message) = if f.weak {
+            let (label, message) = if f.weak.is_weak() {
+                let words = super::weak_words(f.weak);
                 (
-                    "a placeholder password",
-                    f.message.replace(
-                        "a hard-coded password",
-                        "a placeholder or well-known default password",
-                    ),
+                    if f.weak == crate::secrets::Weakness::Placeholder {
+                        "a placeholder password"
+                    } else {
+                        "a well-known default password"
+                    },
+                    f.message
+                        .replace("a hard-coded password", &format!("{words} password")),
                 )
             } else {
                 ("a literal password", f.message)
@@ -221,7 +224,7 @@ impl Rule for HardcodedDatabasePassword {
                 .label(label)
                 .secret(secret)
                 .help("never commit a password: use `manage_master_user_password = true` (RDS), a secret store (`aws_secretsmanager_secret_version`, `google_secret_manager_secret_version`, Key Vault), or a `sensitive` variable without a default set from the environment (`TF_VAR_...`)");
-            if f.weak {
+            if f.weak.is_weak() {
                 d.severity(Severity::Warning);
             }
         }

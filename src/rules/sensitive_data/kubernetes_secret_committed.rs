@@ -1,5 +1,6 @@
 use crate::declarative::tree::Value;
 use crate::registry::{Cx, Rule};
+use crate::secrets::Weakness;
 use crate::yaml::YamlFile;
 
 use super::file_checked;
@@ -77,10 +78,13 @@ impl Rule for KubernetesSecretCommitted {
                 let Value::Map(m) = &e.node.value else {
                     continue;
                 };
+                let placeholders = cx.settings.secrets.report_placeholders;
                 let values: Vec<_> = m
                     .entries
                     .iter()
-                    .filter(|v| v.node.origin.is_none() && committed(&v.key, &v.node, field))
+                    .filter(|v| {
+                        v.node.origin.is_none() && committed(&v.key, &v.node, field, placeholders)
+                    })
                     .collect();
                 if values.is_empty() {
                     continue;
@@ -122,10 +126,16 @@ impl Rule for KubernetesSecretCommitted {
     }
 }
 
-/// Whether a value of a `Secret` is a committed secret: not empty, not a reference or a
-/// placeholder (`some-access-key`, `changeme`), also once decoded from base64 (`data`). User
-/// and account names are not secrets on their own.
-fn committed(key: &str, node: &crate::declarative::tree::Node, field: &str) -> bool {
+/// Whether a value of a `Secret` is a committed secret: not empty, not a reference, not a
+/// placeholder (`some-access-key`, `changeme`) unless `placeholders` says to report those,
+/// also once decoded from base64 (`data`). A well-known default (`root`) is a committed
+/// password. User and account names are not secrets on their own.
+fn committed(
+    key: &str,
+    node: &crate::declarative::tree::Node,
+    field: &str,
+    placeholders: bool,
+) -> bool {
     let raw = match &node.value {
         Value::String(s) => s.to_string(),
         Value::Number(n) => crate::declarative::tree::format_number(*n),
@@ -146,14 +156,15 @@ fn committed(key: &str, node: &crate::declarative::tree::Node, field: &str) -> b
         raw
     };
     let v = value.trim();
-    if v.starts_with("some-") || v.starts_with("some_") {
+    if (v.starts_with("some-") || v.starts_with("some_")) && !placeholders {
         return false;
     }
+    let wanted = |w: Weakness| w != Weakness::Placeholder || placeholders;
     if crate::secrets::credential_key(key).is_some() {
-        return crate::secrets::check_assignment(key, v, node.span).is_some_and(|m| !m.weak)
+        return crate::secrets::check_assignment(key, v, node.span).is_some_and(|m| wanted(m.weak))
             || !crate::secrets::scan_text(v, 0).is_empty();
     }
-    crate::secrets::classify_value(v) == crate::secrets::ValueClass::Literal
+    Weakness::of(crate::secrets::classify_value(v)).is_some_and(wanted)
 }
 
 /// Standard base64 (padding optional) of UTF-8 text.

@@ -221,7 +221,7 @@ impl Rule for LiteralRolePassword {
                     ValueClass::Literal | ValueClass::Prose | ValueClass::NotSecret
                         if same_as_name =>
                     {
-                        ValueClass::Placeholder
+                        ValueClass::Default
                     }
                     c => c,
                 };
@@ -245,7 +245,7 @@ impl Rule for LiteralRolePassword {
                          set the password outside the migration if it is not a strong random one",
                     ),
                     ValueClass::Hash(_) => continue,
-                    ValueClass::Placeholder => (
+                    ValueClass::Placeholder | ValueClass::Default => (
                         format!("a weak placeholder password is set in this {}", p.what),
                         "weak role password",
                         Severity::Warning,

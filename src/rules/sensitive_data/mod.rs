@@ -50,7 +50,7 @@ use crate::diagnostic::Severity;
 use crate::parse::kv::KvFile;
 use crate::parse::script::FileModel;
 use crate::registry::{Cx, Rule};
-use crate::secrets::{self, Detector, Family, SecretMatch};
+use crate::secrets::{self, Detector, Family, SecretMatch, Weakness};
 use crate::source::Span;
 use crate::sql::SqlUnit;
 
@@ -74,16 +74,24 @@ pub fn file_checked(cx: &Cx) -> bool {
     !cx.settings.secrets_allowed_in(&cx.source.path)
 }
 
-/// Whether a match should be reported: weak ones only with `report-placeholders`, and never a
-/// value `allow-patterns` accepts.
+/// Whether a match should be reported: placeholders only with `report-placeholders`, and never
+/// a value `allow-patterns` accepts.
 pub fn reportable(cx: &Cx, m: &SecretMatch) -> bool {
     reportable_span(cx, m.span, m.weak)
 }
 
 /// [`reportable`] for a secret found by a rule itself (`span` is the secret alone).
-pub fn reportable_span(cx: &Cx, span: Span, weak: bool) -> bool {
-    (!weak || cx.settings.secrets.report_placeholders)
+pub fn reportable_span(cx: &Cx, span: Span, weak: Weakness) -> bool {
+    (weak != Weakness::Placeholder || cx.settings.secrets.report_placeholders)
         && !cx.settings.secrets.value_allowed(cx.text(span))
+}
+
+/// The words a message uses for a weak value: "a well-known default", "a placeholder".
+pub fn weak_words(weak: Weakness) -> &'static str {
+    match weak {
+        Weakness::Placeholder => "a placeholder",
+        _ => "a well-known default",
+    }
 }
 
 /// Whether a secret found in SQL embedded in a changelog or a revision sits on a template
@@ -129,10 +137,10 @@ pub fn label_of(m: &SecretMatch) -> String {
         .strip_prefix("an ")
         .or_else(|| base.strip_prefix("a "))
         .unwrap_or(base);
-    if m.weak {
-        format!("{base} (weak placeholder)")
-    } else {
-        base.to_string()
+    match m.weak {
+        Weakness::Strong => base.to_string(),
+        Weakness::Default => format!("{base} (well-known default)"),
+        Weakness::Placeholder => format!("{base} (placeholder)"),
     }
 }
 
@@ -162,6 +170,7 @@ fn help_of(family: Family) -> &'static str {
 pub fn message_of(m: &SecretMatch, place: &str) -> String {
     let what = match (m.detector, &m.detail) {
         (Detector::StripeKey, Some(kind)) => format!("a Stripe {kind}"),
+        (Detector::SquareToken, Some(kind)) => format!("a Square {kind}"),
         (Detector::PrivateKey, Some(kind)) => format!("a private key ({kind})"),
         (Detector::ConnectionStringPassword, Some(kind)) => format!("a password in {kind}"),
         (Detector::CredentialAssignment, Some(key)) => {
@@ -173,17 +182,16 @@ pub fn message_of(m: &SecretMatch, place: &str) -> String {
             } else {
                 "a"
             };
-            if m.weak {
-                return format!(
-                    "`{key}` is set to a placeholder or well-known default {noun} {place}"
-                );
+            if m.weak.is_weak() {
+                let words = weak_words(m.weak);
+                return format!("`{key}` is set to {words} {noun} {place}");
             }
             return format!("`{key}` is set to {article} literal {noun} {place}");
         }
         _ => m.detector.description().to_string(),
     };
-    if m.weak {
-        format!("{what} is a placeholder or well-known default {place}")
+    if m.weak.is_weak() {
+        format!("{what} is {} {place}", weak_words(m.weak))
     } else {
         format!("{what} is committed {place}")
     }
@@ -202,7 +210,7 @@ pub fn report_match(cx: &mut Cx, m: &SecretMatch, place: &str) {
         .secret(m.span)
         .label(label)
         .help(help_of(m.detector.family()));
-    if m.weak {
+    if m.weak.is_weak() {
         d.severity(Severity::Warning);
     }
 }
@@ -223,7 +231,9 @@ pub fn report_family<'m>(
 /// The secrets of key/value pairs `(key, value, value_span)`: a `.env` or properties file, a
 /// YAML mapping, HCL attributes. Every value is scanned with [`secrets::scan_text`] (place
 /// "in `KEY`"), and every pair whose value holds nothing else is checked with
-/// [`secrets::check_assignment`] (the message names the key; its place is empty).
+/// [`secrets::check_assignment`] (the message names the key; its place is empty). These files
+/// configure a local setup: a well-known default in them is a placeholder
+/// ([`Weakness::locally`]).
 pub fn pair_secrets<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str, Span)>,
 ) -> Vec<(SecretMatch, String)> {
@@ -239,6 +249,9 @@ pub fn pair_secrets<'a>(
             out.extend(scanned.into_iter().map(|m| (m, place.clone())));
         }
     }
+    for (m, _) in &mut out {
+        m.weak = m.weak.locally();
+    }
     out
 }
 
@@ -253,6 +266,14 @@ pub fn check_key_value_family(file: &KvFile, cx: &mut Cx, family: Family) {
             .map(|e| (e.key.as_str(), e.value.as_str(), e.value_span)),
     );
     report_family(cx, family, &found);
+    // A key file is read whole.
+    if let Some(body) = file.body {
+        let found: Vec<(SecretMatch, String)> = secrets::scan_text(cx.text(body), body.start)
+            .into_iter()
+            .map(|m| (m, "in this key file".to_string()))
+            .collect();
+        report_family(cx, family, &found);
+    }
     // Commented-out entries still commit their values: scan comments for formats alone.
     let comments: Vec<(SecretMatch, String)> = file
         .comments
@@ -260,7 +281,10 @@ pub fn check_key_value_family(file: &KvFile, cx: &mut Cx, family: Family) {
         .flat_map(|c| {
             secrets::scan_text(cx.text(*c), c.start)
                 .into_iter()
-                .map(|m| (m, "in a comment".to_string()))
+                .map(|mut m| {
+                    m.weak = m.weak.locally();
+                    (m, "in a comment".to_string())
+                })
         })
         .collect();
     report_family(cx, family, &comments);

@@ -15,8 +15,10 @@ crate::declare_rule! {
     /// Flags private keys committed in a migration or config file: PEM blocks
     /// (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `OPENSSH`, `ENCRYPTED`, PKCS#8, PGP), also
     /// when written inside a JSON string with `\n` escapes, such as the `private_key` of a GCP
-    /// service-account key file. It reads SQL, changelogs, revisions, `.env`/properties/conf
-    /// files and Terraform strings, heredocs and comments.
+    /// service-account key file, and PuTTY key files (`PuTTY-User-Key-File-2`/`-3`, their
+    /// `Private-Lines`). It reads SQL, changelogs, revisions, `.env`/properties/conf files,
+    /// Terraform strings, heredocs and comments, and key files themselves (`*.pem`, `*.key`,
+    /// `*.ppk`, `id_rsa`, `id_ecdsa`, `id_ed25519`, `id_dsa`).
     ///
     /// The key body (between the BEGIN and END lines) is masked in every output. A block whose
     /// body is a placeholder (`...`, fewer than 64 base64 characters) is not reported.

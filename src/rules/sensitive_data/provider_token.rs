@@ -14,14 +14,17 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags credentials of a known provider written anywhere in a migration or config file:
     /// AWS access key ids and secret access keys, GitHub and GitLab tokens, Slack tokens and
-    /// webhook URLs, Stripe live keys and webhook secrets, and signed JSON Web Tokens.
+    /// webhook URLs, Stripe live keys and webhook secrets, Google API keys, SendGrid, Mailgun
+    /// and Twilio API keys, Square access tokens and OAuth secrets, Braintree production access
+    /// tokens, and signed JSON Web Tokens.
     ///
     /// Each is recognised by its exact format (prefix, alphabet, length; a JWT must decode to a
     /// header with `alg` and carry a signature), in string literals, dollar-quoted bodies,
     /// comments, `COPY` data, the values of `.env`/properties/conf files, and Terraform
     /// strings, heredocs and comments. Test values marked
     /// as such are not reported: AWS's documented `…EXAMPLE` keys, Stripe `sk_test_` keys,
-    /// publishable keys, Supabase `anon` and demo JWTs, and `xxxx`-style dummies.
+    /// publishable keys, Braintree sandbox tokens, Supabase `anon` and demo JWTs, and
+    /// `xxxx`-style dummies.
     ///
     /// ## Why is this bad?
     /// A token in a migration is in every clone, fork, CI log and backup of the repository,

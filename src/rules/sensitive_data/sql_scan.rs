@@ -440,11 +440,13 @@ fn compute_secrets(unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
                 if let Some(col) = v.column {
                     assign(col, lit, place(), &mut out);
                 }
-                // A key/value row: ('smtp.password', 'value').
+                // A key/value row: ('smtp.password', 'value'). The key's own word after it is
+                // its label (a translation, a caption): ('password', 'Password', 'Passwort').
                 let key = lit.text(text);
                 if secrets::credential_key(key).is_some()
                     && config_key_like(key, v.column)
                     && let Some(next) = row.get(j + 1).and_then(|n| n.literal)
+                    && !next.text(text).eq_ignore_ascii_case(key)
                 {
                     assign(key, next, place(), &mut out);
                 }

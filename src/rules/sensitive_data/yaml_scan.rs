@@ -10,6 +10,11 @@
 //!
 //! Copies made by aliases and merge keys are skipped: the anchor is scanned where it is written.
 //! The `data` and `stringData` of a Kubernetes `Secret` belong to SD011.
+//!
+//! Compose files, CI workflows and unknown YAML set up local or throwaway environments: a
+//! well-known default password there (`POSTGRES_PASSWORD: postgres` for a CI service
+//! container) is the setup's placeholder ([`secrets::Weakness::locally`]). In Kubernetes
+//! objects and database settings it is a password others can reach, and is reported.
 
 use crate::declarative::tree::{Node, Value};
 use crate::secrets::{self, SecretMatch};
@@ -23,6 +28,7 @@ pub fn secrets<'f>(file: &'f YamlFile, text: &str) -> &'f [(SecretMatch, String)
 fn scan(file: &YamlFile, text: &str) -> Vec<(SecretMatch, String)> {
     let mut out: Vec<(SecretMatch, String)> = Vec::new();
     for doc in &file.docs {
+        let from = out.len();
         let known = doc.kind.is_known();
         let is_secret = doc.kind.is_kubernetes("Secret");
         let mut stack: Vec<(&Node, Option<&str>, usize, Vec<&str>)> =
@@ -77,21 +83,35 @@ fn scan(file: &YamlFile, text: &str) -> Vec<(SecretMatch, String)> {
                     {
                         // `POSTGRES_USER: app` next to `POSTGRES_PASSWORD: app`: the
                         // throwaway database of a test setup, a well-known default.
-                        m.weak |= siblings.contains(&raw.trim());
+                        if siblings.contains(&raw.trim()) {
+                            m.weak = m.weak.max(secrets::Weakness::Default);
+                        }
                         out.push((m, String::new()));
                     }
                 }
                 _ => {}
             }
         }
+        if matches!(
+            doc.kind,
+            crate::yaml::DocKind::Compose
+                | crate::yaml::DocKind::Workflow
+                | crate::yaml::DocKind::Other
+        ) {
+            for (m, _) in &mut out[from..] {
+                m.weak = m.weak.locally();
+            }
+        }
     }
     // Commented-out settings still commit their values: formats alone (a `password: x` in a
     // comment is usually documentation of a chart's values).
     for c in &file.comments {
-        for m in secrets::scan_text(c.text(text), c.start)
+        for mut m in secrets::scan_text(c.text(text), c.start)
             .into_iter()
             .filter(|m| m.detector != secrets::Detector::CredentialAssignment)
         {
+            // A commented-out default is documentation of a local setup.
+            m.weak = m.weak.locally();
             out.push((m, "in a comment".to_string()));
         }
     }
