@@ -225,9 +225,7 @@ pub fn run(
                     && script.direction != Direction::Unknown
                 {
                     // goose and dbmate sections run in a transaction unless told not to.
-                    for s in &mut unit.statements {
-                        s.in_transaction = true;
-                    }
+                    unit.set_tool_transaction(script.stmts.start, &script.autocommit);
                 }
                 run_unit(&unit, f, settings, &mut diags);
             }
@@ -267,7 +265,7 @@ fn unit_for<'a>(
         f.sql_source(),
         script.dialect.unwrap_or(f.model.dialect),
         &f.model.tokens,
-        f.model.statements[script.stmts.clone()].to_vec(),
+        &f.model.statements[script.stmts.clone()],
         direction,
     );
     unit.catalog = catalog;
@@ -288,15 +286,9 @@ fn run_unit(unit: &SqlUnit, f: &Loaded, settings: &Settings, diags: &mut Vec<Dia
 }
 
 /// Marks the statements the tool runs inside its implicit transaction.
-fn mark_transaction(unit: &mut SqlUnit, script: &Script, tx: bool) {
-    if !tx {
-        return;
-    }
-    let first = script.stmts.start;
-    for (i, s) in unit.statements.iter_mut().enumerate() {
-        if !script.autocommit.contains(&(first + i)) {
-            s.in_transaction = true;
-        }
+fn mark_transaction<'a>(unit: &mut SqlUnit<'a>, script: &'a Script, tx: bool) {
+    if tx {
+        unit.set_tool_transaction(script.stmts.start, &script.autocommit);
     }
 }
 
@@ -353,10 +345,15 @@ fn run_set(
             }
         })
     };
-    for m in &set.migrations {
+    let last = set.migrations.len().saturating_sub(1);
+    for (mi, m) in set.migrations.iter().enumerate() {
         let up = view(m.up);
         let down = view(m.down);
         let replay = m.kind != MigrationKind::Baseline;
+        // The schema after the last up is read only by its down script: without one, replaying
+        // it would build a catalog nobody reads (a 10 MB initial schema's tens of thousands of
+        // tables).
+        let read_after = mi < last || down.is_some();
         // Rules on the up script, with the schema before it.
         if let Some(u) = &up
             && files[u.file].reported
@@ -395,7 +392,7 @@ fn run_set(
                 rule.check_migration(&mv, &mut cx);
             }
         }
-        if !replay {
+        if !replay || !read_after {
             continue;
         }
         let before_tables: HashSet<String> = if up

@@ -72,7 +72,12 @@ pub struct Catalog {
     /// Shared between the snapshots a rollback check takes (`reverse_differences` clones the
     /// catalog twice per migration): a clone copies pointers, a change copies one table.
     pub tables: BTreeMap<String, Arc<Table>>,
+    /// Indexes by key. Changed only through [`Catalog::add_index`] and
+    /// [`Catalog::remove_index`], which keep `indexes_of` in step.
     pub indexes: BTreeMap<String, Index>,
+    /// The keys of each table's indexes: dropping, recreating or renaming a table touches its
+    /// own indexes, not all of them (a 10 MB initial schema creates tens of thousands).
+    indexes_of: BTreeMap<String, BTreeSet<String>>,
     /// Types (enums with their values when known, domains, composite types).
     pub types: BTreeMap<String, Option<Vec<String>>>,
     pub views: BTreeSet<String>,
@@ -122,7 +127,29 @@ impl Catalog {
 
     fn drop_table(&mut self, key: &str) {
         self.tables.remove(key);
-        self.indexes.retain(|_, i| i.table != key);
+        for k in self.indexes_of.remove(key).unwrap_or_default() {
+            self.indexes.remove(&k);
+        }
+    }
+
+    fn add_index(&mut self, key: String, index: Index) {
+        self.remove_index(&key);
+        self.indexes_of
+            .entry(index.table.clone())
+            .or_default()
+            .insert(key.clone());
+        self.indexes.insert(key, index);
+    }
+
+    fn remove_index(&mut self, key: &str) -> Option<Index> {
+        let index = self.indexes.remove(key)?;
+        if let Some(keys) = self.indexes_of.get_mut(&index.table) {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.indexes_of.remove(&index.table);
+            }
+        }
+        Some(index)
     }
 
     /// Applies one statement.
@@ -177,7 +204,7 @@ impl Catalog {
                     if ci.if_not_exists && self.indexes.contains_key(&key) {
                         return;
                     }
-                    self.indexes.insert(
+                    self.add_index(
                         key,
                         Index {
                             name: n.value.clone(),
@@ -189,7 +216,7 @@ impl Catalog {
             }
             StmtKind::DropIndex { names, .. } => {
                 for n in names {
-                    self.indexes.remove(&n.base().norm());
+                    self.remove_index(&n.base().norm());
                 }
             }
             StmtKind::Drop { kind, names, .. } => {
@@ -207,7 +234,7 @@ impl Catalog {
                             self.types.remove(&key);
                         }
                         ObjectKind::Index => {
-                            self.indexes.remove(&n.base().norm());
+                            self.remove_index(&n.base().norm());
                         }
                         k => {
                             self.others.remove(&(kind_key(*k), key));
@@ -285,8 +312,13 @@ impl Catalog {
         });
         Arc::make_mut(&mut t).name = to.to_string();
         self.tables.insert(tk.clone(), t);
-        for i in self.indexes.values_mut().filter(|i| i.table == fk) {
-            i.table = tk.clone();
+        if let Some(keys) = self.indexes_of.remove(&fk) {
+            for k in &keys {
+                if let Some(i) = self.indexes.get_mut(k) {
+                    i.table = tk.clone();
+                }
+            }
+            self.indexes_of.entry(tk.clone()).or_default().extend(keys);
         }
     }
 
@@ -304,7 +336,7 @@ impl Catalog {
         );
         if removes && !self.tables.contains_key(&tkey) {
             if let AlterAction::DropIndex { name } = action {
-                self.indexes.remove(&name.norm());
+                self.remove_index(&name.norm());
             }
             return;
         }
@@ -322,8 +354,21 @@ impl Catalog {
             AlterAction::DropColumn { name, .. } => {
                 let n = name.norm();
                 self.table_entry(table).columns.retain(|c| c.name != n);
-                self.indexes
-                    .retain(|_, i| !(i.table == tkey && i.columns.len() == 1 && i.columns[0] == n));
+                let gone: Vec<String> = self
+                    .indexes_of
+                    .get(&tkey)
+                    .into_iter()
+                    .flatten()
+                    .filter(|k| {
+                        self.indexes
+                            .get(*k)
+                            .is_some_and(|i| i.columns.len() == 1 && i.columns[0] == n)
+                    })
+                    .cloned()
+                    .collect();
+                for k in gone {
+                    self.remove_index(&k);
+                }
             }
             AlterAction::RenameColumn { from, to } => {
                 let (f, t) = (from.norm(), to.norm());
@@ -362,7 +407,7 @@ impl Catalog {
                 let n = name.norm();
                 self.table_entry(table).constraints.remove(&n);
                 // MySQL and others drop the backing index of a unique constraint with it.
-                self.indexes.remove(&n);
+                self.remove_index(&n);
             }
             AlterAction::RenameConstraint { from, to } => {
                 let tbl = self.table_entry(table);
@@ -375,7 +420,7 @@ impl Catalog {
                 columns,
                 ..
             } => {
-                self.indexes.insert(
+                self.add_index(
                     n.norm(),
                     Index {
                         name: n.value.clone(),
@@ -385,12 +430,12 @@ impl Catalog {
                 );
             }
             AlterAction::DropIndex { name } => {
-                self.indexes.remove(&name.norm());
+                self.remove_index(&name.norm());
             }
             AlterAction::RenameIndex { from, to } => {
-                if let Some(mut i) = self.indexes.remove(&from.norm()) {
+                if let Some(mut i) = self.remove_index(&from.norm()) {
                     i.name = to.value.clone();
-                    self.indexes.insert(to.norm(), i);
+                    self.add_index(to.norm(), i);
                 }
             }
             _ => {}
@@ -900,6 +945,28 @@ mod tests {
         );
         assert!(users.column("nickname").is_some());
         assert!(!c.tables["orders"].complete);
+    }
+
+    /// Each table's indexes follow it through drops, re-creations, renames and column drops
+    /// (kept per table, so a table's change touches its own indexes only).
+    #[test]
+    fn indexes_follow_their_table() {
+        let mut c = Catalog::default();
+        c.apply_all(&stmts(
+            "CREATE TABLE a (id int, x int); CREATE TABLE b (id int, y int);
+             CREATE INDEX a_x ON a (x); CREATE INDEX a_id_x ON a (id, x); CREATE INDEX b_y ON b (y);
+             ALTER TABLE b RENAME TO c;
+             ALTER TABLE a DROP COLUMN x;",
+        ));
+        let keys = |c: &Catalog| c.indexes.keys().cloned().collect::<Vec<_>>();
+        // The one-column index went with its column; the two-column one stays.
+        assert_eq!(keys(&c), ["a_id_x", "b_y"]);
+        assert_eq!(c.indexes["b_y"].table, "c");
+        c.apply_all(&stmts(
+            "ALTER INDEX a_id_x RENAME TO a_pair; DROP TABLE c; CREATE TABLE a (id int);",
+        ));
+        assert!(keys(&c).is_empty(), "{:?}", keys(&c));
+        assert!(c.indexes_of.is_empty());
     }
 
     #[test]

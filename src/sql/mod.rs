@@ -564,8 +564,17 @@ pub struct SqlUnit<'a> {
     pub dialect: Dialect,
     /// Every token of the file (shared by all units of the file).
     pub tokens: &'a [Tok],
-    pub statements: Vec<Statement>,
+    /// The script's statements, borrowed from the file's model (a 10 MB initial schema holds
+    /// tens of thousands; no unit copies them).
+    pub statements: &'a [Statement],
     pub direction: Direction,
+    /// Whether the migration tool runs the script inside a transaction of its own, apart from
+    /// the statements in `autocommit`: see [`SqlUnit::in_transaction`].
+    pub tool_transaction: bool,
+    /// File-level indices of the statements the tool runs outside its transaction (Alembic
+    /// `autocommit_block()`), and the file-level index of the unit's first statement.
+    autocommit: &'a [usize],
+    first: usize,
     /// Tables known to be new (created in this change) before the first statement runs.
     pub new_tables: std::collections::HashSet<String>,
     /// The schema before this script runs, replayed from the migrations before it (when the file
@@ -582,7 +591,7 @@ impl<'a> SqlUnit<'a> {
         source: &'a SourceFile,
         dialect: Dialect,
         tokens: &'a [Tok],
-        statements: Vec<Statement>,
+        statements: &'a [Statement],
         direction: Direction,
     ) -> Self {
         let mut created_at = HashMap::new();
@@ -597,11 +606,29 @@ impl<'a> SqlUnit<'a> {
             tokens,
             statements,
             direction,
+            tool_transaction: false,
+            autocommit: &[],
+            first: 0,
             new_tables: Default::default(),
             conventions: Default::default(),
             catalog: None,
             created_at,
         }
+    }
+
+    /// Sets what the tool's transaction covers: every statement of the unit (its first at
+    /// file-level index `first`) but those in `autocommit`.
+    pub fn set_tool_transaction(&mut self, first: usize, autocommit: &'a [usize]) {
+        self.tool_transaction = true;
+        self.first = first;
+        self.autocommit = autocommit;
+    }
+
+    /// Whether statement `i` runs inside a transaction: one the script opens itself (`BEGIN`
+    /// … `COMMIT`), or the one the migration tool wraps the script in.
+    pub fn in_transaction(&self, i: usize) -> bool {
+        self.statements[i].in_transaction
+            || (self.tool_transaction && !self.autocommit.contains(&(self.first + i)))
     }
 
     /// Whether the table is new to the world when statement `index` runs: created earlier in this

@@ -36,7 +36,7 @@ impl Rule for RenameEnumValue {
         if unit.is_down() {
             return;
         }
-        for stmt in &unit.statements {
+        for stmt in unit.statements {
             if let StmtKind::AlterType {
                 name,
                 action: AlterTypeAction::RenameValue { from, to, span },

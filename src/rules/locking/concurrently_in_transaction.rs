@@ -40,7 +40,12 @@ impl Rule for ConcurrentlyInTransaction {
         if !unit.dialect.is_postgres_like() {
             return;
         }
-        for stmt in unit.statements.iter().filter(|s| s.in_transaction) {
+        for (_, stmt) in unit
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| unit.in_transaction(*i))
+        {
             let what = match &stmt.kind {
                 StmtKind::CreateIndex(ci) if ci.concurrently => "CREATE INDEX CONCURRENTLY",
                 StmtKind::DropIndex {

@@ -57,14 +57,14 @@ impl Rule for MixedSchemaAndDataChange {
             return;
         }
         let Some((si, schema_stmt)) = unit.statements.iter().enumerate().find(|(i, s)| {
-            s.in_transaction
+            unit.in_transaction(*i)
                 && schema_change(&s.kind)
                     .is_some_and(|t| t.is_none_or(|t| !unit.table_is_new(t, *i)))
         }) else {
             return;
         };
         for (i, s) in unit.statements.iter().enumerate() {
-            if !s.in_transaction {
+            if !unit.in_transaction(i) {
                 continue;
             }
             let (table, verb) = match &s.kind {

@@ -34,7 +34,7 @@ impl Rule for ReindexWithoutConcurrently {
         if !unit.dialect.is_postgres_like() {
             return;
         }
-        for stmt in &unit.statements {
+        for stmt in unit.statements {
             let StmtKind::Reindex {
                 target,
                 concurrently: false,

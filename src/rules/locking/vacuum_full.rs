@@ -34,7 +34,7 @@ impl Rule for VacuumFull {
         if !unit.dialect.is_postgres_like() {
             return;
         }
-        for stmt in &unit.statements {
+        for stmt in unit.statements {
             if let StmtKind::Vacuum { full: true, .. } = &stmt.kind {
                 cx.report(
                     stmt.span,

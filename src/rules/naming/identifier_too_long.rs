@@ -62,7 +62,7 @@ impl Rule for IdentifierTooLong {
                     .help("shorten the name to 63 bytes or fewer so the object is created under the name the code uses");
             }
         };
-        for stmt in &unit.statements {
+        for stmt in unit.statements {
             match &stmt.kind {
                 StmtKind::CreateTable(ct) => {
                     report(ct.name.base());

@@ -198,7 +198,7 @@ impl Rule for LiteralRolePassword {
         if !file_checked(cx) {
             return;
         }
-        for stmt in &unit.statements {
+        for stmt in unit.statements {
             for p in role_passwords(unit, stmt) {
                 if super::filled_in(cx, unit, p.span) {
                     continue;

@@ -236,7 +236,7 @@ impl Rule for PlaintextSensitiveColumn {
         if !file_checked(cx) || unit.is_down() {
             return;
         }
-        for stmt in &unit.statements {
+        for stmt in unit.statements {
             match &stmt.kind {
                 StmtKind::CreateTable(ct) => {
                     for c in &ct.columns {

@@ -78,28 +78,24 @@ pub fn content(text: &str, tok: &Tok) -> Option<Span> {
 /// The tokens of a unit: those of its statements, plus comments after the last statement of
 /// the file (and every token of a file without statements). Units of one file may share
 /// trailing comments; the engine drops duplicate findings.
-pub fn unit_tokens<'u>(unit: &'u SqlUnit) -> Vec<&'u Tok> {
-    let mut out: Vec<&Tok> = Vec::new();
-    for stmt in &unit.statements {
-        out.extend(unit.tokens[stmt.tokens.clone()].iter());
-    }
+pub fn unit_tokens<'u>(unit: &'u SqlUnit) -> impl Iterator<Item = &'u Tok> + 'u {
     let last_code = unit.tokens.iter().rposition(|t| !t.is_trivia());
     let tail_from = match (unit.statements.last(), last_code) {
         (Some(s), Some(lc)) if s.tokens.end > lc => Some(s.tokens.end),
         (None, _) => Some(0),
         _ => None,
     };
-    if let Some(from) = tail_from {
-        out.extend(unit.tokens[from.min(unit.tokens.len())..].iter());
-    }
-    out
+    let tail = tail_from.map_or(&[][..], |from| &unit.tokens[from.min(unit.tokens.len())..]);
+    unit.statements
+        .iter()
+        .flat_map(|stmt| unit.tokens[stmt.tokens.clone()].iter())
+        .chain(tail)
 }
 
 /// Every piece of free text of the unit.
 pub fn texts(unit: &SqlUnit) -> Vec<SqlText> {
     let text: &str = &unit.source.text;
     unit_tokens(unit)
-        .into_iter()
         .filter(|t| {
             matches!(
                 t.kind,
@@ -401,7 +397,7 @@ fn compute_secrets(unit: &SqlUnit) -> Vec<(SecretMatch, String)> {
                 .map(|m| (m, "in the statement text".to_string())),
         );
     };
-    for stmt in &unit.statements {
+    for stmt in unit.statements {
         let mut run: Option<Span> = None;
         for t in unit.code_tokens(stmt) {
             let span = t.span();
