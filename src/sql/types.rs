@@ -175,6 +175,26 @@ impl SqlType {
                 _ => TypeChange::Narrowing,
             };
         }
+        // Fractional-second precision of a temporal type: `timestamp(0)` -> `timestamp(6)`.
+        if a == b
+            && matches!(
+                a,
+                "timestamp" | "timestamptz" | "time" | "timetz" | "datetime"
+            )
+        {
+            // Unwritten, the precision is 6 in PostgreSQL and 0 in MySQL.
+            let default = if mysql { 0 } else { 6 };
+            let precision = |t: &SqlType| t.length().unwrap_or(default);
+            return if precision(new) < precision(self) {
+                TypeChange::Narrowing
+            } else if mysql {
+                // MySQL copies the table to change a column's fractional precision.
+                TypeChange::WideningWithRewrite
+            } else {
+                // PostgreSQL (9.2+) changes only its catalog when the precision grows.
+                TypeChange::SafeWidening
+            };
+        }
         if is_integer(a) && (b == "numeric" || b == "double precision") {
             return TypeChange::WideningWithRewrite;
         }
@@ -223,11 +243,21 @@ fn char_change(old: &SqlType, new: &SqlType, mysql: bool) -> TypeChange {
         return TypeChange::Narrowing;
     }
     if mysql {
-        // VARCHAR growth is in-place while the length prefix keeps its size (under 256 bytes, or
-        // both at or above); everything else copies the table.
+        // VARCHAR growth is in-place while the length prefix keeps its size: under 256 bytes
+        // before and after, or at or above 256 both times. Lengths count characters: a
+        // character takes up to 4 bytes in utf8mb4, 3 in utf8mb3, 1 in latin1 or ascii. With
+        // the character set unsaid, in-place only when it is under every one of them.
         if a == "varchar" && b == "varchar" {
-            let (x, y) = (la.unwrap_or(u64::MAX), lb.unwrap_or(u64::MAX));
-            if (x < 64 && y < 64) || (x >= 256 && y >= 256) {
+            let (x, y) = (la.unwrap_or(u64::MAX / 4), lb.unwrap_or(u64::MAX / 4));
+            let in_place = |per_char: u64| {
+                let (x, y) = (x * per_char, y * per_char);
+                (x < 256 && y < 256) || (x >= 256 && y >= 256)
+            };
+            let in_place = match charset_width(old).or(charset_width(new)) {
+                Some(w) => in_place(w),
+                None => in_place(1) && in_place(3) && in_place(4),
+            };
+            if in_place {
                 return TypeChange::SafeWidening;
             }
         }
@@ -239,6 +269,21 @@ fn char_change(old: &SqlType, new: &SqlType, mysql: bool) -> TypeChange {
         return TypeChange::SafeWidening;
     }
     TypeChange::WideningWithRewrite
+}
+
+/// The bytes per character of the character set a MySQL type names (`varchar(255) CHARACTER
+/// SET utf8mb4`), when it names one.
+fn charset_width(t: &SqlType) -> Option<u64> {
+    let raw = t.raw.to_ascii_lowercase();
+    if raw.contains("utf8mb4") {
+        Some(4)
+    } else if raw.contains("utf8") {
+        Some(3)
+    } else if raw.contains("latin1") || raw.contains("ascii") || raw.contains("binary") {
+        Some(1)
+    } else {
+        None
+    }
 }
 
 fn enum_change(old: &SqlType, new: &SqlType) -> TypeChange {
@@ -464,6 +509,19 @@ mod tests {
         );
         assert_eq!(t("int").change_to(&t("text"), pg), TypeChange::Incompatible);
         assert_eq!(t("integer").change_to(&t("int4"), pg), TypeChange::Same);
+        // More fractional digits of a timestamp: a catalog change; fewer round the values.
+        assert_eq!(
+            t("timestamp(0)").change_to(&t("timestamp(6)"), pg),
+            TypeChange::SafeWidening
+        );
+        assert_eq!(
+            t("timestamptz(3)").change_to(&t("timestamptz"), pg),
+            TypeChange::SafeWidening
+        );
+        assert_eq!(
+            t("timestamptz").change_to(&t("timestamptz(0)"), pg),
+            TypeChange::Narrowing
+        );
     }
 
     #[test]
@@ -476,6 +534,35 @@ mod tests {
         assert_eq!(
             t("varchar(100)").change_to(&t("varchar(300)"), my),
             TypeChange::WideningWithRewrite
+        );
+        // The parser keeps a character set after the type in `raw`.
+        let with = |ty: &str, cs: &str| {
+            let mut t = t(ty);
+            t.raw = format!("{ty} CHARACTER SET {cs}");
+            t
+        };
+        // In utf8mb4, 100 characters already take 2 length bytes: growing is in place.
+        assert_eq!(
+            t("varchar(100)").change_to(&with("varchar(300)", "utf8mb4"), my),
+            TypeChange::SafeWidening
+        );
+        assert_eq!(
+            with("varchar(100)", "latin1").change_to(&t("varchar(300)"), my),
+            TypeChange::WideningWithRewrite
+        );
+        // Under every character set, 128 and 255 characters keep their length prefix.
+        assert_eq!(
+            t("varchar(128)").change_to(&t("varchar(255)"), my),
+            TypeChange::SafeWidening
+        );
+        // Fractional seconds: MySQL copies the table to add them.
+        assert_eq!(
+            t("datetime").change_to(&t("datetime(6)"), my),
+            TypeChange::WideningWithRewrite
+        );
+        assert_eq!(
+            t("datetime(6)").change_to(&t("datetime"), my),
+            TypeChange::Narrowing
         );
         assert_eq!(
             t("enum('a','b')").change_to(&t("enum('a','b','c')"), my),

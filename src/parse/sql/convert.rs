@@ -113,6 +113,26 @@ impl<'a> Converter<'a> {
                     .copied()
                     .collect();
                 t.raw = code_text(self.text, &toks);
+                // A MySQL character set right after the type (`varchar(255) CHARACTER SET
+                // utf8mb4`) decides how many bytes its length takes: keep it with the type.
+                let mut words = self
+                    .toks
+                    .iter()
+                    .filter(|t| t.span().start >= span.end && !t.is_trivia())
+                    .take(3)
+                    .map(|t| t.text(self.text));
+                let charset = match (words.next(), words.next(), words.next()) {
+                    (Some(a), Some(b), Some(c))
+                        if a.eq_ignore_ascii_case("CHARACTER") && b.eq_ignore_ascii_case("SET") =>
+                    {
+                        Some(c)
+                    }
+                    (Some(a), Some(b), _) if a.eq_ignore_ascii_case("CHARSET") => Some(b),
+                    _ => None,
+                };
+                if let Some(cs) = charset {
+                    t.raw = format!("{} CHARACTER SET {cs}", t.raw);
+                }
                 Some(t)
             }
             None => Some(SqlType::parse(&dt.to_string(), near)),
