@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::source::Span;
 use crate::sql::{
-    AlterAction, ConstraintKind, ObjectKind, ObjectName, SqlType, Statement, StmtKind,
+    AlterAction, ConstraintKind, Dialect, ObjectKind, ObjectName, SqlType, Statement, StmtKind,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -31,11 +31,21 @@ pub struct Table {
     pub complete: bool,
     /// Named constraints (normalised names).
     pub constraints: BTreeSet<String>,
+    /// `CHECK (col IS NOT NULL)` constraints: name -> (column, validated). A validated one
+    /// proves the column holds no NULL (PostgreSQL 12+ then sets NOT NULL without a scan).
+    pub not_null_checks: BTreeMap<String, (String, bool)>,
 }
 
 impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Whether a validated `CHECK (column IS NOT NULL)` proves the column holds no NULL.
+    pub fn proven_not_null(&self, column: &str) -> bool {
+        self.not_null_checks
+            .values()
+            .any(|(c, validated)| *validated && c == column)
     }
 
     fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
@@ -121,6 +131,7 @@ impl Catalog {
                 columns: Vec::new(),
                 complete: false,
                 constraints: BTreeSet::new(),
+                not_null_checks: BTreeMap::new(),
             })
         }))
     }
@@ -173,6 +184,7 @@ impl Catalog {
                         .collect(),
                     complete: !ct.derived,
                     constraints: BTreeSet::new(),
+                    not_null_checks: BTreeMap::new(),
                 };
                 for c in &ct.constraints {
                     if let Some(n) = &c.name {
@@ -308,6 +320,7 @@ impl Catalog {
                 columns: Vec::new(),
                 complete: false,
                 constraints: BTreeSet::new(),
+                not_null_checks: BTreeMap::new(),
             })
         });
         Arc::make_mut(&mut t).name = to.to_string();
@@ -399,13 +412,35 @@ impl Catalog {
                     .not_null = set;
             }
             AlterAction::AddConstraint { constraint } => {
+                let t = self.table_entry(table);
                 if let Some(n) = &constraint.name {
-                    self.table_entry(table).constraints.insert(n.norm());
+                    t.constraints.insert(n.norm());
+                }
+                if let ConstraintKind::Check { expr } = &constraint.kind
+                    && let Some(column) = crate::sql::checks_not_null(expr, Dialect::Postgres)
+                {
+                    let key = constraint
+                        .name
+                        .as_ref()
+                        .map_or_else(|| format!("({column})"), |n| n.norm());
+                    t.not_null_checks
+                        .insert(key, (column, !constraint.not_valid));
+                }
+            }
+            AlterAction::ValidateConstraint { name } => {
+                if let Some(c) = self
+                    .table_entry(table)
+                    .not_null_checks
+                    .get_mut(&name.norm())
+                {
+                    c.1 = true;
                 }
             }
             AlterAction::DropConstraint { name, .. } => {
                 let n = name.norm();
-                self.table_entry(table).constraints.remove(&n);
+                let t = self.table_entry(table);
+                t.constraints.remove(&n);
+                t.not_null_checks.remove(&n);
                 // MySQL and others drop the backing index of a unique constraint with it.
                 self.remove_index(&n);
             }
@@ -413,6 +448,9 @@ impl Catalog {
                 let tbl = self.table_entry(table);
                 if tbl.constraints.remove(&from.norm()) {
                     tbl.constraints.insert(to.norm());
+                }
+                if let Some(c) = tbl.not_null_checks.remove(&from.norm()) {
+                    tbl.not_null_checks.insert(to.norm(), c);
                 }
             }
             AlterAction::AddIndex {

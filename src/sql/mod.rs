@@ -726,3 +726,44 @@ impl<'a> SqlUnit<'a> {
         self.direction == Direction::Down
     }
 }
+
+/// The column a check expression of the form `[(] [table.]column IS NOT NULL [)]` tests, as the
+/// database stores its name (quoted names keep their case, unquoted ones fold to lower case).
+pub fn checks_not_null(expr: &str, dialect: Dialect) -> Option<String> {
+    let toks: Vec<_> = crate::parse::sql::lexer::tokenize(expr, dialect)
+        .into_iter()
+        .filter(|t| {
+            !t.is_trivia()
+                && !matches!(
+                    t.kind,
+                    crate::parse::sql::lexer::TokKind::LParen
+                        | crate::parse::sql::lexer::TokKind::RParen
+                )
+        })
+        .collect();
+    let (tail, name) = match toks.len().checked_sub(3) {
+        Some(n) if n >= 1 => (&toks[n..], toks[n - 1]),
+        _ => return None,
+    };
+    let is_not_null = ["IS", "NOT", "NULL"]
+        .iter()
+        .zip(tail)
+        .all(|(kw, t)| t.is_kw(expr, kw));
+    // Anything before the column must be a qualifier (`t.` or `"t".`).
+    let qualifier_only = toks[..toks.len() - 4].chunks(2).all(|pair| {
+        matches!(
+            pair,
+            [q, d] if matches!(q.kind, crate::parse::sql::lexer::TokKind::Word | crate::parse::sql::lexer::TokKind::QuotedIdent) && d.kind == crate::parse::sql::lexer::TokKind::Dot
+        )
+    });
+    if !is_not_null || !qualifier_only {
+        return None;
+    }
+    match name.kind {
+        crate::parse::sql::lexer::TokKind::Word => Some(name.text(expr).to_lowercase()),
+        crate::parse::sql::lexer::TokKind::QuotedIdent => {
+            Some(crate::parse::sql::cursor::unquote(name.text(expr)))
+        }
+        _ => None,
+    }
+}

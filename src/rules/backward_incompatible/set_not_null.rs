@@ -1,14 +1,14 @@
-use crate::parse::sql::cursor::unquote;
-use crate::parse::sql::lexer::{TokKind, tokenize};
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
-use crate::sql::{AlterAction, ConstraintKind, Dialect, SqlUnit, StmtKind};
+use crate::sql::{AlterAction, ConstraintKind, SqlUnit, StmtKind, checks_not_null};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless the same migration
-    /// first proved the column has no NULLs: with a validated `CHECK (col IS NOT NULL)`
-    /// constraint, or by adding the column with a non-null default.
+    /// Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless the column is known
+    /// to hold no NULLs: it is NOT NULL already (a primary key column, an earlier `SET NOT
+    /// NULL`), a validated `CHECK (col IS NOT NULL)` constraint proves it (validated in this
+    /// migration or an earlier one of the set), or this migration added the column with a
+    /// non-null default.
     ///
     /// ## Why is this bad?
     /// The statement fails if any row holds NULL, and deployed code that still writes NULL
@@ -47,7 +47,15 @@ impl Rule for SetNotNull {
             let AlterAction::SetNotNull { column } = &item.action else {
                 return;
             };
-            if unit.table_is_new(&at.name, i)
+            // The schema before this script: the column is NOT NULL already, or an earlier
+            // migration validated a `CHECK (col IS NOT NULL)`.
+            let known = unit
+                .catalog
+                .and_then(|c| c.table(&at.name))
+                .and_then(|t| Some((t, t.column(&column.norm())?)))
+                .is_some_and(|(t, c)| c.not_null || t.proven_not_null(&c.name));
+            if known
+                || unit.table_is_new(&at.name, i)
                 || proven_not_null(unit, i, &at.name.key(), &column.norm())
             {
                 return;
@@ -101,36 +109,4 @@ fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> 
         }
     }
     candidates.iter().any(|c| c.1)
-}
-
-/// The column a check expression of the form `[(] [table.]column IS NOT NULL [)]` tests, as the
-/// database stores its name (quoted names keep their case, unquoted ones fold to lower case).
-fn checks_not_null(expr: &str, dialect: Dialect) -> Option<String> {
-    let toks: Vec<_> = tokenize(expr, dialect)
-        .into_iter()
-        .filter(|t| !t.is_trivia() && !matches!(t.kind, TokKind::LParen | TokKind::RParen))
-        .collect();
-    let (tail, name) = match toks.len().checked_sub(3) {
-        Some(n) if n >= 1 => (&toks[n..], toks[n - 1]),
-        _ => return None,
-    };
-    let is_not_null = ["IS", "NOT", "NULL"]
-        .iter()
-        .zip(tail)
-        .all(|(kw, t)| t.is_kw(expr, kw));
-    // Anything before the column must be a qualifier (`t.` or `"t".`).
-    let qualifier_only = toks[..toks.len() - 4].chunks(2).all(|pair| {
-        matches!(
-            pair,
-            [q, d] if matches!(q.kind, TokKind::Word | TokKind::QuotedIdent) && d.kind == TokKind::Dot
-        )
-    });
-    if !is_not_null || !qualifier_only {
-        return None;
-    }
-    match name.kind {
-        TokKind::Word => Some(name.text(expr).to_lowercase()),
-        TokKind::QuotedIdent => Some(unquote(name.text(expr))),
-        _ => None,
-    }
 }
