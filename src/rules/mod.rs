@@ -29,6 +29,56 @@ pub fn for_each_alter<'u>(
     }
 }
 
+/// The renames of columns in the unit's statements: (statement index, table key, old name,
+/// new name), normalised. `RENAME COLUMN` and MySQL's `CHANGE old new …`.
+fn column_renames(unit: &SqlUnit) -> Vec<(usize, String, String, String)> {
+    let mut out = Vec::new();
+    for_each_alter(unit, |i, _, at, item| {
+        let (from, to) = match &item.action {
+            AlterAction::RenameColumn { from, to } => (from, to),
+            AlterAction::ModifyColumn { old_name, column }
+                if old_name.norm() != column.name.norm() =>
+            {
+                (old_name, &column.name)
+            }
+            _ => return,
+        };
+        out.push((i, at.name.key(), from.norm(), to.norm()));
+    });
+    out
+}
+
+/// The name deployed code knows a column by, when the unit renamed it before statement
+/// `before` (`RENAME COLUMN mail TO mail_old`, then `mail_old` dropped: `mail`).
+pub fn renamed_from(unit: &SqlUnit, before: usize, table: &str, column: &str) -> Option<String> {
+    let renames = column_renames(unit);
+    let mut name = column.to_string();
+    let mut found = None;
+    for (i, t, from, to) in renames.iter().rev() {
+        if *i < before && t == table && *to == name {
+            name = from.clone();
+            found = Some(name.clone());
+        }
+    }
+    found
+}
+
+/// Whether the unit drops column `column` of `table` after statement `after`: a rename into a
+/// name that is then dropped is that drop's finding, not a rename's.
+pub fn column_dropped_later(unit: &SqlUnit, after: usize, table: &str, column: &str) -> bool {
+    let mut dropped = false;
+    for_each_alter(unit, |i, _, at, item| {
+        if i > after
+            && let AlterAction::DropColumn { name, .. } = &item.action
+            && at.name.key() == table
+            && name.norm() == column
+        {
+            dropped = true;
+        }
+    });
+    dropped
+}
+
 /// Whether statement `index` of the unit is followed by a CREATE of the same object: the
 /// drop-and-recreate pattern that changes a view or function definition; or, for tables and
 /// types, by a rename of another object into its name: the rebuild pattern (build a new table or

@@ -44,7 +44,14 @@ impl Rule for DropColumn {
             if let AlterAction::DropColumn { name, .. } = &item.action
                 && !unit.table_is_new(&at.name, i)
             {
-                cx.report(item.span, format!("column `{}.{}` is dropped while deployed code may still read or write it", at.name, name))
+                // Renamed aside first (`mail` to `mail_old`), then dropped: deployed code loses
+                // the name it knows.
+                let shown = match crate::rules::renamed_from(unit, i, &at.name.key(), &name.norm())
+                {
+                    Some(old) => format!("{old}` (renamed to `{name}` earlier in this migration)"),
+                    None => format!("{name}`"),
+                };
+                cx.report(item.span, format!("column `{}.{shown} is dropped while deployed code may still read or write it", at.name))
                     .label("dropped here; its data cannot be restored by a rollback")
                     .help("first release code that no longer uses the column, then drop it in a later migration");
             }

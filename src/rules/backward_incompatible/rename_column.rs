@@ -5,7 +5,8 @@ use crate::sql::{AlterAction, SqlUnit};
 crate::declare_rule! {
     /// ## What it does
     /// Flags renaming a column of an existing table (`RENAME COLUMN`, or MySQL `CHANGE` with a
-    /// new name).
+    /// new name). A column renamed aside and dropped in the same migration is one change, a
+    /// drop: `drop-column` (BC001) reports it, under the name deployed code knows.
     ///
     /// ## Why is this bad?
     /// The old code still running during and after the deploy uses the old name: every query
@@ -51,6 +52,10 @@ impl Rule for RenameColumn {
                 }
                 _ => return,
             };
+            // Renamed aside and then dropped in the same migration: the drop's finding says it.
+            if crate::rules::column_dropped_later(unit, i, &at.name.key(), &to.norm()) {
+                return;
+            }
             cx.report(item.span, format!("column `{}.{}` is renamed to `{}` while deployed code still uses the old name", at.name, from, to))
                 .label("renamed here")
                 .help("add the new column, write to both, backfill and switch reads, then drop the old column in a later release");
