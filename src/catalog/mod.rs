@@ -74,6 +74,8 @@ pub struct Index {
     pub table: String,
     /// Column expressions, normalised.
     pub columns: Vec<String>,
+    /// A unique index, or the index of a unique constraint.
+    pub unique: bool,
 }
 
 /// The schema as far as the replayed migrations tell.
@@ -134,6 +136,22 @@ impl Catalog {
                 not_null_checks: BTreeMap::new(),
             })
         }))
+    }
+
+    /// Whether `table` already has a unique index (or unique constraint) on exactly these
+    /// columns, in any order: a new one adds no requirement.
+    pub fn has_unique(&self, table: &str, columns: &[String]) -> bool {
+        let want: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
+        self.indexes_of.get(table).into_iter().flatten().any(|k| {
+            self.indexes.get(k).is_some_and(|i| {
+                i.unique
+                    && i.columns
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<BTreeSet<_>>()
+                        == want
+            })
+        })
     }
 
     fn drop_table(&mut self, key: &str) {
@@ -222,6 +240,7 @@ impl Catalog {
                             name: n.value.clone(),
                             table: ci.table.key(),
                             columns: ci.columns.iter().map(|c| norm_ident(c)).collect(),
+                            unique: ci.unique,
                         },
                     );
                 }
@@ -416,6 +435,19 @@ impl Catalog {
                 if let Some(n) = &constraint.name {
                     t.constraints.insert(n.norm());
                 }
+                // A named unique constraint is kept by an index of its name.
+                if let (Some(n), ConstraintKind::Unique { columns, .. }) =
+                    (&constraint.name, &constraint.kind)
+                {
+                    let index = Index {
+                        name: n.value.clone(),
+                        table: tkey.clone(),
+                        columns: columns.iter().map(|c| c.norm()).collect(),
+                        unique: true,
+                    };
+                    self.add_index(n.norm(), index);
+                }
+                let t = self.table_entry(table);
                 if let ConstraintKind::Check { expr } = &constraint.kind
                     && let Some(column) = crate::sql::checks_not_null(expr, Dialect::Postgres)
                 {
@@ -456,7 +488,7 @@ impl Catalog {
             AlterAction::AddIndex {
                 name: Some(n),
                 columns,
-                ..
+                unique,
             } => {
                 self.add_index(
                     n.norm(),
@@ -464,6 +496,7 @@ impl Catalog {
                         name: n.value.clone(),
                         table: tkey,
                         columns: columns.iter().map(|c| c.norm()).collect(),
+                        unique: *unique,
                     },
                 );
             }

@@ -9,7 +9,10 @@ crate::declare_rule! {
     /// `ADD UNIQUE`, `ADD CONSTRAINT ... UNIQUE`, MySQL `ADD UNIQUE KEY`, `CREATE UNIQUE INDEX`.
     ///
     /// A key that includes a column added (nullable, without a default) earlier in the same
-    /// migration is not reported: existing rows hold NULL there, and NULLs never collide.
+    /// migration is not reported: existing rows hold NULL there, and NULLs never collide. Nor
+    /// is a key the schema before the migration already enforces (a unique index or constraint
+    /// on the same columns): rebuilding it, concurrently or under another name, asks nothing
+    /// new of the rows. Dropped in one migration and added again in a later one, it is new.
     ///
     /// ## Why is this bad?
     /// If existing rows hold duplicates the migration fails (with `CONCURRENTLY`, it leaves an
@@ -65,25 +68,23 @@ impl Rule for AddUniqueConstraint {
                 } => columns.iter().map(Ident::norm).collect(),
                 _ => return,
             };
-            if !covers_new_nullable_column(unit, i, &at.name, &columns) {
+            if !covers_new_nullable_column(unit, i, &at.name, &columns)
+                && !already_unique(unit, &at.name, &columns)
+            {
                 cx.report(item.span, format!("a unique constraint is added to existing table `{}`: it fails on duplicate rows, and deployed code inserting duplicates starts failing", at.name))
                     .label("new uniqueness requirement")
                     .help(HELP);
             }
         });
         for (i, stmt) in unit.statements.iter().enumerate() {
-            if let StmtKind::CreateIndex(ci) = &stmt.kind
-                && ci.unique
+            let StmtKind::CreateIndex(ci) = &stmt.kind else {
+                continue;
+            };
+            let columns: Vec<String> = ci.columns.iter().map(|c| expr_column(c)).collect();
+            if ci.unique
                 && !unit.table_is_new(&ci.table, i)
-                && !covers_new_nullable_column(
-                    unit,
-                    i,
-                    &ci.table,
-                    &ci.columns
-                        .iter()
-                        .map(|c| expr_column(c))
-                        .collect::<Vec<_>>(),
-                )
+                && !covers_new_nullable_column(unit, i, &ci.table, &columns)
+                && !already_unique(unit, &ci.table, &columns)
             {
                 cx.report(stmt.span, format!("a unique index is created on existing table `{}`: it fails on duplicate rows, and deployed code inserting duplicates starts failing", ci.table))
                     .label("new uniqueness requirement")
@@ -91,6 +92,15 @@ impl Rule for AddUniqueConstraint {
             }
         }
     }
+}
+
+/// Whether the schema before the migration already requires these columns to be unique (a
+/// unique index or constraint on the same columns): rebuilding it (dropped and added again,
+/// concurrently or under a new name) or adding a second one asks nothing new of the rows or of
+/// deployed code.
+fn already_unique(unit: &SqlUnit, table: &ObjectName, columns: &[String]) -> bool {
+    unit.catalog
+        .is_some_and(|c| c.has_unique(&table.key(), columns))
 }
 
 /// Whether one of the unique key's columns was added, nullable and without a default, earlier in
