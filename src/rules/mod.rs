@@ -11,7 +11,7 @@ pub mod terraform;
 pub mod tool;
 
 use crate::sql::{
-    AlterAction, AlterItem, AlterTable, AlterTypeAction, ObjectKind, ObjectName, SqlUnit,
+    AlterAction, AlterItem, AlterTable, AlterTypeAction, Ident, ObjectKind, ObjectName, SqlUnit,
     Statement, StmtKind,
 };
 
@@ -29,35 +29,37 @@ pub fn for_each_alter<'u>(
     }
 }
 
-/// The renames of columns in the unit's statements: (statement index, table key, old name,
-/// new name), normalised. `RENAME COLUMN` and MySQL's `CHANGE old new …`.
-fn column_renames(unit: &SqlUnit) -> Vec<(usize, String, String, String)> {
-    let mut out = Vec::new();
-    for_each_alter(unit, |i, _, at, item| {
-        let (from, to) = match &item.action {
-            AlterAction::RenameColumn { from, to } => (from, to),
-            AlterAction::ModifyColumn { old_name, column }
-                if old_name.norm() != column.name.norm() =>
-            {
-                (old_name, &column.name)
-            }
-            _ => return,
-        };
-        out.push((i, at.name.key(), from.norm(), to.norm()));
-    });
-    out
+/// The old and new name of a column an action renames: `RENAME COLUMN`, and MySQL's `CHANGE
+/// old new …` with a new name.
+pub fn column_rename(action: &AlterAction) -> Option<(&Ident, &Ident)> {
+    match action {
+        AlterAction::RenameColumn { from, to } => Some((from, to)),
+        AlterAction::ModifyColumn { old_name, column } if old_name.norm() != column.name.norm() => {
+            Some((old_name, &column.name))
+        }
+        _ => None,
+    }
 }
 
 /// The name deployed code knows a column by, when the unit renamed it before statement
 /// `before` (`RENAME COLUMN mail TO mail_old`, then `mail_old` dropped: `mail`).
 pub fn renamed_from(unit: &SqlUnit, before: usize, table: &str, column: &str) -> Option<String> {
-    let renames = column_renames(unit);
     let mut name = column.to_string();
     let mut found = None;
-    for (i, t, from, to) in renames.iter().rev() {
-        if *i < before && t == table && *to == name {
-            name = from.clone();
-            found = Some(name.clone());
+    for stmt in unit.statements[..before].iter().rev() {
+        let StmtKind::AlterTable(at) = &stmt.kind else {
+            continue;
+        };
+        if at.name.key() != table {
+            continue;
+        }
+        for item in at.actions.iter().rev() {
+            if let Some((from, to)) = column_rename(&item.action)
+                && to.norm() == name
+            {
+                name = from.norm();
+                found = Some(name.clone());
+            }
         }
     }
     found

@@ -1,6 +1,6 @@
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
-use crate::sql::{AlterAction, SqlUnit};
+use crate::sql::SqlUnit;
 
 crate::declare_rule! {
     /// ## What it does
@@ -43,14 +43,8 @@ impl Rule for RenameColumn {
             if unit.table_is_new(&at.name, i) {
                 return;
             }
-            let (from, to) = match &item.action {
-                AlterAction::RenameColumn { from, to } => (from, to),
-                AlterAction::ModifyColumn { old_name, column }
-                    if old_name.norm() != column.name.norm() =>
-                {
-                    (old_name, &column.name)
-                }
-                _ => return,
+            let Some((from, to)) = crate::rules::column_rename(&item.action) else {
+                return;
             };
             // Renamed aside and then dropped in the same migration: the drop's finding says it.
             if crate::rules::column_dropped_later(unit, i, &at.name.key(), &to.norm()) {
