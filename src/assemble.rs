@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::catalog::Catalog;
+pub use crate::conventions::Conventions;
 use crate::diagnostic::Diagnostic;
 use crate::frameworks::{FileRef, Framework, Migration, MigrationKind, MigrationSet, Version};
 use crate::parse::script::{FileModel, Script};
@@ -72,67 +73,6 @@ pub struct MigrationView<'a> {
     /// What the set's own practice is, for the rules about rollbacks.
     pub conventions: Conventions,
     pub(crate) files: &'a [Loaded],
-}
-
-/// A migration set's practice, learned from the set itself: the convention rules report only
-/// what deviates from it (unless a config key pins the stricter practice).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Conventions {
-    /// At least half the migrations that need a rollback have one (a down file, an undo, a
-    /// `<rollback>`); `None` when fewer than [`Conventions::SAMPLE`] need one, too few to tell
-    /// a practice (the rules then keep their defaults).
-    pub writes_rollbacks: Option<bool>,
-    /// Most of the set's downs (at least [`Conventions::SAMPLE`] of them) are empty: empty downs
-    /// are the project's way of saying "not undone", not an oversight.
-    pub empty_downs: bool,
-    /// Whether any up of the set sets `lock_timeout`; `None` for fewer than
-    /// [`Conventions::SAMPLE`] ups. `Some(false)`: the project leaves it to its tool (or does not
-    /// practise it), and `missing-lock-timeout` is not repeated on each migration.
-    pub sets_lock_timeout: Option<bool>,
-}
-
-impl Conventions {
-    /// How many cases a practice is learned from, at the least.
-    pub const SAMPLE: usize = 5;
-
-    pub fn of(set: &MigrationSet, files: &[Loaded]) -> Conventions {
-        let script = |s: crate::frameworks::ScriptRef| &files[s.file].model.scripts[s.script];
-        let liquibase = set.framework == crate::frameworks::Framework::Liquibase;
-        let (mut need, mut have, mut empty) = (0usize, 0usize, 0usize);
-        let (mut ups, mut timeout) = (0usize, false);
-        for m in &set.migrations {
-            if let Some(u) = m.up {
-                ups += 1;
-                let stmts = &files[u.file].model.statements[script(u).stmts.clone()];
-                timeout |= stmts.iter().any(|s| {
-                    matches!(&s.kind, crate::sql::StmtKind::Set { name, .. } if name.ends_with("lock_timeout"))
-                });
-            }
-            // Liquibase generates the rollback of most changes itself: only those it cannot
-            // undo need one written.
-            let needs = match m.up {
-                Some(u) if liquibase => !script(u).no_auto_rollback.is_empty() || m.down.is_some(),
-                Some(_) => m.kind == crate::frameworks::MigrationKind::Versioned,
-                None => false,
-            };
-            if !needs {
-                continue;
-            }
-            need += 1;
-            if let Some(d) = m.down {
-                have += 1;
-                let d = script(d);
-                if d.stmts.is_empty() && !d.opaque {
-                    empty += 1;
-                }
-            }
-        }
-        Conventions {
-            writes_rollbacks: (need >= Self::SAMPLE).then_some(have * 2 >= need),
-            empty_downs: have >= Self::SAMPLE && empty * 2 > have,
-            sets_lock_timeout: (ups >= Self::SAMPLE).then_some(timeout),
-        }
-    }
 }
 
 impl MigrationView<'_> {
@@ -233,12 +173,64 @@ pub fn run(
             diags
         })
         .collect();
+    collapse_loose(files, &covered, settings, &mut out);
     for (file, d) in per_set.into_iter().flatten() {
         if files[file].reported {
             out[file].push(d);
         }
     }
     (out, sets)
+}
+
+/// Scripts in no migration set (a folder of upgrade patches or schema files) follow their
+/// folder's practice: the locking findings of a folder that never follows one collapse as a
+/// set's do ([`crate::conventions::collapse_unpractised`]), newest = last file by name.
+fn collapse_loose(
+    files: &[Loaded],
+    covered: &[HashSet<usize>],
+    settings: &Settings,
+    out: &mut [Vec<Diagnostic>],
+) {
+    let loose = |i: usize| {
+        files[i]
+            .model
+            .scripts
+            .iter()
+            .enumerate()
+            .filter(move |(si, s)| !covered[i].contains(si) && !s.stmts.is_empty())
+    };
+    let mut groups: std::collections::BTreeMap<&Path, Vec<usize>> = Default::default();
+    for (i, f) in files.iter().enumerate() {
+        if loose(i).next().is_some() {
+            let dir = f.source.path.parent().unwrap_or(Path::new(""));
+            groups.entry(dir).or_default().push(i);
+        }
+    }
+    for mut members in groups.into_values() {
+        if !members
+            .iter()
+            .any(|&i| out[i].iter().any(|d| d.rule.practice.is_some()))
+        {
+            continue;
+        }
+        members.sort_by(|&a, &b| files[a].source.path.cmp(&files[b].source.path));
+        let conventions = Conventions::of_scripts(members.iter().flat_map(|&i| {
+            loose(i).map(move |(_, s)| {
+                (
+                    &files[i].model.statements[s.stmts.clone()],
+                    s.direction != Direction::Down,
+                )
+            })
+        }));
+        let mut pooled: Vec<(usize, Diagnostic)> = Vec::new();
+        for &i in &members {
+            pooled.extend(out[i].drain(..).map(|d| (i, d)));
+        }
+        crate::conventions::collapse_unpractised(&conventions, settings, &mut pooled);
+        for (i, d) in pooled {
+            out[i].push(d);
+        }
+    }
 }
 
 /// Parse errors of the host language (XML, YAML, Python) as LN001 findings.
@@ -278,6 +270,11 @@ fn run_unit(unit: &SqlUnit, f: &Loaded, settings: &Settings, diags: &mut Vec<Dia
         // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are not
         // migration hazards. Parse errors, naming and secrets still apply.
         if !f.model.role.runs(rule.meta()) {
+            continue;
+        }
+        if rule.meta().practice.is_some()
+            && settings.migrations.online == crate::settings::Online::Never
+        {
             continue;
         }
         let mut cx = Cx::new(settings, &f.source, rule.meta(), diags);
@@ -451,6 +448,7 @@ fn run_set(
     for (_, d) in &mut out[from..] {
         d.whole_file = true;
     }
+    crate::conventions::collapse_unpractised(&conventions, settings, &mut out);
     out
 }
 

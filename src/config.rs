@@ -83,6 +83,10 @@ pub struct MigrationsConfig {
     /// Whether every migration needs a down/undo/rollback: "auto" (when the folder has any),
     /// "always" or "never". Default "auto".
     pub require_down: Option<Spanned<String>>,
+    /// Whether migrations run while the database serves traffic: "auto" (learned per set from
+    /// its use of CONCURRENTLY, NOT VALID, USING INDEX and lock_timeout), "always" or "never".
+    /// Default "auto".
+    pub online: Option<Spanned<String>>,
     pub flyway: Option<FlywayConfig>,
 }
 

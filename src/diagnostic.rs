@@ -104,6 +104,9 @@ pub struct Diagnostic {
     /// edited applied migration, a version gap), not about a place in the file: filters by
     /// changed lines keep it wherever the change is.
     pub whole_file: bool,
+    /// How many findings this one stands for: more than one when the engine collapsed a rule's
+    /// findings into one (a set that never follows the practice the rule asks for).
+    pub stands_for: usize,
 }
 
 impl Diagnostic {
@@ -120,6 +123,7 @@ impl Diagnostic {
             secrets: Vec::new(),
             suppression: None,
             whole_file: false,
+            stands_for: 1,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod changed;
 pub mod cli;
 pub mod config;
+pub mod conventions;
 pub mod declarative;
 pub mod diagnostic;
 pub mod discover;

@@ -846,7 +846,8 @@ fn collapse_once_per_file(diags: &mut Vec<Diagnostic>) {
         }
         seen.push(d.rule.code);
         let more = counts[d.rule.code] - 1;
-        if more == 0 && marked.contains(&(d.span, d.rule.category)) {
+        // A note that stands for a set's practice says more than the place it marks.
+        if more == 0 && d.stands_for == 1 && marked.contains(&(d.span, d.rule.category)) {
             return false;
         }
         if more > 0 {

@@ -109,6 +109,10 @@ pub struct RuleMeta {
     /// rules about a file as a whole, such as a migration that never sets a lock timeout, which
     /// would otherwise repeat once per Liquibase changeSet.
     pub once_per_file: bool,
+    /// The safe practice the rule asks for, when it is one a project may deliberately not
+    /// follow (see [`crate::conventions`]): in a migration set that never follows it, the rule's
+    /// findings become one note.
+    pub practice: Option<crate::conventions::Practice>,
 }
 
 impl RuleMeta {
@@ -337,6 +341,7 @@ macro_rules! declare_rule {
             $(, aliases: [$($alias:literal),* $(,)?])?
             $(, security_severity: $sec:literal)?
             $(, once_per_file: $opf:literal)?
+            $(, practice: $practice:ident)?
             $(,)?
         }
     ) => {
@@ -356,10 +361,23 @@ macro_rules! declare_rule {
                 aliases: &[$($($alias),*)?],
                 security_severity: $crate::registry::__opt_f32!($($sec)?),
                 once_per_file: $crate::registry::__opt_bool!($($opf)?),
+                practice: $crate::registry::__opt_practice!($($practice)?),
             };
         }
     };
 }
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __opt_practice {
+    () => {
+        None
+    };
+    ($v:ident) => {
+        Some($crate::conventions::Practice::$v)
+    };
+}
+pub use __opt_practice;
 
 #[doc(hidden)]
 #[macro_export]

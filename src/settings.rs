@@ -73,7 +73,7 @@ pub struct Settings {
     pub postgres_version: u32,
     pub lock_timeout_set_by_tool: bool,
     /// `lock-timeout-set-by-tool` was written in the config: it pins the practice, whatever
-    /// the migrations show (see [`crate::assemble::Conventions`]).
+    /// the migrations show (see [`crate::conventions`]).
     pub lock_timeout_pinned: bool,
     pub mysql_version: (u32, u32),
     pub max_file_size: u64,
@@ -154,12 +154,25 @@ pub enum RequireDown {
     Never,
 }
 
+/// Whether migrations run while the database serves traffic (`[migrations] online`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Online {
+    /// Learned per migration set: a set that never follows a locking practice (`CONCURRENTLY`,
+    /// `NOT VALID`...) in enough cases gets one note per rule instead of a finding per place.
+    Auto,
+    /// Every locking finding is reported where it is.
+    Always,
+    /// Migrations run offline: the rules about practices for online migrations do not run.
+    Never,
+}
+
 /// `[migrations]`, resolved.
 #[derive(Debug)]
 pub struct MigrationSettings {
     pub framework: Option<Framework>,
     pub frameworks: Vec<(GlobMatcher, Framework)>,
     pub require_down: RequireDown,
+    pub online: Online,
     pub flyway: FlywayNaming,
 }
 
@@ -169,6 +182,7 @@ impl Default for MigrationSettings {
             framework: None,
             frameworks: Vec::new(),
             require_down: RequireDown::Auto,
+            online: Online::Auto,
             flyway: FlywayNaming::default(),
         }
     }
@@ -461,6 +475,19 @@ impl Settings {
                             format!(
                                 "unknown require-down `{other}` (expected auto, always or never)"
                             ),
+                        ));
+                    }
+                };
+            }
+            if let Some(o) = &m.online {
+                migrations.online = match o.get_ref().to_ascii_lowercase().as_str() {
+                    "auto" => Online::Auto,
+                    "always" | "true" => Online::Always,
+                    "never" | "false" => Online::Never,
+                    other => {
+                        return Err(err(
+                            o.span(),
+                            format!("unknown online `{other}` (expected auto, always or never)"),
                         ));
                     }
                 };

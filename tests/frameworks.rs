@@ -195,3 +195,118 @@ fn config_forces_frameworks_and_requires_downs() {
         err.message
     );
 }
+
+/// A golang-migrate folder whose `n` index builds on an existing table never use CONCURRENTLY.
+fn never_concurrent(d: &std::path::Path, n: usize) {
+    write(
+        d,
+        "db/001_orders.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n",
+    );
+    for i in 2..n + 2 {
+        write(
+            d,
+            &format!("db/{i:03}_index{i}.up.sql"),
+            &format!("CREATE INDEX orders_status{i}_idx ON orders (status);\n"),
+        );
+    }
+}
+
+/// (file name, severity, message) of each finding of `--format json`.
+fn json_findings(d: &std::path::Path, args: &[&str]) -> Vec<(String, String, String)> {
+    let (code, out, err) = common::schemaguard(d, args);
+    assert!(code == 0 || code == 1, "exit {code}: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let file = x["file"].as_str().unwrap();
+            (
+                file.rsplit('/').next().unwrap().to_string(),
+                x["severity"].as_str().unwrap().to_string(),
+                x["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_set_that_never_follows_a_locking_practice_gets_one_note_at_its_newest_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    never_concurrent(d, 10);
+    let args = [
+        "check",
+        "--isolated",
+        "--format",
+        "json",
+        "--select",
+        "LK001",
+        "db",
+    ];
+    let got = json_findings(d, &args);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (file, severity, message) = &got[0];
+    assert_eq!(file, "011_index11.up.sql");
+    assert_eq!(severity, "info");
+    assert!(
+        message.contains(
+            "none of the 10 index builds of this migration set uses CONCURRENTLY; reported once, here, for its 10 places in 10 files"
+        ),
+        "{message}"
+    );
+
+    // One concurrent build in eleven is an exception, not the practice; two in twelve (one in
+    // ten or more) are, and every plain build is reported again.
+    write(
+        d,
+        "db/012_index12.up.sql",
+        "CREATE INDEX CONCURRENTLY orders_status12_idx ON orders (status);\n",
+    );
+    let got = json_findings(d, &args);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].2.contains("only 1 of the 11 index builds"),
+        "{got:?}"
+    );
+    write(
+        d,
+        "db/013_index13.up.sql",
+        "CREATE INDEX CONCURRENTLY orders_status13_idx ON orders (status);\n",
+    );
+    let got = json_findings(d, &args);
+    assert_eq!(got.len(), 10, "{got:?}");
+    assert!(got.iter().all(|(_, s, _)| s == "warning"), "{got:?}");
+}
+
+#[test]
+fn online_pins_the_locking_practice_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    never_concurrent(d, 6);
+    let args = ["check", "--format", "json", "--select", "LK001,LK010", "db"];
+    write(d, "schemaguard.toml", "[migrations]\nonline = \"always\"\n");
+    let got = json_findings(d, &args);
+    // Six LK001 warnings; LK010 says nothing more at the places LK001 marks.
+    assert_eq!(got.len(), 6, "{got:?}");
+    assert!(
+        got.iter()
+            .all(|(_, s, m)| s == "warning" && m.contains("without CONCURRENTLY")),
+        "{got:?}"
+    );
+    write(d, "schemaguard.toml", "[migrations]\nonline = \"never\"\n");
+    assert_eq!(json_findings(d, &args), vec![]);
+    write(
+        d,
+        "schemaguard.toml",
+        "[migrations]\nonline = \"sometimes\"\n",
+    );
+    let (code, out, err) = common::schemaguard(d, &args);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("unknown online `sometimes`") && err.contains("schemaguard.toml:2"),
+        "{err}"
+    );
+}

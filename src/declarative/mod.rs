@@ -145,6 +145,7 @@ impl DeclarativeRule {
             aliases: Box::leak(aliases.into_boxed_slice()),
             security_severity: f.security_severity,
             once_per_file: false,
+            practice: None,
         }));
         Ok(Box::leak(Box::new(DeclarativeRule {
             meta,

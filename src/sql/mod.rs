@@ -583,7 +583,7 @@ pub struct SqlUnit<'a> {
     /// Lazily built: table key -> index of the statement that first creates it in this unit.
     created_at: HashMap<String, usize>,
     /// The practice of the migration set the script belongs to.
-    pub conventions: crate::assemble::Conventions,
+    pub conventions: crate::conventions::Conventions,
 }
 
 impl<'a> SqlUnit<'a> {

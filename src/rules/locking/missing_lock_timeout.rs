@@ -10,6 +10,11 @@ crate::declare_rule! {
     /// before it (PostgreSQL). Creating tables, and changing tables created in the same
     /// migration, never needs one.
     ///
+    /// It follows the project's practice: in a migration set that sets lock_timeout in fewer than
+    /// one migration in ten (from five on), its findings become one info note at the newest place,
+    /// saying so. Set `online = "always"` under `[migrations]` to report every place,
+    /// or `online = "never"` when migrations run offline.
+    ///
     /// ## Why is this bad?
     /// A DDL statement waits for its lock behind any running transaction, however long; and
     /// while it waits, every new query on the table queues behind *it*. A quick
@@ -38,6 +43,7 @@ crate::declare_rule! {
         category: Locking,
         severity: Warning,
         once_per_file: true,
+        practice: LockTimeout,
     }
 }
 
@@ -45,13 +51,8 @@ impl Rule for MissingLockTimeout {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        // A set none of whose migrations sets lock_timeout leaves it to its tool (or does not
-        // practise it): not repeated on each migration unless the config pins it.
-        let by_convention =
-            !cx.settings.lock_timeout_pinned && unit.conventions.sets_lock_timeout == Some(false);
         if !unit.dialect.is_postgres_like()
             || cx.settings.lock_timeout_set_by_tool
-            || by_convention
             || unit.is_down()
         {
             return;
