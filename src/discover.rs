@@ -81,7 +81,11 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     if crate::parse::kv::KvFlavor::of(&name).is_some() {
         return Some(FileKind::KeyValue);
     }
-    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    // `V1__init.sql.postgres`: SQL for the one engine the suffix names.
+    if stem.ends_with(".sql") && crate::sql::dialect::from_path(ext).is_some() {
+        return Some(FileKind::Sql);
+    }
     Some(match ext {
         "sql" | "ddl" | "psql" | "pgsql" | "mysql" => FileKind::Sql,
         "tf" | "tofu" | "tfvars" => FileKind::Terraform,

@@ -310,3 +310,39 @@ fn online_pins_the_locking_practice_either_way() {
         "{err}"
     );
 }
+
+#[test]
+fn sql_files_with_an_engine_suffix_are_linted_as_that_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let change = "ALTER TABLE orders ADD COLUMN placed_at timestamptz;\nCREATE INDEX orders_placed_idx ON orders (placed_at);\n";
+    write(d, "schema/002_orders.sql.postgres", change);
+    write(d, "schema/002_orders.sql.mysql", change);
+    write(d, "schema/notes.postgres", "not SQL\n");
+    let (code, out, err) =
+        common::schemaguard(d, &["check", "--isolated", "--format", "json", "schema"]);
+    assert_eq!(code, 0, "warnings only: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "schema/002_orders.sql.mysql",
+            "schema/002_orders.sql.postgres"
+        ]
+    );
+    let lk001: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["code"] == "LK001")
+        .map(|x| x["file"].as_str().unwrap())
+        .collect();
+    // CONCURRENTLY is PostgreSQL advice: the MySQL copy does not get it.
+    assert_eq!(lk001, ["schema/002_orders.sql.postgres"]);
+}

@@ -82,7 +82,8 @@ pub fn column_dropped_later(unit: &SqlUnit, after: usize, table: &str, column: &
 }
 
 /// Whether statement `index` of the unit is followed by a CREATE of the same object: the
-/// drop-and-recreate pattern that changes a view or function definition; or, for tables and
+/// drop-and-recreate pattern that changes a view or function definition; a view created under a
+/// table's name (readers of the old name keep working); or, for tables and
 /// types, by a rename of another object into its name: the rebuild pattern (build a new table or
 /// enum, move the data, drop or rename the old one aside, rename the new one into place).
 pub fn recreated_later(unit: &SqlUnit, index: usize, kind: ObjectKind, key: &str) -> bool {
@@ -99,7 +100,11 @@ pub fn recreated_later(unit: &SqlUnit, index: usize, kind: ObjectKind, key: &str
                     (ObjectKind::Procedure, ObjectKind::Function)
                         | (ObjectKind::Function, ObjectKind::Procedure)
                 )
-                || types(*k) && types(kind))
+                || types(*k) && types(kind)
+                // A view under a table's old name keeps old readers (and, for a simple view,
+                // writers) working: the compatibility shim of a rename.
+                || kind == ObjectKind::Table
+                    && matches!(k, ObjectKind::View | ObjectKind::MaterializedView))
                 && n.key() == key
         }
         StmtKind::CreateTable(ct) => kind == ObjectKind::Table && ct.name.key() == key,

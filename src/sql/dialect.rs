@@ -150,6 +150,8 @@ pub fn from_path(path: &str) -> Option<Dialect> {
             "redshift" => Dialect::Redshift,
             "duckdb" => Dialect::Duckdb,
             "sqlite" | "sqlite3" => Dialect::Sqlite,
+            // A driver's folder named after its engine (`riversqlite`, `gosqlite3`).
+            p if p.ends_with("sqlite") || p.ends_with("sqlite3") => Dialect::Sqlite,
             "mssql" | "sqlserver" | "tsql" => Dialect::Mssql,
             "oracle" | "ora" => Dialect::Oracle,
             "h2" | "hsqldb" | "hsql" | "derby" | "db2" => Dialect::Other,
@@ -165,8 +167,10 @@ pub fn from_path(path: &str) -> Option<Dialect> {
 pub fn from_content(text: &str) -> Option<Dialect> {
     // Look at a bounded prefix: markers show up early, and dumps can be huge.
     let end = crate::source::floor_char_boundary(text, 64 * 1024);
-    let sample = &text[..end];
-    let bytes = sample.as_bytes();
+    // Only code votes: a comment that quotes a name in Markdown backticks, or a string that
+    // mentions `ENGINE=`, says nothing about the engine that runs the file.
+    let code = code_only(&text.as_bytes()[..end]);
+    let bytes = code.as_slice();
     let mut mysql = 0i32;
     let mut pg = 0i32;
     if memchr::memchr(b'`', bytes).is_some() {
@@ -234,6 +238,42 @@ pub fn from_content(text: &str) -> Option<Dialect> {
     }
 }
 
+/// The bytes with the insides of `--` and `/* */` comments and of single-quoted strings blanked
+/// (their delimiters kept), so that only code is searched for an engine's marks.
+fn code_only(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                out[i + 2..end].fill(b' ');
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end =
+                    memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |n| i + 2 + n);
+                out[i + 2..end].fill(b' ');
+                i = end + 2;
+            }
+            b'\'' => {
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    match bytes[j] {
+                        b'\'' if bytes.get(j + 1) == Some(&b'\'') => j += 2,
+                        b'\'' => break,
+                        _ => j += 1,
+                    }
+                }
+                out[i + 1..j.min(bytes.len())].fill(b' ');
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +289,14 @@ mod tests {
             Some(Dialect::Mysql)
         );
         assert_eq!(from_path("migrations/001_init.sql"), None);
+        assert_eq!(
+            from_path("db/V1__init.sql.postgres"),
+            Some(Dialect::Postgres)
+        );
+        assert_eq!(
+            from_path("riverdriver/riversqlite/migration/main/001.up.sql"),
+            Some(Dialect::Sqlite)
+        );
         assert_eq!(
             from_path("db/mysql/V1.postgres.sql"),
             Some(Dialect::Postgres)
@@ -266,5 +314,18 @@ mod tests {
             Some(Dialect::Postgres)
         );
         assert_eq!(from_content("CREATE TABLE a (id int);"), None);
+        // Comments and strings do not vote.
+        assert_eq!(
+            from_content("-- adds the `note` column\nALTER TABLE t ADD COLUMN note text;"),
+            None
+        );
+        assert_eq!(
+            from_content("/* ENGINE=InnoDB `x` */ COMMENT ON TABLE t IS 'the `a` table';"),
+            None
+        );
+        assert_eq!(
+            from_content("-- `x`\nCREATE INDEX CONCURRENTLY i ON t (a);"),
+            Some(Dialect::Postgres)
+        );
     }
 }

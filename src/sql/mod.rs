@@ -353,6 +353,8 @@ pub enum ObjectKind {
     Function,
     Procedure,
     Trigger,
+    /// `CREATE EVENT TRIGGER` (PostgreSQL): fires on DDL events, locks no table.
+    EventTrigger,
     Extension,
     Role,
     Policy,
@@ -374,6 +376,7 @@ impl ObjectKind {
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
             ObjectKind::Trigger => "trigger",
+            ObjectKind::EventTrigger => "event trigger",
             ObjectKind::Extension => "extension",
             ObjectKind::Role => "role",
             ObjectKind::Policy => "policy",

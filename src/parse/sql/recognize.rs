@@ -121,7 +121,7 @@ fn object_kind(c: &mut Cursor) -> Option<ObjectKind> {
     let kind = if c.eat_seq(&["MATERIALIZED", "VIEW"]) {
         ObjectKind::MaterializedView
     } else if c.eat_seq(&["EVENT", "TRIGGER"]) {
-        ObjectKind::Trigger
+        ObjectKind::EventTrigger
     } else {
         let w = c.word_upper()?;
         let k = match w.as_str() {
@@ -475,6 +475,7 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
         ObjectKind::Function
         | ObjectKind::Procedure
         | ObjectKind::Trigger
+        | ObjectKind::EventTrigger
         | ObjectKind::Other
         | ObjectKind::Domain
         | ObjectKind::Extension

@@ -7,7 +7,8 @@ crate::declare_rule! {
     ///
     /// A table rebuilt by the migration is not reported: one created again under the same name
     /// or replaced by a new table renamed into its place, and the old copy renamed aside earlier
-    /// in the migration (a name no deployed code knows).
+    /// in the migration (a name no deployed code knows). Nor is a table the migration replaces
+    /// with a view of the same name (its data moved elsewhere, its readers kept working).
     ///
     /// ## Why is this bad?
     /// Code still deployed against the old schema fails on every query of the table, and its

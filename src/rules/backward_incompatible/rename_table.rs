@@ -8,7 +8,8 @@ crate::declare_rule! {
     ///
     /// Moving a table aside while the same migration puts a new table under its name (created
     /// anew, or renamed into place: the rebuild and swap patterns) leaves the name in place and
-    /// is not reported.
+    /// is not reported; nor is a rename after which the migration creates a view under the old
+    /// name, for the code still deployed.
     ///
     /// ## Why is this bad?
     /// Deployed code keeps querying the old name and fails until every instance runs the new
