@@ -19,7 +19,7 @@ use crate::parse::script::{FileModel, Script};
 use crate::registry::{Cx, SetCx};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
-use crate::sql::{Direction, SqlUnit, Statement, StmtKind};
+use crate::sql::{Dialect, Direction, SqlUnit, Statement, StmtKind};
 
 /// A file of the run, parsed.
 pub struct Loaded {
@@ -159,7 +159,7 @@ pub fn run(
                 } else {
                     script.direction
                 };
-                let mut unit = unit_for(f, script, direction, None);
+                let mut unit = unit_for(f, script, direction, None, None);
                 if script.transaction != Some(false)
                     && f.model.sections
                     && script.direction != Direction::Unknown
@@ -247,15 +247,38 @@ pub(crate) fn host_errors(f: &Loaded, settings: &Settings, diags: &mut Vec<Diagn
     }
 }
 
+/// The engine a migration set runs on, when its files say so: each file whose path or content
+/// names an engine votes, and one engine with more than half the votes is the set's. A file
+/// that names none is read as the set's engine: a plain `CREATE INDEX` among MySQL migrations
+/// runs on MySQL. (A Liquibase changeSet's `dbms` does not vote: it says the changelog runs on
+/// other engines too, and that this change is for one of them.)
+fn set_dialect(set: &MigrationSet, files: &[Loaded]) -> Option<Dialect> {
+    let mut votes: HashMap<Dialect, usize> = HashMap::new();
+    for &f in &set.files {
+        let d = files[f].model.dialect;
+        if d != Dialect::Generic {
+            *votes.entry(d).or_default() += 1;
+        }
+    }
+    let total: usize = votes.values().sum();
+    let (d, n) = votes.into_iter().max_by_key(|&(_, n)| n)?;
+    (n * 2 > total).then_some(d)
+}
+
 fn unit_for<'a>(
     f: &'a Loaded,
     script: &Script,
     direction: Direction,
     catalog: Option<&'a Catalog>,
+    set_dialect: Option<Dialect>,
 ) -> SqlUnit<'a> {
+    let file_dialect = match f.model.dialect {
+        Dialect::Generic => set_dialect.unwrap_or(Dialect::Generic),
+        d => d,
+    };
     let mut unit = SqlUnit::new(
         f.sql_source(),
-        script.dialect.unwrap_or(f.model.dialect),
+        script.dialect.unwrap_or(file_dialect),
         &f.model.tokens,
         &f.model.statements[script.stmts.clone()],
         direction,
@@ -326,6 +349,7 @@ fn run_set(
     let initial = |file: usize| files[file].model.role == crate::roles::Role::InitialSchema;
     let uses_downs = set.uses_downs();
     let conventions = Conventions::of(set, files);
+    let dialect = set_dialect(set, files);
     let is_new = |file: usize| match base {
         Some(b) => files[file].reported && b.status(&files[file].source.path) == BaseStatus::Added,
         None => false,
@@ -356,7 +380,13 @@ fn run_set(
             && files[u.file].reported
         {
             let f = &files[u.file];
-            let mut unit = unit_for(f, u.script, Direction::Up, replay.then_some(&catalog));
+            let mut unit = unit_for(
+                f,
+                u.script,
+                Direction::Up,
+                replay.then_some(&catalog),
+                dialect,
+            );
             unit.new_tables = new_tables.clone();
             unit.conventions = conventions;
             if let Some(own) = created_in.get(&u.file) {
@@ -429,7 +459,7 @@ fn run_set(
             let f = &files[d.file];
             // popx downs undo other parts of their change: the schema after this up is not theirs.
             let cat = (set.framework != Framework::Popx).then_some(&catalog);
-            let mut unit = unit_for(f, d.script, Direction::Down, cat);
+            let mut unit = unit_for(f, d.script, Direction::Down, cat, dialect);
             unit.new_tables = new_tables.clone();
             let tx = in_transaction(set.framework, m, d.script, d.statements, false);
             mark_transaction(&mut unit, d.script, tx);

@@ -355,7 +355,8 @@ fn vote(f: &FileRef, cfg: &dyn FrameworkConfig) -> Option<Framework> {
 }
 
 /// Where a file's set lives: its folder, or the folder of folders for diesel/Prisma/sqitch, or
-/// the `versions` folder of an Alembic tree.
+/// the `versions` folder of an Alembic tree (or its folder named after an engine, one history
+/// per engine).
 fn set_dir(f: &FileRef, fw: Option<Framework>) -> PathBuf {
     let parent = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
     match fw {
@@ -366,7 +367,12 @@ fn set_dir(f: &FileRef, fw: Option<Framework>) -> PathBuf {
         Some(Framework::Alembic) => {
             let mut dir = parent.as_path();
             for _ in 0..4 {
-                if dir.file_name().is_some_and(|n| n == "versions") {
+                let name = dir.file_name().and_then(|n| n.to_str());
+                // `versions/postgres/`, `versions/sqlite/`: one history per engine, each run with
+                // its own configuration, not two heads of one.
+                if name
+                    .is_some_and(|n| n == "versions" || crate::sql::dialect::from_path(n).is_some())
+                {
                     return dir.to_path_buf();
                 }
                 match dir.parent() {

@@ -238,8 +238,8 @@ pub fn from_content(text: &str) -> Option<Dialect> {
     }
 }
 
-/// The bytes with the insides of `--` and `/* */` comments and of single-quoted strings blanked
-/// (their delimiters kept), so that only code is searched for an engine's marks.
+/// The bytes with the insides of `--` and `/* */` comments and of single-quoted strings (closed on
+/// their line) blanked, delimiters kept, so that only code is searched for an engine's marks.
 fn code_only(bytes: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     let mut i = 0;
@@ -256,17 +256,22 @@ fn code_only(bytes: &[u8]) -> Vec<u8> {
                 out[i + 2..end].fill(b' ');
                 i = end + 2;
             }
+            // A string closed on its line (an apostrophe in XML or YAML prose opens none).
             b'\'' => {
                 let mut j = i + 1;
-                while j < bytes.len() {
+                while j < bytes.len() && bytes[j] != b'\n' {
                     match bytes[j] {
                         b'\'' if bytes.get(j + 1) == Some(&b'\'') => j += 2,
                         b'\'' => break,
                         _ => j += 1,
                     }
                 }
-                out[i + 1..j.min(bytes.len())].fill(b' ');
-                i = j + 1;
+                if bytes.get(j) == Some(&b'\'') {
+                    out[i + 1..j].fill(b' ');
+                    i = j + 1;
+                } else {
+                    i += 1;
+                }
             }
             _ => i += 1,
         }
@@ -326,6 +331,13 @@ mod tests {
         assert_eq!(
             from_content("-- `x`\nCREATE INDEX CONCURRENTLY i ON t (a);"),
             Some(Dialect::Postgres)
+        );
+        // An apostrophe in prose opens no string that would hide the code after it.
+        assert_eq!(
+            from_content(
+                "<comment>Don't lock</comment>\n<sql>CREATE TABLE `a` (id int) ENGINE=InnoDB</sql>"
+            ),
+            Some(Dialect::Mysql)
         );
     }
 }
