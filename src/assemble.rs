@@ -267,7 +267,7 @@ fn set_dialect(set: &MigrationSet, files: &[Loaded]) -> Option<Dialect> {
 
 fn unit_for<'a>(
     f: &'a Loaded,
-    script: &Script,
+    script: &'a Script,
     direction: Direction,
     catalog: Option<&'a Catalog>,
     set_dialect: Option<Dialect>,
@@ -284,6 +284,7 @@ fn unit_for<'a>(
         direction,
     );
     unit.catalog = catalog;
+    unit.empty_tables = &script.empty_tables;
     unit
 }
 

@@ -359,6 +359,7 @@ fn change_set_inner(
         opaque |= change(tree, ch, b, sql_src);
     }
     let mut up = Script::new(Direction::Up, first..b.model.statements.len(), header);
+    up.empty_tables = required_empty(tree, cs, b.text);
     up.opaque = opaque;
     up.no_auto_rollback = no_auto;
     if cs
@@ -422,6 +423,75 @@ fn change_set_inner(
             .is_some_and(|d| !d.value.eq_ignore_ascii_case("all"))
             || tree.children(cs).any(|c| c.name == "preConditions"),
     }
+}
+
+/// Keys of the tables a changeSet's `<preConditions>` require to hold no row
+/// (`<sqlCheck expectedResult="0">SELECT COUNT(*) FROM t</sqlCheck>`, `<tableIsEmpty>`,
+/// `<rowCount expectedRows="0">`, alone or under `<and>`), unless a failed check only warns
+/// (`onFail="WARN"`, after which the changes run anyway).
+fn required_empty(tree: &Tree, cs: &Element, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for pc in tree.children(cs).filter(|c| c.name == "preConditions") {
+        if pc
+            .value("onFail")
+            .is_some_and(|v| v.eq_ignore_ascii_case("WARN"))
+        {
+            continue;
+        }
+        let mut todo: Vec<&Element> = tree.children(pc).collect();
+        while let Some(e) = todo.pop() {
+            let zero = |attr: &str| e.value(attr).is_some_and(|v| v.trim() == "0");
+            let table = match e.name.as_str() {
+                "and" => {
+                    todo.extend(tree.children(e));
+                    None
+                }
+                "tableIsEmpty" => name_of(e, "tableName").map(|n| n.key()),
+                "rowCount" if zero("expectedRows") => name_of(e, "tableName").map(|n| n.key()),
+                "sqlCheck" if zero("expectedResult") => {
+                    let sql = match (&e.text, e.value("sql")) {
+                        (Some((t, ..)), _) => t.clone(),
+                        (None, Some(v)) => v.to_string(),
+                        (None, None) if !e.yaml => xml::content_as_text(text, e.content),
+                        _ => String::new(),
+                    };
+                    counted_table(&sql)
+                }
+                _ => None,
+            };
+            out.extend(table);
+        }
+    }
+    out
+}
+
+/// The key of the table `SELECT COUNT(...) FROM t` counts, with no condition after it.
+fn counted_table(sql: &str) -> Option<String> {
+    let s = sql.trim().trim_end_matches(';').trim_end();
+    let lower = s.to_ascii_lowercase();
+    let rest = lower.strip_prefix("select")?.trim_start();
+    let rest = rest.strip_prefix("count")?.trim_start().strip_prefix('(')?;
+    let rest = rest[rest.find(')')? + 1..]
+        .trim_start()
+        .strip_prefix("from")?;
+    let name = rest.trim();
+    if !rest.starts_with(char::is_whitespace)
+        || name.is_empty()
+        || name.contains(char::is_whitespace)
+    {
+        return None;
+    }
+    // The same bytes in their own case (quoted names keep it).
+    let name = &s[s.len() - name.len()..];
+    let parts = name
+        .split('.')
+        .map(|p| {
+            let mut id = Ident::new(p.trim_matches(['"', '`', '[', ']']), Span::default());
+            id.quoted = p.starts_with('"') || p.starts_with('[');
+            id
+        })
+        .collect();
+    Some(ObjectName { parts }.key())
 }
 
 fn ident(a: &Attr) -> Ident {
@@ -1372,6 +1442,28 @@ pub fn parse_formatted_sql(source: &SourceFile, dialect: Dialect) -> FileModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_tables_of_preconditions() {
+        assert_eq!(
+            counted_table("SELECT COUNT(*) FROM users").as_deref(),
+            Some("users")
+        );
+        assert_eq!(
+            counted_table(" select count(1) from public.Orders; ").as_deref(),
+            Some("orders")
+        );
+        assert_eq!(
+            counted_table("SELECT COUNT(id) FROM \"Audit\"").as_deref(),
+            Some("Audit")
+        );
+        assert_eq!(
+            counted_table("SELECT COUNT(*) FROM users WHERE id > 1"),
+            None
+        );
+        assert_eq!(counted_table("SELECT COUNT(*) FROMusers"), None);
+        assert_eq!(counted_table("SELECT 0"), None);
+    }
 
     #[test]
     fn xml_changes_become_statements_at_their_positions() {

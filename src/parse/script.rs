@@ -42,6 +42,9 @@ pub struct Script {
     /// The dialect of this script when it differs from the file's (a Liquibase changeSet with
     /// `dbms="mysql"`).
     pub dialect: Option<Dialect>,
+    /// Keys of the tables the script runs only when empty (a Liquibase precondition that
+    /// requires `SELECT COUNT(*) FROM t` to be 0): rules about existing rows leave them alone.
+    pub empty_tables: Vec<String>,
 }
 
 impl Script {
@@ -57,6 +60,7 @@ impl Script {
             declared_empty: false,
             autocommit: Vec::new(),
             dialect: None,
+            empty_tables: Vec::new(),
         }
     }
 

@@ -580,6 +580,8 @@ pub struct SqlUnit<'a> {
     first: usize,
     /// Tables known to be new (created in this change) before the first statement runs.
     pub new_tables: std::collections::HashSet<String>,
+    /// Tables the script runs only when empty (see [`crate::parse::script::Script::empty_tables`]).
+    pub empty_tables: &'a [String],
     /// The schema before this script runs, replayed from the migrations before it (when the file
     /// is part of a migration set).
     pub catalog: Option<&'a crate::catalog::Catalog>,
@@ -613,6 +615,7 @@ impl<'a> SqlUnit<'a> {
             autocommit: &[],
             first: 0,
             new_tables: Default::default(),
+            empty_tables: &[],
             conventions: Default::default(),
             catalog: None,
             created_at,
@@ -632,6 +635,13 @@ impl<'a> SqlUnit<'a> {
     pub fn in_transaction(&self, i: usize) -> bool {
         self.statements[i].in_transaction
             || (self.tool_transaction && !self.autocommit.contains(&(self.first + i)))
+    }
+
+    /// Whether the table holds no row when statement `index` runs: new, or required empty by the
+    /// script's precondition. Rules about existing rows (a scan, a backfill, a uniqueness check)
+    /// skip it; rules about the code that uses the table do not.
+    pub fn table_has_no_rows(&self, name: &ObjectName, index: usize) -> bool {
+        self.table_is_new(name, index) || self.empty_tables.contains(&name.key())
     }
 
     /// Whether the table is new to the world when statement `index` runs: created earlier in this

@@ -49,7 +49,7 @@ impl Rule for AddUniqueConstraint {
             return;
         }
         for_each_alter(unit, |i, _, at, item| {
-            if unit.table_is_new(&at.name, i) {
+            if unit.table_has_no_rows(&at.name, i) {
                 return;
             }
             let columns: Vec<String> = match &item.action {
@@ -82,7 +82,7 @@ impl Rule for AddUniqueConstraint {
             };
             let columns: Vec<String> = ci.columns.iter().map(|c| expr_column(c)).collect();
             if ci.unique
-                && !unit.table_is_new(&ci.table, i)
+                && !unit.table_has_no_rows(&ci.table, i)
                 && !covers_new_nullable_column(unit, i, &ci.table, &columns)
                 && !already_unique(unit, &ci.table, &columns)
             {

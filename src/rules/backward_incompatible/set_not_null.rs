@@ -8,7 +8,9 @@ crate::declare_rule! {
     /// to hold no NULLs: it is NOT NULL already (a primary key column, an earlier `SET NOT
     /// NULL`), a validated `CHECK (col IS NOT NULL)` constraint proves it (validated in this
     /// migration or an earlier one of the set), or this migration added the column with a
-    /// non-null default.
+    /// non-null default. A Liquibase changeSet whose preconditions require the table to be
+    /// empty (`<sqlCheck expectedResult="0">SELECT COUNT(*) FROM t</sqlCheck>`, `<tableIsEmpty>`,
+    /// `<rowCount expectedRows="0">`, not `onFail="WARN"`) runs on no row and is not reported.
     ///
     /// ## Why is this bad?
     /// The statement fails if any row holds NULL, and deployed code that still writes NULL
@@ -55,7 +57,7 @@ impl Rule for SetNotNull {
                 .and_then(|t| Some((t, t.column(&column.norm())?)))
                 .is_some_and(|(t, c)| c.not_null || t.proven_not_null(&c.name));
             if known
-                || unit.table_is_new(&at.name, i)
+                || unit.table_has_no_rows(&at.name, i)
                 || proven_not_null(unit, i, &at.name.key(), &column.norm())
             {
                 return;

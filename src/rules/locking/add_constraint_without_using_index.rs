@@ -47,7 +47,7 @@ impl Rule for AddConstraintWithoutUsingIndex {
             let AlterAction::AddConstraint { constraint } = &item.action else {
                 return;
             };
-            if unit.table_is_new(&at.name, i) {
+            if unit.table_has_no_rows(&at.name, i) {
                 return;
             }
             let what = match &constraint.kind {

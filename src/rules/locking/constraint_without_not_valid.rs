@@ -48,7 +48,7 @@ impl Rule for ConstraintWithoutNotValid {
             let AlterAction::AddConstraint { constraint } = &item.action else {
                 return;
             };
-            if constraint.not_valid || unit.table_is_new(&at.name, i) {
+            if constraint.not_valid || unit.table_has_no_rows(&at.name, i) {
                 return;
             }
             let what = match &constraint.kind {

@@ -48,7 +48,7 @@ impl Rule for CreateIndexWithoutConcurrently {
             let StmtKind::CreateIndex(ci) = &stmt.kind else {
                 continue;
             };
-            if ci.concurrently || unit.table_is_new(&ci.table, i) {
+            if ci.concurrently || unit.table_has_no_rows(&ci.table, i) {
                 continue;
             }
             let name = ci
