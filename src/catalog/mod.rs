@@ -34,6 +34,8 @@ pub struct Table {
     /// `CHECK (col IS NOT NULL)` constraints: name -> (column, validated). A validated one
     /// proves the column holds no NULL (PostgreSQL 12+ then sets NOT NULL without a scan).
     pub not_null_checks: BTreeMap<String, (String, bool)>,
+    /// The name of the primary key constraint, when it has one the migrations gave or used.
+    pub primary_key: Option<String>,
 }
 
 impl Table {
@@ -134,6 +136,7 @@ impl Catalog {
                 complete: false,
                 constraints: BTreeSet::new(),
                 not_null_checks: BTreeMap::new(),
+                primary_key: None,
             })
         }))
     }
@@ -156,9 +159,39 @@ impl Catalog {
 
     fn drop_table(&mut self, key: &str) {
         self.tables.remove(key);
+        self.drop_indexes_of(key);
+    }
+
+    /// Indexes go with the table or materialized view they index.
+    fn drop_indexes_of(&mut self, key: &str) {
         for k in self.indexes_of.remove(key).unwrap_or_default() {
             self.indexes.remove(&k);
         }
+    }
+
+    /// `DROP SCHEMA s [CASCADE]` drops everything in it (without CASCADE it succeeds only when
+    /// the schema is empty). Objects of `public` are keyed without their schema.
+    fn drop_schema(&mut self, schema: &str) {
+        let prefix = format!("{schema}.");
+        let inside = |k: &str| {
+            if schema == "public" {
+                !k.contains('.')
+            } else {
+                k.starts_with(&prefix)
+            }
+        };
+        let tables: Vec<String> = self.tables.keys().filter(|k| inside(k)).cloned().collect();
+        for t in tables {
+            self.drop_table(&t);
+        }
+        let views: Vec<String> = self.views.iter().filter(|k| inside(k)).cloned().collect();
+        for v in views {
+            self.views.remove(&v);
+            self.drop_indexes_of(&v);
+        }
+        self.sequences.retain(|k| !inside(k));
+        self.types.retain(|k, _| !inside(k));
+        self.others.retain(|(_, k)| !inside(k));
     }
 
     fn add_index(&mut self, key: String, index: Index) {
@@ -203,10 +236,14 @@ impl Catalog {
                     complete: !ct.derived,
                     constraints: BTreeSet::new(),
                     not_null_checks: BTreeMap::new(),
+                    primary_key: None,
                 };
                 for c in &ct.constraints {
                     if let Some(n) = &c.name {
                         table.constraints.insert(n.norm());
+                        if matches!(c.kind, ConstraintKind::PrimaryKey { .. }) {
+                            table.primary_key = Some(n.norm());
+                        }
                     }
                     if let ConstraintKind::PrimaryKey { columns, .. } = &c.kind {
                         for col in columns {
@@ -257,6 +294,7 @@ impl Catalog {
                         ObjectKind::Table => self.drop_table(&key),
                         ObjectKind::View | ObjectKind::MaterializedView => {
                             self.views.remove(&key);
+                            self.drop_indexes_of(&key);
                         }
                         ObjectKind::Sequence => {
                             self.sequences.remove(&key);
@@ -266,6 +304,10 @@ impl Catalog {
                         }
                         ObjectKind::Index => {
                             self.remove_index(&n.base().norm());
+                        }
+                        ObjectKind::Schema => {
+                            self.drop_schema(&n.base().norm());
+                            self.others.remove(&(kind_key(ObjectKind::Schema), key));
                         }
                         k => {
                             self.others.remove(&(kind_key(*k), key));
@@ -340,6 +382,7 @@ impl Catalog {
                 complete: false,
                 constraints: BTreeSet::new(),
                 not_null_checks: BTreeMap::new(),
+                primary_key: None,
             })
         });
         Arc::make_mut(&mut t).name = to.to_string();
@@ -434,6 +477,9 @@ impl Catalog {
                 let t = self.table_entry(table);
                 if let Some(n) = &constraint.name {
                     t.constraints.insert(n.norm());
+                    if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) {
+                        t.primary_key = Some(n.norm());
+                    }
                 }
                 // A named unique constraint is kept by an index of its name.
                 if let (Some(n), ConstraintKind::Unique { columns, .. }) =
@@ -468,11 +514,20 @@ impl Catalog {
                     c.1 = true;
                 }
             }
+            AlterAction::DropPrimaryKey => {
+                let t = self.table_entry(table);
+                if let Some(pk) = t.primary_key.take() {
+                    t.constraints.remove(&pk);
+                }
+            }
             AlterAction::DropConstraint { name, .. } => {
                 let n = name.norm();
                 let t = self.table_entry(table);
                 t.constraints.remove(&n);
                 t.not_null_checks.remove(&n);
+                if t.primary_key.as_ref() == Some(&n) {
+                    t.primary_key = None;
+                }
                 // MySQL and others drop the backing index of a unique constraint with it.
                 self.remove_index(&n);
             }
@@ -564,26 +619,53 @@ pub fn reverse_differences(
     // Names the up renamed away or dropped: creating one again replaces an object that existed
     // before (the rename-create-drop dance of enum changes), it does not add one.
     let mut vacated: BTreeSet<String> = BTreeSet::new();
+    // Tables the up creates: renaming one into place is part of building it.
+    let mut built: BTreeSet<String> = BTreeSet::new();
     for s in up {
-        for e in effects_of(&after_up, s) {
+        for mut e in effects_of(&after_up, s) {
             match &e {
                 Effect::TableDropped(k, _)
                 | Effect::Dropped(_, k, _)
                 | Effect::IndexDropped(k, _) => {
                     vacated.insert(k.clone());
                 }
+                // Rebuild and rename into place (`CREATE t_new`, copy, `DROP t`, `RENAME t_new
+                // TO t`): the net change is a new `t`, or `t` replaced when it was there.
+                Effect::TableRenamed { from, to, .. } if built.contains(from) => {
+                    built.insert(to.clone());
+                    if vacated.contains(to) {
+                        continue;
+                    }
+                    e = Effect::TableCreated(to.clone(), to.clone());
+                }
                 Effect::TableRenamed { from, .. } => {
                     vacated.insert(from.clone());
                 }
-                Effect::TableCreated(k, _)
-                | Effect::Created(_, k, _)
-                | Effect::IndexCreated(k, _)
-                    if vacated.contains(k) =>
-                {
+                // A column renamed aside leaves its name free: adding one under it replaces the
+                // column (the rename reports itself if the down does not undo it).
+                Effect::ColumnRenamed { table, from, .. } => {
+                    vacated.insert(format!("{table}|col|{from}"));
+                }
+                Effect::ColumnAdded(t, c, _) if vacated.contains(&format!("{t}|col|{c}")) => {
                     continue;
                 }
-                Effect::ConstraintAdded { table, name, .. }
-                    if vacated.contains(&format!("{table}|{name}")) =>
+                Effect::TableCreated(k, _) if vacated.contains(k) => {
+                    built.insert(k.clone());
+                    continue;
+                }
+                Effect::TableCreated(k, _) => {
+                    built.insert(k.clone());
+                }
+                Effect::Created(_, k, _) | Effect::IndexCreated(k, _) if vacated.contains(k) => {
+                    continue;
+                }
+                Effect::ConstraintAdded {
+                    table,
+                    name,
+                    primary,
+                    ..
+                } if vacated.contains(&format!("{table}|{name}"))
+                    || (*primary && vacated.contains(&format!("{table}|#pk"))) =>
                 {
                     continue;
                 }
@@ -599,9 +681,20 @@ pub fn reverse_differences(
                 vacated.insert(name.key());
             }
             StmtKind::AlterTable(at) => {
+                let t = after_up.tables.get(&at.name.key());
                 for item in &at.actions {
-                    if let AlterAction::DropConstraint { name, .. } = &item.action {
-                        vacated.insert(format!("{}|{}", at.name.key(), name.norm()));
+                    match &item.action {
+                        AlterAction::DropConstraint { name, .. } => {
+                            vacated.insert(format!("{}|{}", at.name.key(), name.norm()));
+                            if t.and_then(|t| t.primary_key.as_ref()) == Some(&name.norm()) {
+                                vacated.insert(format!("{}|#pk", at.name.key()));
+                            }
+                        }
+                        // A table has one primary key: adding one after this replaces it.
+                        AlterAction::DropPrimaryKey => {
+                            vacated.insert(format!("{}|#pk", at.name.key()));
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -682,6 +775,7 @@ enum Effect {
         table: String,
         name: String,
         display: String,
+        primary: bool,
     },
     ConstraintDropped {
         table: String,
@@ -823,6 +917,10 @@ fn effects_of(cat: &Catalog, s: &Statement) -> Vec<Effect> {
                                 table: tkey.clone(),
                                 name: n.norm(),
                                 display: format!("{}` on `{}", n.value, at.name),
+                                primary: matches!(
+                                    constraint.kind,
+                                    ConstraintKind::PrimaryKey { .. }
+                                ),
                             });
                         }
                     }
@@ -834,6 +932,16 @@ fn effects_of(cat: &Catalog, s: &Statement) -> Vec<Effect> {
                             name: name.norm(),
                             display: format!("{}` on `{}", name.value, at.name),
                         });
+                    }
+                    // `dropPrimaryKey` (Liquibase), `DROP PRIMARY KEY` (MySQL): the key by name.
+                    AlterAction::DropPrimaryKey => {
+                        if let Some(pk) = table.and_then(|t| t.primary_key.clone()) {
+                            out.push(Effect::ConstraintDropped {
+                                table: tkey.clone(),
+                                display: format!("{pk}` on `{}", at.name),
+                                name: pk,
+                            });
+                        }
                     }
                     AlterAction::AddIndex { name: Some(n), .. } => {
                         out.push(Effect::IndexCreated(n.norm(), n.value.clone()))
@@ -944,6 +1052,7 @@ impl Effect {
                 table,
                 name,
                 display,
+                ..
             } => after
                 .tables
                 .get(table)

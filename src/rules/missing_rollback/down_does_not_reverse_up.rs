@@ -1,5 +1,4 @@
 use crate::assemble::MigrationView;
-use crate::catalog::{opaque, reverse_differences};
 use crate::registry::{Rule, SetCx};
 
 crate::declare_rule! {
@@ -8,9 +7,14 @@ crate::declare_rule! {
     /// reports every object the up changed that the down does not put back: a column left
     /// behind, an index not recreated, a rename not reverted, a type not changed back.
     ///
+    /// The replay knows what goes with what: a materialized view's indexes go with it, `DROP
+    /// SCHEMA ... CASCADE` takes the schema's objects, a table has one primary key (Liquibase
+    /// `dropPrimaryKey` names none), a table rebuilt and renamed into place is one new table,
+    /// and a column added under the name of one renamed aside replaces it.
+    ///
     /// Objects the migrations never created are unknown and never reported; downs that run code
     /// schemaguard cannot see into (`DO` blocks, Python logic, a statement it cannot parse) are
-    /// skipped.
+    /// skipped. A down that says it cannot undo everything is one RB003 finding instead.
     ///
     /// ## Why is this bad?
     /// A down that undoes half of its up leaves the database in a state no version of the code
@@ -49,18 +53,15 @@ impl Rule for DownDoesNotReverseUp {
         let (Some(up), Some(down)) = (&m.up, &m.down) else {
             return;
         };
-        if !super::in_scope(m)
-            || down.statements.is_empty()
-            || up.script.opaque
-            || down.script.opaque
-            || opaque(up.statements)
-            || opaque(down.statements)
-            || super::declared_irreversible(m, down).is_some()
-        {
+        // A down that says it cannot undo everything is one RB003 finding, not one per change.
+        if !super::in_scope(m) || super::declared_irreversible(m, down).is_some() {
             return;
         }
+        let Some(differences) = super::unreversed(m, up, down) else {
+            return;
+        };
         let anchor = super::script_anchor(down);
-        for d in reverse_differences(m.before, up.statements, down.statements) {
+        for d in differences {
             let diag = cx.report(down.file, anchor, d.message);
             diag.label("this down does not undo everything");
             if up.file == down.file {

@@ -5,7 +5,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags a down migration that fails on purpose or declares itself irreversible (an Alembic
     /// `downgrade()` that raises, a down whose only content is a comment saying it cannot be
-    /// rolled back), quoting the reason it gives.
+    /// rolled back), quoting the reason it gives. A down that says so and still runs statements
+    /// is reported when replaying it shows changes of the up it leaves in place: one finding,
+    /// with their count, instead of one RB005 per change.
     ///
     /// ## Why is this bad?
     /// Some changes cannot be undone (data deleted, a lossy type change), and saying so is far
@@ -45,18 +47,29 @@ impl Rule for IrreversibleDownMigration {
         if !super::in_scope(m) {
             return;
         }
-        // A SQL down that holds real statements is not irreversible because a comment says so.
-        if down.script.irreversible.is_none() && !down.statements.is_empty() {
-            return;
-        }
         let Some((span, reason)) = super::declared_irreversible(m, down) else {
             return;
         };
+        // A SQL down that holds real statements is irreversible only as far as the replay shows
+        // it leaves some of the up in place (a comment may say "not irreversible"); then this
+        // one finding stands for every change it leaves.
+        let mut left = String::new();
+        if down.script.irreversible.is_none() && !down.statements.is_empty() {
+            let Some(up) = &m.up else { return };
+            let n = super::unreversed(m, up, down).map_or(0, |d| d.len());
+            if n == 0 {
+                return;
+            }
+            left = format!(
+                " (it leaves {n} change{} of the up in place)",
+                if n == 1 { "" } else { "s" }
+            );
+        }
         cx.report(
             down.file,
             span,
             format!(
-                "migration `{}` cannot be rolled back: its {} says \"{}\"",
+                "migration `{}` cannot be rolled back: its {} says \"{}\"{left}",
                 m.migration.id,
                 m.set.framework.down_noun(),
                 crate::redact::excerpt(&reason, 120)

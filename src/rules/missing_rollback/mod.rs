@@ -85,6 +85,29 @@ pub(crate) fn declared_irreversible(m: &MigrationView, s: &ScriptView) -> Option
         })
 }
 
+/// What the down leaves of the up's changes, by replaying both over the schema before the
+/// migration; `None` when that cannot be told (a script that does what the linter cannot see).
+pub(crate) fn unreversed(
+    m: &MigrationView,
+    up: &ScriptView,
+    down: &ScriptView,
+) -> Option<Vec<crate::catalog::Difference>> {
+    use crate::catalog::opaque;
+    if down.statements.is_empty()
+        || up.script.opaque
+        || down.script.opaque
+        || opaque(up.statements)
+        || opaque(down.statements)
+    {
+        return None;
+    }
+    Some(crate::catalog::reverse_differences(
+        m.before,
+        up.statements,
+        down.statements,
+    ))
+}
+
 /// Whether the migration is one the rollback rules look at at all.
 pub(crate) fn in_scope(m: &MigrationView) -> bool {
     m.migration.kind == MigrationKind::Versioned
