@@ -138,7 +138,10 @@ def cmd_sample(args):
     corpus = corpus_dir(args.corpus)
     units = chosen(corpus, args.set, args.seed)
     diags, files = findings(args, corpus, units)
-    rng = random.Random(args.seed)
+    # The split keeps its seed (the holdout stays the repositories set aside before any tuning);
+    # a fresh draw from it takes its own, so a later sample is not the one judged before.
+    sample_seed = args.sample_seed if args.sample_seed is not None else args.seed
+    rng = random.Random(sample_seed)
     by_cat = defaultdict(list)
     for d in diags:
         by_cat[d["code"][:2]].append(d)
@@ -154,7 +157,8 @@ def cmd_sample(args):
     for c in cats:
         pool = sorted(by_cat[c], key=lambda d: (d["file"], d["range"]["start"]["offset"], d["code"]))
         picked.extend(rng.sample(pool, quota[c]))
-    out = [f"# Precision sample: {args.set} set, seed {args.seed}, {len(picked)} of {len(diags)} "
+    out = [f"# Precision sample: {args.set} set, split seed {args.seed}, sample seed {sample_seed}, "
+           f"{len(picked)} of {len(diags)} "
            f"findings ({files} files, {len(units)} repositories)\n",
            "Judge each as a senior reviewer of the pull request would: `worth` (true and worth "
            "a reviewer's time), `noise` (true but not worth it: an initial schema, a dev-only "
@@ -222,6 +226,8 @@ def main():
     s.add_argument("--set", choices=["tune", "holdout", "all"], default="holdout")
     s.add_argument("--n", type=int, default=100)
     s.add_argument("--min-per-category", type=int, default=12)
+    s.add_argument("--sample-seed", type=int, default=None,
+                   help="seed of the draw (default: --seed); the split keeps --seed")
     s.add_argument("--out")
     t = sub.add_parser("tally")
     t.add_argument("files", nargs="+", help="filled-in samples, or precision/verdicts.tsv")

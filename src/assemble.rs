@@ -21,6 +21,28 @@ use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
 use crate::sql::{Dialect, Direction, SqlUnit, Statement, StmtKind};
 
+/// What the project model knows about a migration set, for reports (`--format json`).
+#[derive(Debug)]
+pub struct SetInfo {
+    /// The set's folder (or root changelog's folder), as shown to users.
+    pub root: String,
+    pub framework: Framework,
+    /// The engine the set runs on, when its files say so (see [`set_dialect`]).
+    pub dialect: Option<Dialect>,
+    pub conventions: Conventions,
+}
+
+impl SetInfo {
+    pub fn of(set: &MigrationSet, files: &[Loaded]) -> SetInfo {
+        SetInfo {
+            root: set.root.clone(),
+            framework: set.framework,
+            dialect: set_dialect(set, files),
+            conventions: Conventions::of(set, files),
+        }
+    }
+}
+
 /// A file of the run, parsed.
 pub struct Loaded {
     pub source: SourceFile,

@@ -268,6 +268,7 @@ pub fn apply(
         diagnostics,
         dialect: None,
         role: crate::roles::Role::Deployed,
+        migration_set: None,
     })
 }
 

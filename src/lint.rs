@@ -32,6 +32,8 @@ pub struct FileReport {
     pub dialect: Option<Dialect>,
     /// What the file is for in its project.
     pub role: Role,
+    /// The migration set the file belongs to, with what was learned about it.
+    pub migration_set: Option<Arc<crate::assemble::SetInfo>>,
 }
 
 impl FileReport {
@@ -56,6 +58,7 @@ impl FileReport {
             diagnostics: self.diagnostics,
             dialect: self.dialect,
             role: self.role,
+            migration_set: self.migration_set,
         }
     }
 }
@@ -158,6 +161,7 @@ fn lint_migrations(
                     diagnostics: Vec::new(),
                     dialect: None,
                     role: Role::Deployed,
+                    migration_set: None,
                 }),
             },
         )
@@ -268,11 +272,23 @@ pub fn lint_sources_with(
             loaded.len() - 1
         }));
     }
-    let (mut diags, _) = crate::assemble::run(&loaded, settings, base);
+    let (mut diags, sets) = crate::assemble::run(&loaded, settings, base);
+    let mut set_of: Vec<Option<Arc<crate::assemble::SetInfo>>> = vec![None; loaded.len()];
+    for set in &sets {
+        let info = Arc::new(crate::assemble::SetInfo::of(set, &loaded));
+        for &f in &set.files {
+            set_of[f] = Some(info.clone());
+        }
+    }
     let mut done: Vec<FileReport> = loaded
         .into_par_iter()
         .zip(diags.par_iter_mut())
-        .map(|(l, d)| finish_loaded(l, std::mem::take(d), settings))
+        .zip(set_of)
+        .map(|((l, d), set)| {
+            let mut r = finish_loaded(l, std::mem::take(d), settings);
+            r.migration_set = set;
+            r
+        })
         .collect::<Vec<_>>();
     done.reverse();
     let mut reports: Vec<FileReport> = slots
@@ -396,6 +412,7 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
         diagnostics: d,
         dialect,
         role: l.model.role,
+        migration_set: None,
     };
     allow_fingerprints(&mut report, settings);
     report.without_text()
@@ -625,6 +642,7 @@ fn lint_terraform_unit(module: &TfModule, index: usize, settings: &Settings) -> 
         diagnostics: diags,
         dialect: None,
         role,
+        migration_set: None,
     }
     .without_text()
 }
@@ -687,6 +705,7 @@ fn unreadable(path: &Path, display: &str, why: Unreadable, settings: &Settings) 
         diagnostics,
         dialect: None,
         role: Role::Deployed,
+        migration_set: None,
     }
 }
 

@@ -258,6 +258,17 @@ fn a_set_that_never_follows_a_locking_practice_gets_one_note_at_its_newest_place
         "{message}"
     );
 
+    // The JSON report says what was learned about the set.
+    let (_, out, _) = common::schemaguard(d, &args);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let set = &v["files"][0]["migration_set"];
+    assert_eq!(set["framework"], "golang-migrate", "{set}");
+    assert_eq!(
+        set["conventions"]["practices"]["concurrent-index-build"],
+        serde_json::json!({ "cases": 10, "followed": 0, "practised": false }),
+        "{set}"
+    );
+
     // One concurrent build in eleven is an exception, not the practice; two in twelve (one in
     // ten or more) are, and every plain build is reported again.
     write(

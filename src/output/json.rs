@@ -79,10 +79,47 @@ impl serde::Serialize for Files<'_, '_> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.0.reports.len()))?;
         for r in self.0.reports {
-            seq.serialize_element(&json!({ "path": r.source.display, "role": r.role.name() }))?;
+            let mut file = json!({ "path": r.source.display, "role": r.role.name() });
+            if let Some(d) = r.dialect {
+                file["dialect"] = json!(d.as_str());
+            }
+            if let Some(set) = &r.migration_set {
+                file["migration_set"] = set_json(set);
+            }
+            seq.serialize_element(&file)?;
         }
         seq.end()
     }
+}
+
+/// A migration set as the project model knows it: where, which tool, which engine, and the
+/// practice learned from it.
+fn set_json(set: &crate::assemble::SetInfo) -> serde_json::Value {
+    use crate::conventions::Practice;
+    let c = &set.conventions;
+    let mut practices = serde_json::Map::new();
+    for p in Practice::ALL {
+        let count = c.practices[p as usize];
+        let followed = (count.cases as usize >= crate::conventions::Conventions::SAMPLE)
+            .then(|| c.rarely_follows(p).is_none());
+        practices.insert(
+            serde_json::to_value(p)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            json!({ "cases": count.cases, "followed": count.followed, "practised": followed }),
+        );
+    }
+    json!({
+        "root": set.root,
+        "framework": set.framework.name(),
+        "dialect": set.dialect.map(|d| d.as_str()),
+        "conventions": {
+            "writes_rollbacks": c.writes_rollbacks,
+            "empty_downs": c.empty_downs,
+            "practices": practices,
+        },
+    })
 }
 
 struct Diagnostics<'a, 'b>(&'a RenderContext<'b>);
