@@ -298,25 +298,63 @@ pub fn lint_sources_with(
             Err(report) => report,
         })
         .collect();
-    one_notice_per_template_folder(&mut reports);
+    one_notice_per_cause(&mut reports);
     reports
 }
 
-/// A chart's templates are skipped for one cause: one LN008 notice per templates folder (on
-/// its first file), saying how many files it stands for, not one per template.
-fn one_notice_per_template_folder(reports: &mut [FileReport]) {
-    let code = crate::rules::tool::TemplateSkipped::META.code;
-    let folder = |r: &FileReport| r.source.path.parent().map(Path::to_path_buf);
+/// One cause, one notice. A chart's templates are skipped for one cause: one LN008 notice per
+/// chart (the folder above its `templates/`), on its first file, saying how many files it stands
+/// for. Statements of a dialect schemaguard reads partially (ClickHouse, BigQuery...) go
+/// unparsed for one cause: one LN001 note per folder of such files.
+fn one_notice_per_cause(reports: &mut [FileReport]) {
+    let chart = |r: &FileReport| {
+        let parent = r.source.path.parent()?;
+        let templates = parent
+            .ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n == "templates"));
+        Some(
+            templates
+                .and_then(Path::parent)
+                .unwrap_or(parent)
+                .to_path_buf(),
+        )
+    };
+    one_notice_per(
+        reports,
+        crate::rules::tool::TemplateSkipped::META.code,
+        &|r| chart(r),
+        &|n| format!("nor were the {n} other templates of this chart"),
+    );
+    one_notice_per(
+        reports,
+        crate::rules::tool::ParseError::META.code,
+        &|r| {
+            r.dialect
+                .filter(|d| !d.is_primary())
+                .and_then(|_| r.source.path.parent().map(Path::to_path_buf))
+        },
+        &|n| format!("nor were those of the {n} other files of this folder"),
+    );
+}
+
+/// Keeps the first active `code` finding of each group (`group` of a report; `None`: not
+/// grouped) and says how many other files it stands for.
+fn one_notice_per(
+    reports: &mut [FileReport],
+    code: &str,
+    group: &dyn Fn(&FileReport) -> Option<std::path::PathBuf>,
+    others: &dyn Fn(usize) -> String,
+) {
     let mut first: HashMap<std::path::PathBuf, (usize, usize)> = HashMap::new();
     for (i, r) in reports.iter().enumerate() {
         if r.active().any(|d| d.rule.code == code)
-            && let Some(dir) = folder(r)
+            && let Some(key) = group(r)
         {
-            first.entry(dir).or_insert((i, 0)).1 += 1;
+            first.entry(key).or_insert((i, 0)).1 += 1;
         }
     }
     for (i, r) in reports.iter_mut().enumerate() {
-        let Some((keep, count)) = folder(r).and_then(|d| first.get(&d).copied()) else {
+        let Some((keep, count)) = group(r).and_then(|k| first.get(&k).copied()) else {
             continue;
         };
         if i != keep {
@@ -324,10 +362,8 @@ fn one_notice_per_template_folder(reports: &mut [FileReport]) {
                 .retain(|d| d.rule.code != code || d.is_suppressed());
         } else if count > 1 {
             for d in r.diagnostics.iter_mut().filter(|d| d.rule.code == code) {
-                d.message.push_str(&format!(
-                    " (nor were the {} other templates of this folder)",
-                    count - 1
-                ));
+                d.message.push_str(&format!(" ({})", others(count - 1)));
+                d.stands_for = count;
             }
         }
     }

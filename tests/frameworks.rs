@@ -357,3 +357,35 @@ fn sql_files_with_an_engine_suffix_are_linted_as_that_engine() {
     // CONCURRENTLY is PostgreSQL advice: the MySQL copy does not get it.
     assert_eq!(lk001, ["schema/002_orders.sql.postgres"]);
 }
+
+#[test]
+fn a_folder_in_a_partly_supported_dialect_gets_one_parse_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in 1..=3 {
+        write(
+            d,
+            &format!("clickhouse/migrations/{i:04}_events.up.sql"),
+            "ALTER TABLE events ON CLUSTER default ADD COLUMN c String CODEC(ZSTD(3));\n",
+        );
+    }
+    let args = [
+        "check",
+        "--isolated",
+        "--format",
+        "json",
+        "--select",
+        "LN001",
+        ".",
+    ];
+    let got = json_findings(d, &args);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (file, severity, message) = &got[0];
+    assert_eq!(file, "0001_events.up.sql");
+    assert_eq!(severity, "info");
+    assert!(
+        message.contains("ClickHouse support is partial")
+            && message.contains("nor were those of the 2 other files of this folder"),
+        "{message}"
+    );
+}

@@ -137,7 +137,8 @@ fn yaml_suppressions_and_strict_database_settings() {
 #[test]
 fn a_chart_gets_one_template_notice_not_one_per_template() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["a", "b", "c"] {
+    // Templates in subfolders (`templates/primary/`) belong to the same chart.
+    for name in ["a", "b", "primary/c"] {
         write(
             dir.path(),
             &format!("chart/templates/{name}.yaml"),

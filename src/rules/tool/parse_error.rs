@@ -11,7 +11,9 @@ crate::declare_rule! {
     /// A statement that cannot be parsed cannot be checked: a dangerous change hidden in it goes
     /// unnoticed. Often it is a real mistake (a half-written statement, a missing comma, an
     /// unclosed string); sometimes it is syntax of your database that schemaguard does not know
-    /// yet. The rest of the file is still checked either way.
+    /// yet. The rest of the file is still checked either way. In a dialect schemaguard reads
+    /// only partly (ClickHouse, BigQuery, Snowflake, Redshift, DuckDB, Oracle), the statements it
+    /// cannot read are one info note per folder, with the count of the files it stands for.
     ///
     /// In YAML it reports the first syntax error (the documents before it are still checked),
     /// nesting too deep to analyse, and a key written twice in one mapping (YAML tools disagree
