@@ -390,7 +390,24 @@ fn run_set(
         })
     };
     let last = set.migrations.len().saturating_sub(1);
+    // Tables and columns (`table|column`) with the moment their migration is dated: one dated
+    // less than the release window before another ships with it, so what it created is new to
+    // the later one (a column added in the morning and dropped in the afternoon never reached
+    // deployed code).
+    let window = i64::from(settings.migrations.release_window_hours) * 3600;
+    let mut born: Vec<(String, i64)> = Vec::new();
     for (mi, m) in set.migrations.iter().enumerate() {
+        let dated = m.version.as_ref().and_then(Version::timestamp);
+        let (fresh_tables, fresh_columns) = match dated {
+            Some(t) if window > 0 => {
+                born.retain(|(_, b)| t - b < window);
+                born.iter()
+                    .filter(|(_, b)| *b <= t)
+                    .map(|(k, _)| k.clone())
+                    .partition::<HashSet<String>, _>(|k| !k.contains('|'))
+            }
+            _ => Default::default(),
+        };
         let up = view(m.up);
         let down = view(m.down);
         let replay = m.kind != MigrationKind::Baseline;
@@ -411,6 +428,8 @@ fn run_set(
                 dialect,
             );
             unit.new_tables = new_tables.clone();
+            unit.new_tables.extend(fresh_tables);
+            unit.new_columns = fresh_columns;
             unit.conventions = conventions;
             if let Some(own) = created_in.get(&u.file) {
                 unit.new_tables.extend(own.iter().cloned());
@@ -441,6 +460,9 @@ fn run_set(
                 let mut cx = SetCx::new(settings, rule.meta(), &mut out);
                 rule.check_migration(&mv, &mut cx);
             }
+        }
+        if let (Some(t), Some(u), true) = (dated, &up, window > 0) {
+            born.extend(created_by(u.statements).into_iter().map(|k| (k, t)));
         }
         if !replay || !read_after {
             continue;
@@ -502,6 +524,34 @@ fn run_set(
         d.whole_file = true;
     }
     crate::conventions::collapse_unpractised(&conventions, settings, &mut out);
+    out
+}
+
+/// The tables and columns (`table|column`) a script creates.
+fn created_by(stmts: &[Statement]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in stmts {
+        match &s.kind {
+            StmtKind::CreateTable(ct) if !ct.temporary => {
+                let key = ct.name.key();
+                out.extend(
+                    ct.columns
+                        .iter()
+                        .map(|c| format!("{key}|{}", c.name.norm())),
+                );
+                out.push(key);
+            }
+            StmtKind::AlterTable(at) => {
+                let key = at.name.key();
+                for a in &at.actions {
+                    if let crate::sql::AlterAction::AddColumn { column, .. } = &a.action {
+                        out.push(format!("{key}|{}", column.name.norm()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     out
 }
 

@@ -87,6 +87,9 @@ pub struct MigrationsConfig {
     /// its use of CONCURRENTLY, NOT VALID, USING INDEX and lock_timeout), "always" or "never".
     /// Default "auto".
     pub online: Option<Spanned<String>>,
+    /// Objects created by a migration dated (by its timestamp version) less than this many
+    /// hours before another are new to it: the two ship together. Default 24; 0 turns it off.
+    pub release_window_hours: Option<Spanned<u32>>,
     pub flyway: Option<FlywayConfig>,
 }
 

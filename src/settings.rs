@@ -173,6 +173,8 @@ pub struct MigrationSettings {
     pub frameworks: Vec<(GlobMatcher, Framework)>,
     pub require_down: RequireDown,
     pub online: Online,
+    /// See `release-window-hours` in [`crate::config::MigrationsConfig`].
+    pub release_window_hours: u32,
     pub flyway: FlywayNaming,
 }
 
@@ -183,6 +185,7 @@ impl Default for MigrationSettings {
             frameworks: Vec::new(),
             require_down: RequireDown::Auto,
             online: Online::Auto,
+            release_window_hours: 24,
             flyway: FlywayNaming::default(),
         }
     }
@@ -478,6 +481,9 @@ impl Settings {
                         ));
                     }
                 };
+            }
+            if let Some(h) = &m.release_window_hours {
+                migrations.release_window_hours = *h.get_ref();
             }
             if let Some(o) = &m.online {
                 migrations.online = match o.get_ref().to_ascii_lowercase().as_str() {

@@ -389,3 +389,39 @@ fn a_folder_in_a_partly_supported_dialect_gets_one_parse_note() {
         "{message}"
     );
 }
+
+#[test]
+fn release_window_hours_decides_what_ships_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/20240101090000_orders.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+    );
+    write(
+        d,
+        "db/20240108100000_add_note.up.sql",
+        "ALTER TABLE orders ADD COLUMN note text;\n",
+    );
+    write(
+        d,
+        "db/20240108153000_drop_note.up.sql",
+        "ALTER TABLE orders DROP COLUMN note;\n",
+    );
+    let args = ["check", "--format", "json", "--select", "BC001", "db"];
+    // Five and a half hours apart: one release by default.
+    assert_eq!(json_findings(d, &args), vec![]);
+    write(
+        d,
+        "schemaguard.toml",
+        "[migrations]\nrelease-window-hours = 4\n",
+    );
+    assert_eq!(json_findings(d, &args).len(), 1);
+    write(
+        d,
+        "schemaguard.toml",
+        "[migrations]\nrelease-window-hours = 0\n",
+    );
+    assert_eq!(json_findings(d, &args).len(), 1);
+}

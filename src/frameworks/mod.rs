@@ -135,6 +135,46 @@ pub struct Version {
 }
 
 impl Version {
+    /// The moment a timestamp version names, in seconds (UTC, from 1970): `20230309110029`,
+    /// `2024-02-12-120203`, `V20250917094127`'s version, kratos' 20-digit form; `None` for
+    /// sequence numbers (`0042`, `1.2.3`) and digits that are no date.
+    pub fn timestamp(&self) -> Option<i64> {
+        let digits: Vec<u8> = self
+            .text
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
+        if digits.len() < 12 {
+            return None;
+        }
+        let n = |r: std::ops::Range<usize>| digits[r].iter().fold(0i64, |a, &d| a * 10 + d as i64);
+        let (y, mo, d, h, mi) = (n(0..4), n(4..6), n(6..8), n(8..10), n(10..12));
+        let s = if digits.len() >= 14 { n(12..14) } else { 0 };
+        if !(1990..=2100).contains(&y)
+            || !(1..=12).contains(&mo)
+            || !(1..=31).contains(&d)
+            || h > 23
+            || mi > 59
+            || s > 59
+        {
+            return None;
+        }
+        // Days from the civil date (Howard Hinnant's algorithm).
+        let (y2, m2) = if mo <= 2 {
+            (y - 1, mo + 9)
+        } else {
+            (y, mo - 3)
+        };
+        let era = y2.div_euclid(400);
+        let yoe = y2 - era * 400;
+        let doy = (153 * m2 + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        Some(days * 86_400 + h * 3600 + mi * 60 + s)
+    }
+
     /// Reads a version made of digit runs separated by `.`, `_` or `-`; `None` if it has other
     /// characters or no digits.
     pub fn parse(text: &str) -> Option<Version> {
@@ -527,6 +567,23 @@ pub fn sort_by_version(migrations: &mut [Migration]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamp_versions() {
+        let t = |v: &str| Version::parse(v).and_then(|v| v.timestamp());
+        assert_eq!(t("20240108100000"), Some(1_704_708_000));
+        assert_eq!(t("2024-01-08-100000"), t("20240108100000"));
+        assert_eq!(t("20240108100000000000"), t("20240108100000"));
+        assert_eq!(t("202401081000"), t("20240108100000"));
+        assert_eq!(
+            t("20240108153000").unwrap() - t("20240108100000").unwrap(),
+            5 * 3600 + 1800
+        );
+        assert_eq!(t("0042"), None);
+        assert_eq!(t("1.2.3"), None);
+        assert_eq!(t("20241399000000"), None);
+        assert_eq!(t("123456789012"), None);
+    }
 
     #[test]
     fn versions_compare_numerically() {

@@ -580,6 +580,9 @@ pub struct SqlUnit<'a> {
     first: usize,
     /// Tables known to be new (created in this change) before the first statement runs.
     pub new_tables: std::collections::HashSet<String>,
+    /// Columns (`table|column` keys) new to the world before the first statement runs: created
+    /// by a migration of the same release (see [`crate::settings::MigrationSettings`]).
+    pub new_columns: std::collections::HashSet<String>,
     /// Tables the script runs only when empty (see [`crate::parse::script::Script::empty_tables`]).
     pub empty_tables: &'a [String],
     /// The schema before this script runs, replayed from the migrations before it (when the file
@@ -615,6 +618,7 @@ impl<'a> SqlUnit<'a> {
             autocommit: &[],
             first: 0,
             new_tables: Default::default(),
+            new_columns: Default::default(),
             empty_tables: &[],
             conventions: Default::default(),
             catalog: None,
@@ -635,6 +639,28 @@ impl<'a> SqlUnit<'a> {
     pub fn in_transaction(&self, i: usize) -> bool {
         self.statements[i].in_transaction
             || (self.tool_transaction && !self.autocommit.contains(&(self.first + i)))
+    }
+
+    /// Whether the column is new to the world when statement `index` runs: its table is, it was
+    /// added earlier in this unit, or a migration of the same release created it. Deployed code
+    /// cannot use it yet.
+    pub fn column_is_new(&self, table: &ObjectName, column: &str, index: usize) -> bool {
+        if self.table_is_new(table, index) {
+            return true;
+        }
+        let key = table.key();
+        if self.new_columns.contains(&format!("{key}|{column}")) {
+            return true;
+        }
+        self.statements[..index].iter().any(|s| match &s.kind {
+            StmtKind::AlterTable(at) => {
+                at.name.key() == key
+                    && at.actions.iter().any(|a| {
+                        matches!(&a.action, AlterAction::AddColumn { column: c, .. } if c.name.norm() == column)
+                    })
+            }
+            _ => false,
+        })
     }
 
     /// Whether the table holds no row when statement `index` runs: new, or required empty by the

@@ -4,7 +4,9 @@ use crate::sql::{AlterAction, SqlUnit};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags `ALTER TABLE ... DROP COLUMN` on a table that already exists.
+    /// Flags `ALTER TABLE ... DROP COLUMN` on a table that already exists, unless the column is
+    /// new: added earlier in the same migration, or by a migration of the same release (one whose
+    /// timestamp version is less than `release-window-hours`, default 24, older).
     ///
     /// ## Why is this bad?
     /// During a deploy the old version of the application keeps running while the migration
@@ -42,7 +44,7 @@ impl Rule for DropColumn {
         }
         for_each_alter(unit, |i, _, at, item| {
             if let AlterAction::DropColumn { name, .. } = &item.action
-                && !unit.table_is_new(&at.name, i)
+                && !unit.column_is_new(&at.name, &name.norm(), i)
             {
                 // Renamed aside first (`mail` to `mail_old`), then dropped: deployed code loses
                 // the name it knows.

@@ -6,7 +6,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags renaming a column of an existing table (`RENAME COLUMN`, or MySQL `CHANGE` with a
     /// new name). A column renamed aside and dropped in the same migration is one change, a
-    /// drop: `drop-column` (BC001) reports it, under the name deployed code knows.
+    /// drop: `drop-column` (BC001) reports it, under the name deployed code knows. A column new
+    /// to the world (added earlier in the migration, or by one of the same release: see
+    /// `release-window-hours`) is renamed freely.
     ///
     /// ## Why is this bad?
     /// The old code still running during and after the deploy uses the old name: every query
@@ -47,7 +49,9 @@ impl Rule for RenameColumn {
                 return;
             };
             // Renamed aside and then dropped in the same migration: the drop's finding says it.
-            if crate::rules::column_dropped_later(unit, i, &at.name.key(), &to.norm()) {
+            if crate::rules::column_dropped_later(unit, i, &at.name.key(), &to.norm())
+                || unit.column_is_new(&at.name, &from.norm(), i)
+            {
                 return;
             }
             cx.report(item.span, format!("column `{}.{}` is renamed to `{}` while deployed code still uses the old name", at.name, from, to))
