@@ -140,6 +140,18 @@ pub fn from_path(display: &str) -> Option<Role> {
         return Some(Role::ExtensionScript);
     }
     let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
+    // A compose file under a CI folder (`src/ci/docker-compose.yml`), or anywhere under
+    // `.github/` but a workflow (`.github/workflows/cluster-test/docker-compose-base.yaml` is a
+    // test stack the workflow starts; GitHub reads only the workflow files themselves).
+    let compose = stem.starts_with("docker-compose") || stem.starts_with("compose");
+    let in_ci = dirs.contains(&"ci")
+        || dirs
+            .iter()
+            .position(|d| *d == ".github")
+            .is_some_and(|at| dirs[at + 1..] != ["workflows"]);
+    if compose && in_ci {
+        return Some(Role::DevOnly);
+    }
     // `docker-compose.dev.yml`, `compose.test.yaml`, `values-local.yaml`.
     let words: Vec<&str> = stem.split(['.', '-', '_']).collect();
     let named = |list: &[&str]| words.iter().skip(1).any(|w| list.contains(w));
@@ -241,6 +253,20 @@ mod tests {
             (".devcontainer/docker-compose.yml", Some(Role::DevOnly)),
             ("docker-compose.test.yml", Some(Role::Test)),
             ("docker-compose-ci.yml", Some(Role::DevOnly)),
+            (
+                "src/ci/docker-compose/docker-compose.yml",
+                Some(Role::DevOnly),
+            ),
+            (
+                ".github/workflows/cluster-test/mysql/docker-compose-base.yaml",
+                Some(Role::DevOnly),
+            ),
+            (".github/workflows/docker-compose.yml", None),
+            (
+                "repo/.github/workflows/cluster-test/docker-compose-base.yaml",
+                Some(Role::DevOnly),
+            ),
+            ("ci/main.tf", None),
             (
                 "sql/pg_stat_statements--1.4--1.5.sql",
                 Some(Role::ExtensionScript),
