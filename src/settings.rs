@@ -467,36 +467,31 @@ impl Settings {
                 let fw: Framework = f.get_ref().parse().map_err(|e: String| err(f.span(), e))?;
                 migrations.frameworks.push((matcher, fw));
             }
+            // `auto`, `always` (or true), `never` (or false): (0, 1, 2).
+            let tri = |v: &toml::Spanned<String>, key: &str| match v
+                .get_ref()
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "auto" => Ok(0),
+                "always" | "true" => Ok(1),
+                "never" | "false" => Ok(2),
+                other => Err(err(
+                    v.span(),
+                    format!("unknown {key} `{other}` (expected auto, always or never)"),
+                )),
+            };
             if let Some(r) = &m.require_down {
-                migrations.require_down = match r.get_ref().to_ascii_lowercase().as_str() {
-                    "auto" => RequireDown::Auto,
-                    "always" | "true" => RequireDown::Always,
-                    "never" | "false" => RequireDown::Never,
-                    other => {
-                        return Err(err(
-                            r.span(),
-                            format!(
-                                "unknown require-down `{other}` (expected auto, always or never)"
-                            ),
-                        ));
-                    }
-                };
+                migrations.require_down =
+                    [RequireDown::Auto, RequireDown::Always, RequireDown::Never]
+                        [tri(r, "require-down")?];
+            }
+            if let Some(o) = &m.online {
+                migrations.online =
+                    [Online::Auto, Online::Always, Online::Never][tri(o, "online")?];
             }
             if let Some(h) = &m.release_window_hours {
                 migrations.release_window_hours = *h.get_ref();
-            }
-            if let Some(o) = &m.online {
-                migrations.online = match o.get_ref().to_ascii_lowercase().as_str() {
-                    "auto" => Online::Auto,
-                    "always" | "true" => Online::Always,
-                    "never" | "false" => Online::Never,
-                    other => {
-                        return Err(err(
-                            o.span(),
-                            format!("unknown online `{other}` (expected auto, always or never)"),
-                        ));
-                    }
-                };
             }
             if let Some(fc) = &m.flyway {
                 let n = &mut migrations.flyway;
