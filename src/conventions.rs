@@ -2,10 +2,10 @@
 //!
 //! Convention rules (rollbacks, empty downs) report only what deviates from the set's practice.
 //! Locking rules ask for a safe practice (`CONCURRENTLY`, `NOT VALID`, `USING INDEX`,
-//! `lock_timeout`): a set that follows it in fewer than one case in ten, in enough cases to
-//! tell, migrates offline or has tables small enough not to care, and repeating the advice at every place is noise. Their
-//! findings there become one, at the newest place, saying what the practice is and how to pin
-//! the stricter one (`[migrations] online = "always"`).
+//! `lock_timeout`): a set that follows it in fewer than one case in ten, in enough cases to tell,
+//! migrates offline or has tables small enough not to care, and repeating the advice at every place
+//! is noise. Their findings there become one, at the newest place, saying what the practice is and
+//! how to pin the stricter one (`[migrations] online = "always"`).
 
 use crate::assemble::Loaded;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -236,9 +236,9 @@ fn pinned(p: Practice, settings: &Settings) -> bool {
         || (p == Practice::LockTimeout && settings.lock_timeout_pinned)
 }
 
-/// One cause, one finding: in a set that (almost) never follows a practice, the findings of each rule
-/// that asks for it become one, at the newest place (the last in migration order), an info note
-/// that says what the set's practice is and how many places it stands for.
+/// One cause, one finding: in a set that (almost) never follows a practice, the findings of each
+/// rule that asks for it become one, at the newest place (the last in migration order), an info
+/// note that says what the set's practice is and how many places it stands for.
 pub fn collapse_unpractised(
     conventions: &Conventions,
     settings: &Settings,

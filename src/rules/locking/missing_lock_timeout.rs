@@ -12,8 +12,8 @@ crate::declare_rule! {
     ///
     /// It follows the project's practice: in a migration set that sets lock_timeout in fewer than
     /// one migration in ten (from five on), its findings become one info note at the newest place,
-    /// saying so. Set `online = "always"` under `[migrations]` to report every place,
-    /// or `online = "never"` when migrations run offline.
+    /// saying so. Set `online = "always"` under `[migrations]` to report every place, or `online =
+    /// "never"` when migrations run offline.
     ///
     /// ## Why is this bad?
     /// A DDL statement waits for its lock behind any running transaction, however long; and
