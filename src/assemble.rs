@@ -43,6 +43,9 @@ impl SetInfo {
     }
 }
 
+/// A migration set with what the project model learned about it.
+pub type AssembledSet = (MigrationSet, std::sync::Arc<SetInfo>);
+
 /// A file of the run, parsed.
 pub struct Loaded {
     pub source: SourceFile,
@@ -149,8 +152,13 @@ pub fn run(
     files: &[Loaded],
     settings: &Settings,
     base: Option<&dyn BaseLookup>,
-) -> (Vec<Vec<Diagnostic>>, Vec<MigrationSet>) {
+) -> (Vec<Vec<Diagnostic>>, Vec<AssembledSet>) {
     let sets = crate::frameworks::assemble(&refs(files), settings);
+    // What the project model learns about each set, once: the rules read it, and so do reports.
+    let infos: Vec<std::sync::Arc<SetInfo>> = sets
+        .par_iter()
+        .map(|set| std::sync::Arc::new(SetInfo::of(set, files)))
+        .collect();
     let mut covered: Vec<HashSet<usize>> = vec![HashSet::new(); files.len()];
     for set in &sets {
         for m in &set.migrations {
@@ -161,8 +169,9 @@ pub fn run(
     }
     let per_set: Vec<Vec<(usize, Diagnostic)>> = sets
         .par_iter()
-        .filter(|s| s.files.iter().any(|&f| files[f].reported))
-        .map(|set| run_set(set, files, settings, base))
+        .zip(&infos)
+        .filter(|(s, _)| s.files.iter().any(|&f| files[f].reported))
+        .map(|(set, info)| run_set(set, info, files, settings, base))
         .collect();
     let mut out: Vec<Vec<Diagnostic>> = files
         .par_iter()
@@ -201,7 +210,7 @@ pub fn run(
             out[file].push(d);
         }
     }
-    (out, sets)
+    (out, sets.into_iter().zip(infos).collect())
 }
 
 /// Scripts in no migration set (a folder of upgrade patches or schema files) follow their
@@ -358,6 +367,7 @@ fn in_transaction(
 
 fn run_set(
     set: &MigrationSet,
+    info: &SetInfo,
     files: &[Loaded],
     settings: &Settings,
     base: Option<&dyn BaseLookup>,
@@ -371,8 +381,7 @@ fn run_set(
     let mut created_in: HashMap<usize, HashSet<String>> = HashMap::new();
     let initial = |file: usize| files[file].model.role == crate::roles::Role::InitialSchema;
     let uses_downs = set.uses_downs();
-    let conventions = Conventions::of(set, files);
-    let dialect = set_dialect(set, files);
+    let (conventions, dialect) = (info.conventions, info.dialect);
     let is_new = |file: usize| match base {
         Some(b) => files[file].reported && b.status(&files[file].source.path) == BaseStatus::Added,
         None => false,

@@ -274,8 +274,7 @@ pub fn lint_sources_with(
     }
     let (mut diags, sets) = crate::assemble::run(&loaded, settings, base);
     let mut set_of: Vec<Option<Arc<crate::assemble::SetInfo>>> = vec![None; loaded.len()];
-    for set in &sets {
-        let info = Arc::new(crate::assemble::SetInfo::of(set, &loaded));
+    for (set, info) in &sets {
         for &f in &set.files {
             set_of[f] = Some(info.clone());
         }

@@ -649,18 +649,29 @@ impl<'a> SqlUnit<'a> {
             return true;
         }
         let key = table.key();
-        if self.new_columns.contains(&format!("{key}|{column}")) {
-            return true;
-        }
-        self.statements[..index].iter().any(|s| match &s.kind {
-            StmtKind::AlterTable(at) => {
-                at.name.key() == key
-                    && at.actions.iter().any(|a| {
-                        matches!(&a.action, AlterAction::AddColumn { column: c, .. } if c.name.norm() == column)
-                    })
-            }
-            _ => false,
-        })
+        self.new_columns.contains(&format!("{key}|{column}"))
+            || self.added_columns(&key, column, index).next().is_some()
+    }
+
+    /// The `ADD COLUMN`s of `table|column` (table by key, column normalised) among the
+    /// statements before `index`.
+    pub fn added_columns<'s>(
+        &'s self,
+        table: &'s str,
+        column: &'s str,
+        index: usize,
+    ) -> impl Iterator<Item = &'s ColumnDef> + 's {
+        self.statements[..index]
+            .iter()
+            .filter_map(move |s| match &s.kind {
+                StmtKind::AlterTable(at) if at.name.key() == table => Some(&at.actions),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(move |a| match &a.action {
+                AlterAction::AddColumn { column: c, .. } if c.name.norm() == column => Some(c),
+                _ => None,
+            })
     }
 
     /// Whether the table holds no row when statement `index` runs: new, or required empty by the

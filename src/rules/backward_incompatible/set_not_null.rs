@@ -73,6 +73,13 @@ impl Rule for SetNotNull {
 /// `CHECK (column IS NOT NULL)` on the table, or the column was added with a non-null default
 /// (every existing row got it, and inserts that omit the column get it too).
 fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> bool {
+    // Added in this migration with a non-null default: every row holds it.
+    if unit
+        .added_columns(table, column, before)
+        .any(|c| c.default.as_ref().is_some_and(|d| !d.is_null))
+    {
+        return true;
+    }
     let mut candidates: Vec<(Option<String>, bool)> = Vec::new();
     for stmt in &unit.statements[..before] {
         let StmtKind::AlterTable(at) = &stmt.kind else {
@@ -83,12 +90,6 @@ fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> 
         }
         for item in &at.actions {
             match &item.action {
-                AlterAction::AddColumn { column: c, .. }
-                    if c.name.norm() == column
-                        && c.default.as_ref().is_some_and(|d| !d.is_null) =>
-                {
-                    return true;
-                }
                 AlterAction::AddConstraint { constraint } => {
                     if let ConstraintKind::Check { expr } = &constraint.kind
                         && checks_not_null(expr, unit.dialect).as_deref() == Some(column)
