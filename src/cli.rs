@@ -176,6 +176,12 @@ pub struct CheckArgs {
     )]
     pub write_baseline: Option<PathBuf>,
 
+    /// List the files that would be linted, each with what the project model says of it (its
+    /// role, the dialect it is read as, its migration set and framework), instead of the
+    /// findings; exits 0.
+    #[arg(long, conflicts_with_all = ["write_baseline", "reports"])]
+    pub show_files: bool,
+
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -453,6 +459,15 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
         color,
         workspace: workspace.as_deref(),
     };
+    if args.show_files {
+        let mut out: Box<dyn Write> = match &args.output {
+            Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        show_files(&reports, &mut out)?;
+        out.flush()?;
+        return Ok(if missing.is_empty() { 0 } else { 2 });
+    }
     write_report(args.format, &cx, args.output.as_deref())?;
     for extra in &args.reports {
         let cx = RenderContext { color: false, ..cx };
@@ -469,6 +484,59 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
         .flat_map(|r| r.active())
         .any(|d| settings.fails(d.severity));
     Ok(if failed && !args.exit_zero { 1 } else { 0 })
+}
+
+/// `--show-files`: one line per file (role, dialect, migration set and its framework, path),
+/// then how many files of each role, like ruff's `--show-files` with the project model added.
+fn show_files(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let rows: Vec<[String; 4]> = reports
+        .iter()
+        .map(|r| {
+            let set = r.migration_set.as_ref().map_or_else(
+                || "-".to_string(),
+                |s| format!("{} ({})", s.root, s.framework.name()),
+            );
+            [
+                r.role.name().to_string(),
+                r.dialect.map_or("-", |d| d.as_str()).to_string(),
+                set,
+                r.source.display.clone(),
+            ]
+        })
+        .collect();
+    let headers = ["ROLE", "DIALECT", "MIGRATION SET", "PATH"];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([headers[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    writeln!(
+        out,
+        "{:w0$}  {:w1$}  {:w2$}  {}",
+        headers[0], headers[1], headers[2], headers[3]
+    )?;
+    for r in &rows {
+        writeln!(out, "{:w0$}  {:w1$}  {:w2$}  {}", r[0], r[1], r[2], r[3])?;
+    }
+    let mut per_role: Vec<(&str, usize)> = Vec::new();
+    for r in reports {
+        match per_role.iter_mut().find(|(n, _)| *n == r.role.name()) {
+            Some((_, c)) => *c += 1,
+            None => per_role.push((r.role.name(), 1)),
+        }
+    }
+    per_role.sort();
+    let counts: Vec<String> = per_role.iter().map(|(n, c)| format!("{c} {n}")).collect();
+    writeln!(
+        out,
+        "\n{} file{}: {}",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        counts.join(", ")
+    )
 }
 
 /// Lints the text on standard input as the file `name`.

@@ -511,3 +511,55 @@ fn baseline_from_the_config_and_write_baseline_conflicts() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+/// `--show-files` lists what the project model made of each file instead of the findings: a
+/// vendored folder is not there at all, a test fixture and a dev-only compose file say so, and
+/// the migrations name their set, its framework and their dialect.
+#[test]
+fn show_files_lists_each_file_with_its_role_dialect_and_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::write(
+        d,
+        "db/migrations/V1__init.sql",
+        "CREATE TABLE t (id int);\n",
+    );
+    common::write(
+        d,
+        "db/migrations/V2__drop.sql",
+        "ALTER TABLE t DROP COLUMN id;\n",
+    );
+    common::write(d, "vendor/lib/V1__x.sql", "DROP TABLE x;\n");
+    common::write(d, "src/test/resources/seed.sql", "DROP TABLE y;\n");
+    common::write(
+        d,
+        "docker-compose.dev.yml",
+        "services:\n  db:\n    image: postgres:16\n",
+    );
+    let (out, err, code) = run(schemaguard(d).args(["check", "--isolated", "--show-files", "."]));
+    assert_eq!(code, 0, "{err}");
+    let line = |path: &str| {
+        out.lines()
+            .find(|l| l.ends_with(path))
+            .unwrap_or_else(|| panic!("{path} not listed:\n{out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        line("db/migrations/V1__init.sql")[..4],
+        ["initial-schema", "generic", "db/migrations", "(flyway)"]
+    );
+    assert_eq!(line("db/migrations/V2__drop.sql")[0], "deployed");
+    assert_eq!(line("src/test/resources/seed.sql")[0], "test");
+    assert_eq!(line("docker-compose.dev.yml")[0], "dev-only");
+    assert!(
+        !out.contains("vendor/"),
+        "vendored code is excluded:\n{out}"
+    );
+    assert!(
+        out.trim_end()
+            .ends_with("4 files: 1 deployed, 1 dev-only, 1 initial-schema, 1 test"),
+        "{out}"
+    );
+    assert!(!out.contains("BC001"), "no findings are printed:\n{out}");
+}
