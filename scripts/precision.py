@@ -11,6 +11,11 @@ before anyone looks at a finding, so it never depends on what the findings are.
   scripts/precision.py sample --set holdout --n 100 --out sample.md
                                                 # a seeded, stratified sample to judge
 
+  scripts/precision.py --select ALL sample --set tune --per-rule 10 --out rules.md
+                                                # up to 10 findings of every rule, to judge
+  scripts/precision.py defaults                 # precision/defaults.tsv from the verdicts:
+                                                # which rules are on by default
+
 `sample` writes each finding with its code (the lines around it) and a verdict line to fill in:
 `verdict: worth | noise | false` and why. `tally FILE...` counts the filled-in verdicts per rule
 and category. The verdicts are kept in precision/verdicts.tsv (no corpus text: paths, lines,
@@ -154,9 +159,19 @@ def cmd_sample(args):
     for c in cats:
         quota[c] += min(len(by_cat[c]) - quota[c], round(left * (len(by_cat[c]) - quota[c]) / total))
     picked = []
-    for c in cats:
-        pool = sorted(by_cat[c], key=lambda d: (d["file"], d["range"]["start"]["offset"], d["code"]))
-        picked.extend(rng.sample(pool, quota[c]))
+    key = lambda d: (d["file"], d["range"]["start"]["offset"], d["code"])
+    if args.per_rule:
+        # Per rule instead of per category: up to K findings of every rule, to decide which
+        # rules are on by default (`defaults`).
+        by_rule = defaultdict(list)
+        for d in diags:
+            by_rule[d["code"]].append(d)
+        for code in sorted(by_rule):
+            pool = sorted(by_rule[code], key=key)
+            picked.extend(rng.sample(pool, min(len(pool), args.per_rule)))
+    else:
+        for c in cats:
+            picked.extend(rng.sample(sorted(by_cat[c], key=key), quota[c]))
     out = [f"# Precision sample: {args.set} set, split seed {args.seed}, sample seed {sample_seed}, "
            f"{len(picked)} of {len(diags)} "
            f"findings ({files} files, {len(units)} repositories)\n",
@@ -212,6 +227,42 @@ def cmd_tally(args):
     print(row("**all**", sum(cats.values(), Counter())))
 
 
+DEFAULTS_SAMPLE = "rules-20261207"
+
+
+def cmd_defaults(args):
+    """precision/defaults.tsv: per rule, its findings on the sample's set (every rule selected)
+    and the verdicts of the deciding sample. The registry reads it: a rule is on by default only
+    if at least 9 in 10 of its judged findings were worth a reviewer's time (src/registry.rs)."""
+    corpus = corpus_dir(args.corpus)
+    units = chosen(corpus, args.set, args.seed)
+    args.select = "ALL"
+    diags, files = findings(args, corpus, units)
+    per = Counter(d["code"] for d in diags)
+    verdicts = defaultdict(Counter)
+    for line in Path(args.verdicts).read_text().splitlines():
+        row = line.split("\t")
+        if line.startswith("#") or len(row) < 9 or row[0] != args.sample:
+            continue
+        verdicts[row[2]][row[8]] += 1
+    rules = json.loads(subprocess.run([binary(args), "rule", "--all", "--format", "json"],
+                                      capture_output=True, text=True, check=True).stdout)
+    out = ["# Which rules are on by default, decided by measured precision: written by",
+           "# `scripts/precision.py defaults`, read by src/registry.rs (Precision).",
+           f"# Sample {args.sample}: up to 10 findings of every rule (--select ALL), seeded, from the",
+           f"# {args.set} set of split seed {args.seed} ({len(units)} repositories, {files} files).",
+           "# A rule is on by default when worth * 10 >= judged * 9 and at least min(10, findings)",
+           "# were judged; a rule with no findings is unmeasured and stays on; tool diagnostics",
+           "# (LN) always run.",
+           "# code\tfindings\tjudged\tworth\tnoise\tfalse"]
+    for r in sorted(rules, key=lambda r: r["code"]):
+        c = verdicts[r["code"]]
+        out.append("\t".join(str(x) for x in (r["code"], per[r["code"]], sum(c.values()),
+                                                c["worth"], c["noise"], c["false"])))
+    Path(args.out).write_text("\n".join(out) + "\n")
+    print(f"wrote {len(rules)} rules to {args.out}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus")
@@ -228,12 +279,20 @@ def main():
     s.add_argument("--min-per-category", type=int, default=12)
     s.add_argument("--sample-seed", type=int, default=None,
                    help="seed of the draw (default: --seed); the split keeps --seed")
+    s.add_argument("--per-rule", type=int, default=0,
+                   help="up to K findings of every rule instead of a stratified --n")
     s.add_argument("--out")
     t = sub.add_parser("tally")
     t.add_argument("files", nargs="+", help="filled-in samples, or precision/verdicts.tsv")
     t.add_argument("--sample", help="with verdicts.tsv: tune-before, holdout-before, holdout-after...")
+    d = sub.add_parser("defaults")
+    d.add_argument("--set", choices=["tune", "holdout", "all"], default="tune")
+    d.add_argument("--sample", default=DEFAULTS_SAMPLE)
+    d.add_argument("--verdicts", default=str(ROOT / "precision" / "verdicts.tsv"))
+    d.add_argument("--out", default=str(ROOT / "precision" / "defaults.tsv"))
     args = p.parse_args()
-    {"split": cmd_split, "rates": cmd_rates, "sample": cmd_sample, "tally": cmd_tally}[args.cmd](args)
+    {"split": cmd_split, "rates": cmd_rates, "sample": cmd_sample, "tally": cmd_tally,
+     "defaults": cmd_defaults}[args.cmd](args)
 
 
 if __name__ == "__main__":

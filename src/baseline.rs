@@ -285,7 +285,19 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         let source = SourceFile::new(path, name, text);
-        crate::lint::lint_source(source, FileKind::Sql, &Settings::default())
+        crate::lint::lint_source(source, FileKind::Sql, &all_rules())
+    }
+
+    /// Every rule, so the findings do not depend on which are on by default.
+    fn all_rules() -> Settings {
+        Settings::resolve(
+            None,
+            &crate::settings::Overrides {
+                select: Some(vec!["ALL".into()]),
+                ..Default::default()
+            },
+        )
+        .unwrap()
     }
 
     #[test]
@@ -307,7 +319,7 @@ mod tests {
         // The same finding two lines lower is still recorded.
         let moved = format!("-- a comment\n\n{bad}");
         let mut reports = vec![report(d, "a.sql", &moved)];
-        let stale = apply(&loaded, &mut reports, &Settings::default());
+        let stale = apply(&loaded, &mut reports, &all_rules());
         assert!(stale.is_none(), "{stale:?}");
         assert_eq!(reports[0].active().count(), 0);
         assert!(
@@ -319,7 +331,7 @@ mod tests {
 
         // Fixed: the entry is reported, at its line in the baseline.
         let mut reports = vec![report(d, "a.sql", "SELECT 1;\n")];
-        let stale = apply(&loaded, &mut reports, &Settings::default()).unwrap();
+        let stale = apply(&loaded, &mut reports, &all_rules()).unwrap();
         assert_eq!(stale.diagnostics.len(), b.findings.len());
         assert_eq!(stale.diagnostics[0].rule.code, "LN007");
         let line = stale.source.line_col(stale.diagnostics[0].span.start).line;
@@ -342,7 +354,7 @@ mod tests {
         write(&baseline_path, &build(&reports, &baseline_path)).unwrap();
         let loaded = load(&baseline_path).unwrap();
         let mut other = vec![report(d, "b.sql", "SELECT 1;\n")];
-        assert!(apply(&loaded, &mut other, &Settings::default()).is_none());
+        assert!(apply(&loaded, &mut other, &all_rules()).is_none());
         // Nor entries of rules that did not run.
         let only_naming = Settings::resolve(
             None,

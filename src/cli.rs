@@ -842,10 +842,17 @@ pub fn rule_page(m: &registry::RuleMeta) -> String {
         m.name,
         m.category.name(),
         m.severity,
-        if m.on_by_default() {
-            ""
-        } else {
-            " · Opt-in: runs only when selected (`--select pedantic`, its code, or `ALL`)"
+        match (m.on_by_default(), m.precision()) {
+            (true, _) => String::new(),
+            (false, Some(p)) => format!(
+                " · Opt-in: runs only when selected (`--select pedantic`, its code, or `ALL`); \
+                 on real repositories {} ([PRECISION.md](../../PRECISION.md))",
+                p.describe()
+            ),
+            (false, None) => {
+                " · Opt-in: runs only when selected (`--select pedantic`, its code, or `ALL`)"
+                    .to_string()
+            }
         },
         m.docs()
     )

@@ -958,7 +958,15 @@ mod tests {
     use super::*;
 
     fn codes(text: &str) -> Vec<&'static str> {
-        let settings = Settings::default();
+        // Every rule, so the findings do not depend on which are on by default.
+        let settings = Settings::resolve(
+            None,
+            &crate::settings::Overrides {
+                select: Some(vec!["ALL".into()]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let source = SourceFile::new(
             "db/migrations/002_index.sql",
             "db/migrations/002_index.sql",

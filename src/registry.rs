@@ -147,12 +147,19 @@ impl RuleMeta {
         )
     }
 
-    /// Whether a selector (code, code prefix, name, category name, alias or `ALL`) picks this rule.
-    /// Whether the rule runs when nothing is selected (see [`PEDANTIC`]).
+    /// Whether the rule runs when nothing is selected: its measured precision says so (see
+    /// [`Precision`]). The tool's own diagnostics (bad input, unused suppressions) always run.
     pub fn on_by_default(&self) -> bool {
-        !PEDANTIC.contains(&self.code)
+        self.category == Category::Tool || self.precision().is_some_and(|p| p.on_by_default())
     }
 
+    /// What the precision record (`precision/defaults.tsv`) says of this rule.
+    pub fn precision(&self) -> Option<Precision> {
+        Precision::of(self.code)
+    }
+
+    /// Whether a selector (code, code prefix, name, category name, alias, `ALL`, `DEFAULT` or
+    /// `pedantic`: every rule that is off by default) picks this rule.
     pub fn matches(&self, selector: &str) -> bool {
         let s = selector.trim();
         if s.eq_ignore_ascii_case("DEFAULT") {
@@ -172,20 +179,76 @@ impl RuleMeta {
     }
 }
 
-/// Rules that run only when selected (`--select pedantic`, their code, prefix or category, or
-/// `ALL`): their findings on real repositories were judged worth a reviewer's time too rarely
-/// to be on by default (PRECISION.md has the verdicts). They stay for teams that want the
-/// stricter practice.
-pub const PEDANTIC: &[&str] = &[
-    // Splitting ALTERs of one table: free inside a transaction, a style choice elsewhere.
-    "LK011", // MySQL's defaults already run most ALTERs in place or instantly.
-    "LK012",
-    // Terraform naming style; renaming a published module's names breaks its users.
-    "NM008", // Image tags: dev and example compose files, mostly.
-    "IS028",
-    // Judged from the column name: signing secrets must stay readable, hashes are named so.
-    "SD007",
-];
+/// The precision record that decides the default rule set, as ruff decides its defaults: a
+/// rule is on by default only if its findings on real repositories (`../shared/corpus`) were
+/// judged worth a reviewer's time at least 9 times in 10. Written by `scripts/precision.py
+/// defaults` from the verdicts in precision/verdicts.tsv (PRECISION.md says how they were
+/// drawn and judged); a test keeps it in step with them and with the rules.
+pub const DEFAULTS_TSV: &str = include_str!("../precision/defaults.tsv");
+
+/// One rule's row of [`DEFAULTS_TSV`]: on the sample that decides the defaults, how many of
+/// its findings there were and how the judged ones were judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Precision {
+    pub code: &'static str,
+    /// Its findings on the data the sample was drawn from (every rule selected).
+    pub findings: u32,
+    pub judged: u32,
+    pub worth: u32,
+    pub noise: u32,
+    pub false_: u32,
+}
+
+impl Precision {
+    /// The least a rule with findings must have judged: ten, or all of them when it has fewer.
+    pub const MIN_JUDGED: u32 = 10;
+
+    pub fn all() -> impl Iterator<Item = Precision> {
+        DEFAULTS_TSV.lines().filter_map(Precision::parse)
+    }
+
+    pub fn of(code: &str) -> Option<Precision> {
+        Precision::all().find(|p| p.code == code)
+    }
+
+    fn parse(line: &'static str) -> Option<Precision> {
+        if line.starts_with('#') || line.trim().is_empty() {
+            return None;
+        }
+        let f: Vec<&'static str> = line.split('\t').collect();
+        let n = |i: usize| f.get(i).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+        Some(Precision {
+            code: f.first()?.trim(),
+            findings: n(1),
+            judged: n(2),
+            worth: n(3),
+            noise: n(4),
+            false_: n(5),
+        })
+    }
+
+    /// On by default: at least 9 in 10 of its judged findings worth a reviewer's time, with
+    /// enough of them judged. A rule with no findings on the data has no measured precision and
+    /// no measured noise either: it stays on until findings of it are judged.
+    pub fn on_by_default(&self) -> bool {
+        if self.findings == 0 {
+            return true;
+        }
+        self.judged >= self.findings.min(Self::MIN_JUDGED) && self.worth * 10 >= self.judged * 9
+    }
+
+    /// "3 of 10 judged worth a reviewer's time", for the docs.
+    pub fn describe(&self) -> String {
+        if self.findings == 0 {
+            "no findings on the corpus yet: unmeasured".to_string()
+        } else {
+            format!(
+                "{} of {} judged findings worth a reviewer's time",
+                self.worth, self.judged
+            )
+        }
+    }
+}
 
 /// The body of a `## title` section of Markdown docs (up to the next `##`).
 pub fn section(docs: &str, title: &str) -> Option<String> {

@@ -299,6 +299,12 @@ fn pull_request_checkout(root: &Path) -> (PathBuf, String) {
         "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
     )
     .unwrap();
+    // The shop opts in to the migration hazards (off by default for their measured precision).
+    std::fs::write(
+        origin.join("schemaguard.toml"),
+        "extend-select = [\"BC\", \"LK\"]\n",
+    )
+    .unwrap();
     git(&origin, &["add", "."]);
     git(&origin, &["commit", "-qm", "init"]);
     std::fs::write(

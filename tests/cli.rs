@@ -281,6 +281,8 @@ fn diff_base_lints_changed_files_and_only_changed_lines_narrows_to_lines() {
     let (out, err, _) = run(schemaguard(d).args([
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--format",
         "concise",
         "--diff-base",
@@ -307,6 +309,8 @@ fn diff_base_lints_changed_files_and_only_changed_lines_narrows_to_lines() {
     let (out, err, _) = run(schemaguard(d).args([
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--format",
         "concise",
         "--diff-base",
@@ -355,6 +359,8 @@ fn only_changed_lines_keeps_findings_about_a_whole_file_or_history() {
     let args = [
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--format",
         "concise",
         "--diff-base",
@@ -402,6 +408,8 @@ fn baseline_hides_recorded_findings_and_reports_stale_entries() {
     let (_, err, code) = run(schemaguard(d).args([
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--write-baseline",
         "schemaguard-baseline.json",
     ]));
@@ -424,6 +432,8 @@ fn baseline_hides_recorded_findings_and_reports_stale_entries() {
     let (out, err, code) = run(schemaguard(d).args([
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--format",
         "concise",
         "--baseline",
@@ -442,6 +452,8 @@ fn baseline_hides_recorded_findings_and_reports_stale_entries() {
     let (out, _, code) = run(schemaguard(d).args([
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--format",
         "concise",
         "--baseline",
@@ -464,6 +476,8 @@ fn baseline_hides_recorded_findings_and_reports_stale_entries() {
     let (json, _, _) = run(schemaguard(d).args([
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--format",
         "json",
         "--baseline",
@@ -480,6 +494,8 @@ fn baseline_hides_recorded_findings_and_reports_stale_entries() {
     let (sarif, _, _) = run(schemaguard(d).args([
         "check",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--format",
         "sarif",
         "--baseline",
@@ -494,7 +510,7 @@ fn baseline_from_the_config_and_write_baseline_conflicts() {
     let d = dir.path();
     std::fs::write(
         d.join("schemaguard.toml"),
-        "baseline = \"ci/baseline.json\"\n",
+        "baseline = \"ci/baseline.json\"\nextend-select = [\"ALL\"]\n",
     )
     .unwrap();
     let (_, err, code) =

@@ -32,7 +32,12 @@ fn findings_at_or_above_fail_on_exit_1_otherwise_0() {
         Some(0)
     );
     let safe = "fixtures/demo/db/migrations/20240402000000_orders_status_index.up.sql";
-    assert_eq!(run(&["check", safe, "--isolated"]).status.code(), Some(0));
+    assert_eq!(
+        run(&["check", safe, "--isolated", "--extend-select", "ALL"])
+            .status
+            .code(),
+        Some(0)
+    );
     // A warning fails the run only when asked to.
     let warn = run(&["check", bad, "--select", "LK001", "--isolated"]);
     assert_eq!(warn.status.code(), Some(0), "{}", stdout(&warn));
@@ -60,6 +65,8 @@ fn a_missing_path_is_a_usage_error_but_the_rest_is_linted() {
         "fixtures/demo",
         "--format",
         "concise",
+        "--extend-select",
+        "ALL",
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -111,7 +118,13 @@ fn usage_errors_print_nothing_on_stdout() {
         stderr(&o)
     );
     // The summary says how many files were checked, not "in N files".
-    let o = run(&["check", "fixtures/demo", "--isolated"]);
+    let o = run(&[
+        "check",
+        "fixtures/demo",
+        "--isolated",
+        "--extend-select",
+        "ALL",
+    ]);
     let last = stdout(&o)
         .trim_end()
         .lines()
@@ -223,6 +236,8 @@ fn stdin_is_linted_as_the_named_file() {
             "--format",
             "concise",
             "--isolated",
+            "--extend-select",
+            "ALL",
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -265,6 +280,8 @@ fn unreadable_files_get_one_finding_and_the_run_goes_on() {
         "--format",
         "concise",
         "--isolated",
+        "--extend-select",
+        "ALL",
     ]);
     let out = stdout(&o);
     assert!(out.contains("a_binary.sql:2:1: LN002"), "{out}");
@@ -283,6 +300,8 @@ fn huge_files_are_skipped_with_a_notice() {
         "--format",
         "concise",
         "--isolated",
+        "--extend-select",
+        "ALL",
         "--max-file-size",
         "1KB",
     ]);
@@ -310,12 +329,28 @@ fn rule_docs_are_printed() {
 #[test]
 fn output_is_deterministic_across_thread_counts() {
     let one = bin()
-        .args(["check", "fixtures", "--format", "json", "--isolated"])
+        .args([
+            "check",
+            "fixtures",
+            "--format",
+            "json",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+        ])
         .env("RAYON_NUM_THREADS", "1")
         .output()
         .unwrap();
     let two = bin()
-        .args(["check", "fixtures", "--format", "json", "--isolated"])
+        .args([
+            "check",
+            "fixtures",
+            "--format",
+            "json",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+        ])
         .env("RAYON_NUM_THREADS", "2")
         .output()
         .unwrap();

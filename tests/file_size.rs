@@ -8,7 +8,7 @@ use std::process::Command;
 fn run(args: &[&str], dir: &std::path::Path) -> (i32, serde_json::Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_schemaguard"))
         .arg("check")
-        .args(["--isolated", "--format", "json"])
+        .args(["--isolated", "--extend-select", "ALL", "--format", "json"])
         .args(args)
         .current_dir(dir)
         .output()

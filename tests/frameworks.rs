@@ -330,8 +330,18 @@ fn sql_files_with_an_engine_suffix_are_linted_as_that_engine() {
     write(d, "schema/002_orders.sql.postgres", change);
     write(d, "schema/002_orders.sql.mysql", change);
     write(d, "schema/notes.postgres", "not SQL\n");
-    let (code, out, err) =
-        common::schemaguard(d, &["check", "--isolated", "--format", "json", "schema"]);
+    let (code, out, err) = common::schemaguard(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+            "--format",
+            "json",
+            "schema",
+        ],
+    );
     assert_eq!(code, 0, "warnings only: {err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let files: Vec<&str> = v["files"]

@@ -359,7 +359,8 @@ fn schemaguard(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_schemaguard"));
     cmd.current_dir(dir)
         .arg("check")
-        .arg("--isolated")
+        // The cases are about reading hostile input: BC001 stands for the findings under it.
+        .args(["--isolated", "--extend-select", "BC001"])
         .args(args);
     cmd
 }
@@ -777,8 +778,15 @@ fn an_unreadable_file_and_folder_get_one_diagnostic_each() {
         }
         None => Command::new(env!("CARGO_BIN_EXE_schemaguard")),
     };
-    cmd.current_dir(d)
-        .args(["check", "--isolated", "--format", "json", "."]);
+    cmd.current_dir(d).args([
+        "check",
+        "--isolated",
+        "--extend-select",
+        "ALL",
+        "--format",
+        "json",
+        ".",
+    ]);
     let run = run_limited(cmd, "unreadable");
     // Let the temporary folder be removed.
     std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();

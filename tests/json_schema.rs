@@ -70,7 +70,11 @@ fn json_outputs_match_the_schema() {
         ("tests/data/cli", check_json(&data, &["migrations"], None)),
         (
             "every rule fixture",
-            check_json(&repo(), &["--isolated", "fixtures"], None),
+            check_json(
+                &repo(),
+                &["--isolated", "--extend-select", "ALL", "fixtures"],
+                None,
+            ),
         ),
         (
             "standard input",
@@ -92,7 +96,14 @@ fn json_outputs_match_the_schema() {
     .unwrap();
     let st = Command::new(env!("CARGO_BIN_EXE_schemaguard"))
         .current_dir(dir.path())
-        .args(["check", "--isolated", "--write-baseline", "baseline.json"])
+        .args([
+            "check",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+            "--write-baseline",
+            "baseline.json",
+        ])
         .status()
         .unwrap();
     assert!(st.success());
@@ -101,7 +112,13 @@ fn json_outputs_match_the_schema() {
         "a baseline run",
         check_json(
             dir.path(),
-            &["--isolated", "--baseline", "baseline.json"],
+            &[
+                "--isolated",
+                "--extend-select",
+                "ALL",
+                "--baseline",
+                "baseline.json",
+            ],
             None,
         ),
     ));
@@ -147,6 +164,8 @@ fn baseline_files_match_the_schema() {
         .args([
             "check",
             "--isolated",
+            "--extend-select",
+            "ALL",
             "fixtures",
             "tests/data/cli",
             "--write-baseline",

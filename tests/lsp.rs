@@ -144,12 +144,13 @@ fn initialize(client: &mut Client, root: &Path, encodings: &[&str]) -> Value {
     result
 }
 
-/// A workspace whose config makes drop-column a warning (so the test sees the config applied).
+/// A workspace whose config opts in to the migration hazards (off by default for their measured
+/// precision) and makes drop-column a warning (so the test sees the config applied).
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("schemaguard.toml"),
-        "[severity]\nBC001 = \"warning\"\n",
+        "extend-select = [\"BC\"]\n[severity]\nBC001 = \"warning\"\n",
     )
     .unwrap();
     std::fs::create_dir(dir.path().join("db")).unwrap();

@@ -56,7 +56,15 @@ fn hostile_yaml_gives_a_diagnostic_not_a_crash() {
     write(dir.path(), "empty.yaml", "");
     let (code, out, err) = schemaguard(
         dir.path(),
-        &["check", "--isolated", "--format", "concise", "."],
+        &[
+            "check",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+            "--format",
+            "concise",
+            ".",
+        ],
     );
     assert!(code == 0 || code == 1, "{out}{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -84,7 +92,15 @@ fn helm_templates_are_skipped_with_one_notice_and_values_are_linted() {
     );
     let (_, out, err) = schemaguard(
         dir.path(),
-        &["check", "--isolated", "--format", "concise", "."],
+        &[
+            "check",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+            "--format",
+            "concise",
+            ".",
+        ],
     );
     let notices: Vec<&str> = out.lines().filter(|l| l.contains("LN008")).collect();
     assert_eq!(notices.len(), 1, "{out}{err}");
@@ -106,7 +122,15 @@ fn liquibase_yaml_changelogs_are_still_changelogs() {
     );
     let (_, out, err) = schemaguard(
         dir.path(),
-        &["check", "--isolated", "--format", "concise", "."],
+        &[
+            "check",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+            "--format",
+            "concise",
+            ".",
+        ],
     );
     assert!(out.contains("BC002"), "{out}{err}");
 }
@@ -121,7 +145,15 @@ fn yaml_suppressions_and_strict_database_settings() {
     );
     let (code, out, err) = schemaguard(
         dir.path(),
-        &["check", "--isolated", "--format", "concise", "."],
+        &[
+            "check",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+            "--format",
+            "concise",
+            ".",
+        ],
     );
     assert_eq!(code, 0, "{out}{err}");
     write(
@@ -152,7 +184,15 @@ fn a_chart_gets_one_template_notice_not_one_per_template() {
     );
     let (_, out, err) = schemaguard(
         dir.path(),
-        &["check", "--isolated", "--format", "concise", "."],
+        &[
+            "check",
+            "--isolated",
+            "--extend-select",
+            "ALL",
+            "--format",
+            "concise",
+            ".",
+        ],
     );
     let notices: Vec<&str> = out.lines().filter(|l| l.contains("LN008")).collect();
     assert_eq!(notices.len(), 2, "{out}{err}");
