@@ -121,6 +121,8 @@ fn the_hook_blocks_a_commit_with_a_bad_migration_only() {
     )
     .unwrap();
     std::fs::write(d.join("README.md"), "# app\n").unwrap();
+    // The app opts in to the compatibility rules (off by default for their measured precision).
+    std::fs::write(d.join("schemaguard.toml"), "extend-select = [\"BC\"]\n").unwrap();
     let target = tempfile::tempdir().unwrap();
     for hook in hooks() {
         git(&d, &["add", "."]);
