@@ -460,10 +460,7 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
         workspace: workspace.as_deref(),
     };
     if args.show_files {
-        let mut out: Box<dyn Write> = match &args.output {
-            Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
-            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-        };
+        let mut out = open_output(args.output.as_deref())?;
         show_files(&reports, &mut out)?;
         out.flush()?;
         return Ok(if missing.is_empty() { 0 } else { 2 });
@@ -521,14 +518,10 @@ fn show_files(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()
     for r in &rows {
         writeln!(out, "{:w0$}  {:w1$}  {:w2$}  {}", r[0], r[1], r[2], r[3])?;
     }
-    let mut per_role: Vec<(&str, usize)> = Vec::new();
+    let mut per_role = std::collections::BTreeMap::<&str, usize>::new();
     for r in reports {
-        match per_role.iter_mut().find(|(n, _)| *n == r.role.name()) {
-            Some((_, c)) => *c += 1,
-            None => per_role.push((r.role.name(), 1)),
-        }
+        *per_role.entry(r.role.name()).or_default() += 1;
     }
-    per_role.sort();
     let counts: Vec<String> = per_role.iter().map(|(n, c)| format!("{c} {n}")).collect();
     writeln!(
         out,
@@ -585,23 +578,22 @@ fn lint_paths(
 
 /// Renders one report to a file, or to standard output.
 fn write_report(format: Format, cx: &RenderContext, path: Option<&Path>) -> Result<(), CliError> {
-    match path {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                CliError::Usage(format!("cannot write the report `{}`: {e}", path.display()))
-            })?;
-            let mut file = std::io::BufWriter::new(file);
-            output::render(format, cx, &mut file)?;
-            file.flush()?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            output::render(format, cx, &mut lock)?;
-            lock.flush()?;
-        }
-    }
+    let mut out = open_output(path)?;
+    output::render(format, cx, &mut out)?;
+    out.flush()?;
     Ok(())
+}
+
+/// Where a report goes: the file (`-o`, `--report`), or standard output.
+fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, CliError> {
+    Ok(match path {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| {
+                CliError::Usage(format!("cannot write the report `{}`: {e}", path.display()))
+            })?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
 }
 
 /// In a GitHub Actions job (`GITHUB_STEP_SUMMARY`, `GITHUB_OUTPUT` set), appends the findings
