@@ -301,28 +301,16 @@ pub fn lint_sources_with(
     reports
 }
 
-/// One cause, one notice. A chart's templates are skipped for one cause: one LN008 notice per
-/// chart (the folder above its `templates/`), on its first file, saying how many files it stands
-/// for. Statements of a dialect schemaguard reads partially (ClickHouse, BigQuery...) go
-/// unparsed for one cause: one LN001 note per folder of such files.
+/// One cause, one notice. Templates (Helm charts' and others) are skipped for one cause: one
+/// LN008 notice for all of them, on the first, saying how many files it stands for. Statements
+/// of a dialect schemaguard reads partially (ClickHouse, H2, BigQuery...) go unparsed for one
+/// cause: one LN001 note per such dialect.
 fn one_notice_per_cause(reports: &mut [FileReport]) {
-    let chart = |r: &FileReport| {
-        let parent = r.source.path.parent()?;
-        let templates = parent
-            .ancestors()
-            .find(|a| a.file_name().is_some_and(|n| n == "templates"));
-        Some(
-            templates
-                .and_then(Path::parent)
-                .unwrap_or(parent)
-                .to_path_buf(),
-        )
-    };
     one_notice_per(
         reports,
         crate::rules::tool::TemplateSkipped::META.code,
-        &|r| chart(r),
-        &|n| format!("nor were the {n} other templates of this chart"),
+        &|_| Some(String::new()),
+        &|n| format!("nor were the {n} other template files found"),
     );
     one_notice_per(
         reports,
@@ -330,9 +318,9 @@ fn one_notice_per_cause(reports: &mut [FileReport]) {
         &|r| {
             r.dialect
                 .filter(|d| !d.is_primary())
-                .and_then(|_| r.source.path.parent().map(Path::to_path_buf))
+                .map(|d| d.title().to_string())
         },
-        &|n| format!("nor were those of the {n} other files of this folder"),
+        &|n| format!("nor were those of the {n} other files of this dialect"),
     );
 }
 
@@ -341,10 +329,10 @@ fn one_notice_per_cause(reports: &mut [FileReport]) {
 fn one_notice_per(
     reports: &mut [FileReport],
     code: &str,
-    group: &dyn Fn(&FileReport) -> Option<std::path::PathBuf>,
+    group: &dyn Fn(&FileReport) -> Option<String>,
     others: &dyn Fn(usize) -> String,
 ) {
-    let mut first: HashMap<std::path::PathBuf, (usize, usize)> = HashMap::new();
+    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
     for (i, r) in reports.iter().enumerate() {
         if r.active().any(|d| d.rule.code == code)
             && let Some(key) = group(r)
@@ -468,10 +456,13 @@ fn parse_model(source: &SourceFile, kind: FileKind, settings: &Settings) -> File
 }
 
 /// What a file is for: what its path says (tests, examples, development configuration,
-/// extension scripts; a dump kept as a test fixture is a test fixture), else a dump by its
-/// banner, else an initial schema by its content.
+/// extension scripts; a dump kept as a test fixture is a test fixture), else what its opening
+/// comment says, else a dump by its banner, else an initial schema by its content.
 fn file_role(source: &SourceFile, model: &FileModel, settings: &Settings) -> Role {
     if let Some(role) = path_role(&source.path, settings) {
+        return role;
+    }
+    if let Some(role) = crate::roles::from_header(&source.text) {
         return role;
     }
     if model.dump.is_some() {

@@ -34,6 +34,8 @@ pub enum Role {
     Example,
     /// Configuration for development or CI only (`docker-compose.dev.yml`, `.github/`).
     DevOnly,
+    /// Archived code that is kept but no longer deployed (`_archived/`, `attic/`).
+    Archived,
 }
 
 /// What the engine does with a rule's findings in a file of a role.
@@ -62,6 +64,7 @@ impl Role {
             Role::Test => "test",
             Role::Example => "example",
             Role::DevOnly => "dev-only",
+            Role::Archived => "archived",
         }
     }
 
@@ -71,6 +74,7 @@ impl Role {
             Role::Test => "a test file",
             Role::Example => "an example",
             Role::DevOnly => "development or CI configuration",
+            Role::Archived => "archived code",
             _ => "a file that never reaches a deployed database",
         }
     }
@@ -103,7 +107,7 @@ impl Role {
             // Never applied to a deployed database, never exposed: what a change would do to
             // one (compatibility, locks, rollbacks), naming, settings and the syntax of
             // fixtures (often invalid on purpose) do not matter. Real secrets do, as warnings.
-            Role::Test | Role::Example | Role::DevOnly => Policy {
+            Role::Test | Role::Example | Role::DevOnly | Role::Archived => Policy {
                 skip: &[
                     Category::BackwardIncompatible,
                     Category::Locking,
@@ -144,7 +148,7 @@ pub fn from_path(display: &str) -> Option<Role> {
     // `.github/` but a workflow (`.github/workflows/cluster-test/docker-compose-base.yaml` is a
     // test stack the workflow starts; GitHub reads only the workflow files themselves).
     let compose = stem.starts_with("docker-compose") || stem.starts_with("compose");
-    let in_ci = dirs.contains(&"ci")
+    let in_ci = dirs.iter().any(|d| *d == "ci" || *d == ".ci")
         || dirs
             .iter()
             .position(|d| *d == ".github")
@@ -167,10 +171,22 @@ pub fn from_path(display: &str) -> Option<Role> {
             }
             // Not CI folders (`.github/`): workflows run with real secrets.
             ".devcontainer" | "dev" | "local" | "hack" => return Some(Role::DevOnly),
+            "_archived" | "archived" | "archive" | "_archive" | "attic" | "obsolete" => {
+                return Some(Role::Archived);
+            }
             _ => {}
         }
     }
-    if named(&["test", "tests", "e2e", "spec"]) || stem.starts_with("test_") {
+    if named(&[
+        "test",
+        "tests",
+        "e2e",
+        "spec",
+        "cypress",
+        "playwright",
+        "selenium",
+    ]) || stem.starts_with("test_")
+    {
         return Some(Role::Test);
     }
     if named(&[
@@ -185,6 +201,80 @@ pub fn from_path(display: &str) -> Option<Role> {
         return Some(Role::DevOnly);
     }
     if named(&["example", "sample", "demo"]) {
+        return Some(Role::Example);
+    }
+    None
+}
+
+/// The role a file's opening comment gives it: `# This configuration file is for the
+/// development setup`, `-- Example only`, `# Do not use in production`. Only the comment lines
+/// before the first line of content count.
+pub fn from_header(text: &str) -> Option<Role> {
+    let mut head = String::new();
+    for line in text.lines().take(30) {
+        let t = line.trim();
+        if t.is_empty() || t == "---" || t.starts_with("#!") {
+            continue;
+        }
+        let Some(body) = t
+            .strip_prefix('#')
+            .or_else(|| t.strip_prefix("--"))
+            .or_else(|| t.strip_prefix("//"))
+        else {
+            break;
+        };
+        head.push(' ');
+        head.extend(
+            body.chars()
+                .filter(|c| !matches!(c, '*' | '_' | '`'))
+                .map(|c| c.to_ascii_lowercase()),
+        );
+    }
+    if head.is_empty() {
+        return None;
+    }
+    let says = |phrases: &[&str]| phrases.iter().any(|p| head.contains(p));
+    if says(&[
+        "not for production",
+        "not intended for production",
+        "not meant for production",
+        "not suitable for production",
+        "not production ready",
+        "not production-ready",
+        "do not use in production",
+        "don't use in production",
+        "do not use this in production",
+        "never use in production",
+        "for development",
+        "for local development",
+        "development setup",
+        "development environment",
+        "development only",
+        "for local use",
+        "for local testing",
+    ]) {
+        return Some(Role::DevOnly);
+    }
+    if says(&[
+        "for testing",
+        "for tests",
+        "for the tests",
+        "for integration tests",
+        "for e2e tests",
+        "test environment",
+    ]) {
+        return Some(Role::Test);
+    }
+    if says(&[
+        "this is an example",
+        "example only",
+        "an example configuration",
+        "example configuration",
+        "sample configuration",
+        "for demonstration",
+        "demo purposes",
+        "for illustration",
+    ]) {
         return Some(Role::Example);
     }
     None
@@ -274,9 +364,49 @@ mod tests {
             ("db/2024--notes.sql", None),
             ("testimonials/V1__init.sql", None),
             ("latest/values.yaml", None),
+            (".ci/compose.cypress.yaml", Some(Role::DevOnly)),
+            ("docker/compose.cypress.yaml", Some(Role::Test)),
+            (
+                "_archived/storage/etcd-controller.yaml",
+                Some(Role::Archived),
+            ),
+            ("db/archive/V1__init.sql", Some(Role::Archived)),
+            ("archives/V1__init.sql", None),
         ];
         for (path, want) in cases {
             assert_eq!(from_path(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn roles_from_opening_comments() {
+        let cases = [
+            (
+                "# This configuration file is for the **development** setup.\n# For a production example please refer to the setup repository.\nservices: {}\n",
+                Some(Role::DevOnly),
+            ),
+            (
+                "---\n# Do not use in production!\nkind: Secret\n",
+                Some(Role::DevOnly),
+            ),
+            (
+                "-- Example only: how the tables look\nCREATE TABLE t (id int);\n",
+                Some(Role::Example),
+            ),
+            (
+                "# Compose file for the integration test environment\nservices: {}\n",
+                Some(Role::Test),
+            ),
+            // A comment below the first line of content says nothing about the file.
+            ("services: {}\n# for development only\n", None),
+            (
+                "-- Adds the orders table for the production rollout\nCREATE TABLE t (id int);\n",
+                None,
+            ),
+            ("# Production database\nresource \"x\" \"y\" {}\n", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(from_header(text), want, "{text}");
         }
     }
 }

@@ -369,15 +369,19 @@ fn sql_files_with_an_engine_suffix_are_linted_as_that_engine() {
 }
 
 #[test]
-fn a_folder_in_a_partly_supported_dialect_gets_one_parse_note() {
+fn folders_in_a_partly_supported_dialect_get_one_parse_note() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for i in 1..=3 {
-        write(
-            d,
-            &format!("clickhouse/migrations/{i:04}_events.up.sql"),
-            "ALTER TABLE events ON CLUSTER default ADD COLUMN c String CODEC(ZSTD(3));\n",
-        );
+    // One cause (ClickHouse is read partially), one note, also across the sibling folders
+    // of clustered and unclustered histories.
+    for folder in ["clustered", "unclustered"] {
+        for i in 1..=3 {
+            write(
+                d,
+                &format!("clickhouse/{folder}/{i:04}_events.up.sql"),
+                "ALTER TABLE events ON CLUSTER default ADD COLUMN c String CODEC(ZSTD(3));\n",
+            );
+        }
     }
     let args = [
         "check",
@@ -394,8 +398,8 @@ fn a_folder_in_a_partly_supported_dialect_gets_one_parse_note() {
     assert_eq!(file, "0001_events.up.sql");
     assert_eq!(severity, "info");
     assert!(
-        message.contains("ClickHouse support is partial")
-            && message.contains("nor were those of the 2 other files of this folder"),
+        message.contains("schemaguard reads ClickHouse only in part")
+            && message.contains("nor were those of the 5 other files of this dialect"),
         "{message}"
     );
 }

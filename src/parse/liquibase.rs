@@ -295,7 +295,31 @@ fn truthy(v: Option<&str>) -> bool {
 
 /// The dialect a `dbms` attribute names, when it names exactly one we know.
 fn dbms_dialect(e: &Element) -> Option<Dialect> {
-    let v = e.value("dbms")?.trim().to_ascii_lowercase();
+    dialect_named(e.value("dbms")?)
+}
+
+/// The dialect a changeSet runs on: its `dbms` attribute, or else a `<dbms type="…"/>` its
+/// `<preConditions>` (directly or under `<and>`) require.
+fn change_set_dialect(tree: &Tree, cs: &Element) -> Option<Dialect> {
+    dbms_dialect(cs).or_else(|| {
+        let pre = tree.children(cs).find(|c| c.name == "preConditions")?;
+        let mut found = None;
+        let mut stack: Vec<&Element> = tree.children(pre).collect();
+        while let Some(e) = stack.pop() {
+            match e.name.as_str() {
+                "dbms" => found = found.or_else(|| dialect_named(e.value("type")?)),
+                "and" => stack.extend(tree.children(e)),
+                _ => {}
+            }
+        }
+        found
+    })
+}
+
+/// The dialect a Liquibase database name (`postgresql`, `mssql`…) stands for, when the value
+/// names exactly one we know.
+fn dialect_named(v: &str) -> Option<Dialect> {
+    let v = v.trim().to_ascii_lowercase();
     if v.contains(',') || v.starts_with('!') {
         return None;
     }
@@ -312,7 +336,7 @@ fn dbms_dialect(e: &Element) -> Option<Dialect> {
 fn change_set(tree: &Tree, cs: &Element, b: &mut Builder, sql_src: &SourceFile) -> ChangeSetInfo {
     // A changeSet for one database is read in that database's dialect.
     let file_dialect = b.dialect;
-    let cs_dialect = dbms_dialect(cs);
+    let cs_dialect = change_set_dialect(tree, cs);
     if let Some(d) = cs_dialect {
         b.dialect = d;
     }

@@ -71,8 +71,21 @@ impl<'a> Converter<'a> {
             .span(id.span)
             .filter(|s| !s.is_empty())
             .unwrap_or(Span::at(self.stmt_span.start));
+        // A template placeholder (`${table}`) was read as a run of `x` of its length: the name
+        // is the placeholder as written.
+        let placeholder = id.quote_style.is_none()
+            && !span.is_empty()
+            && id.value.bytes().all(|b| b == b'x')
+            && self
+                .toks
+                .iter()
+                .any(|t| t.kind == super::lexer::TokKind::Template && t.span() == span);
         Ident {
-            value: id.value.clone(),
+            value: if placeholder {
+                span.text(self.text).to_string()
+            } else {
+                id.value.clone()
+            },
             // Backticks (MySQL) do not make a name case-sensitive.
             quoted: id.quote_style.is_some_and(|q| q != '`'),
             span,

@@ -91,6 +91,12 @@ impl<'a> Cursor<'a> {
                 quoted: false,
                 span: t.span(),
             },
+            // A placeholder substituted before the script runs (`${table}`) names an object.
+            TokKind::Template => Ident {
+                value: raw.to_string(),
+                quoted: false,
+                span: t.span(),
+            },
             TokKind::QuotedIdent => Ident {
                 value: unquote(raw),
                 quoted: !raw.starts_with('`'),

@@ -184,7 +184,7 @@ fn parse_one(
     sp_dialect: &dyn sqlparser::dialect::Dialect,
 ) -> (StmtKind, ParseState) {
     let text: &str = &source.text;
-    let stmt_text = without_templates(text, code, span);
+    let stmt_text = for_sqlparser(text, code, span);
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         parse_with_sqlparser(&stmt_text, sp_dialect)
     }));
@@ -238,19 +238,28 @@ fn parse_one(
     }
 }
 
-/// The statement's text with each template placeholder (`{{ .Schema }}`, `${name}`) replaced by
-/// an identifier of the same byte length, so sqlparser can read it and every position stays put.
-fn without_templates<'t>(text: &'t str, code: &[Tok], span: Span) -> std::borrow::Cow<'t, str> {
+/// The statement's text as sqlparser is given it, every position kept: each template
+/// placeholder (`{{ .Schema }}`, `${name}`) becomes an identifier of the same byte length, and
+/// words no rule reads that sqlparser does not know (MySQL's display-only `ZEROFILL`) become
+/// spaces.
+fn for_sqlparser<'t>(text: &'t str, code: &[Tok], span: Span) -> std::borrow::Cow<'t, str> {
     let stmt = span.text(text);
-    if !code.iter().any(|t| t.kind == TokKind::Template) {
+    let blanked = |t: &Tok| match t.kind {
+        TokKind::Template => Some('x'),
+        TokKind::Word if t.span().text(text).eq_ignore_ascii_case("ZEROFILL") => Some(' '),
+        _ => None,
+    };
+    if !code.iter().any(|t| blanked(t).is_some()) {
         return std::borrow::Cow::Borrowed(stmt);
     }
     let mut out = String::with_capacity(stmt.len());
     let mut pos = span.start;
-    for t in code.iter().filter(|t| t.kind == TokKind::Template) {
-        out.push_str(&text[pos..t.span().start]);
-        out.extend(std::iter::repeat_n('x', t.span().len()));
-        pos = t.span().end;
+    for t in code {
+        if let Some(fill) = blanked(t) {
+            out.push_str(&text[pos..t.span().start]);
+            out.extend(std::iter::repeat_n(fill, t.span().len()));
+            pos = t.span().end;
+        }
     }
     out.push_str(&text[pos..span.end]);
     std::borrow::Cow::Owned(out)
@@ -442,6 +451,22 @@ mod tests {
         assert_eq!(column.name.span.text(text), "b");
         assert_eq!(column.data_type.as_ref().unwrap().span.text(text), "text");
         assert!(column.not_null);
+    }
+
+    #[test]
+    fn a_placeholder_is_the_name_it_stands_for() {
+        // sqlparser reads `${tableName}` as a run of `x`; the model names it as written, in
+        // parsed and in recognised statements alike.
+        let text = "ALTER TABLE ${tableName} DROP COLUMN id;\nALTER TABLE ${tableName} ALTER COLUMN data SET STORAGE EXTERNAL;\n";
+        let p = parse_pg(text);
+        for s in &p.statements {
+            let StmtKind::AlterTable(at) = &s.kind else {
+                panic!("{:?}", s.kind)
+            };
+            assert_eq!(at.name.parts[0].value, "${tableName}", "{:?}", s.parse);
+        }
+        assert_eq!(p.statements[0].parse, ParseState::Parsed);
+        assert_eq!(p.statements[1].parse, ParseState::Recognized);
     }
 
     #[test]

@@ -13,7 +13,7 @@ crate::declare_rule! {
     /// unclosed string); sometimes it is syntax of your database that schemaguard does not know
     /// yet. The rest of the file is still checked either way. In a dialect schemaguard reads
     /// only partly (ClickHouse, BigQuery, Snowflake, Redshift, DuckDB, Oracle), the statements it
-    /// cannot read are one info note per folder, with the count of the files it stands for.
+    /// cannot read are one info note per dialect, with the count of the files it stands for.
     ///
     /// In YAML it reports the first syntax error (the documents before it are still checked),
     /// nesting too deep to analyse, and a key written twice in one mapping (YAML tools disagree
@@ -103,7 +103,7 @@ impl Rule for ParseError {
                 1 => String::new(),
                 n => format!(" (and {} more statements in this file)", n - 1),
             };
-            cx.report(*span, format!("{message}{others}; schemaguard's {} support is partial, so these statements were not checked", unit.dialect.title()))
+            cx.report(*span, format!("{message}{others}; schemaguard reads {} only in part, so these statements were not checked", unit.dialect.title()))
                 .severity(Severity::Info)
                 .label("parsing stopped here")
                 .help("if the dialect is wrong, set it with --dialect or `dialect` in schemaguard.toml");

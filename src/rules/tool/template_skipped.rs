@@ -4,9 +4,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a YAML file that is a Go (Helm) or Jinja template rather than YAML: it holds
     /// `{{ … }}` or `{% … %}` where a line or a value starts (in a Helm chart's `templates/`
-    /// folder, anywhere), so it cannot be read before it is rendered. The file is skipped; a
-    /// chart gets one notice, at the first template construct of its first such file, with the
-    /// count of the others.
+    /// folder, anywhere), so it cannot be read before it is rendered. The file is skipped. One
+    /// cause, one notice: a run gets one, at the first template construct of the first such
+    /// file, with the count of the others.
     ///
     /// Not templates: GitHub Actions expressions (`${{ … }}`), and `{{ … }}` inside a quoted
     /// string, a block scalar, a comment or the middle of a plain value (a Prometheus alert's
