@@ -9,6 +9,7 @@
 //! default) is unknown, and an unknown value never produces a finding by itself.
 
 pub mod hcl;
+pub mod modules;
 pub mod plan;
 
 use std::collections::HashMap;
@@ -52,12 +53,17 @@ pub struct TfObject {
     /// `resource "type" "name"`.
     pub header: Span,
     pub node: Node,
+    /// The registry module whose call this object stands for (see [`modules`]): `name` is the
+    /// call's, `block` the `module` block, `node` the resource the module creates from it.
+    pub module_call: Option<&'static str>,
 }
 
 impl TfObject {
-    /// `aws_db_instance.main`, `data.aws_iam_policy_document.x`.
+    /// `aws_db_instance.main`, `data.aws_iam_policy_document.x`, `module.db`.
     pub fn address(&self) -> String {
-        if self.data {
+        if self.module_call.is_some() {
+            format!("module.{}", self.name)
+        } else if self.data {
             format!("data.{}.{}", self.type_name, self.name)
         } else {
             format!("{}.{}", self.type_name, self.name)
@@ -470,6 +476,10 @@ impl TfModule {
                 let data = match b.ident.as_str() {
                     "resource" => false,
                     "data" => true,
+                    "module" => {
+                        module_objects(&ev, b, bi, &mut out);
+                        continue;
+                    }
                     _ => continue,
                 };
                 let (Some(t), Some(n)) = (b.label(0), b.label(1)) else {
@@ -485,6 +495,7 @@ impl TfModule {
                     block: bi,
                     header: b.header_span(),
                     node: ev.block(b, &[]),
+                    module_call: None,
                 });
             }
             out
@@ -492,10 +503,51 @@ impl TfModule {
     }
 }
 
+/// The resources a call of a known registry module creates, each read from the call's
+/// arguments and the module's defaults.
+fn module_objects(ev: &Evaluator, b: &Block, bi: usize, out: &mut Vec<TfObject>) {
+    let Some(name) = b.label(0) else { return };
+    let Some(source) = b
+        .body
+        .attribute("source")
+        .and_then(|a| ev.eval(&a.value).as_str().map(str::to_string))
+    else {
+        return;
+    };
+    let Some(known) = modules::known(&source) else {
+        return;
+    };
+    if ev.never_created(&b.body) {
+        return;
+    }
+    let header = b.header_span();
+    let call = ev.block(b, &[]);
+    for c in known.creates {
+        // `create_db_instance = false`, literally or from tfvars: the call creates nothing.
+        if let Some(gate) = c.gate.and_then(|g| b.body.attribute(g))
+            && ev.deciding(&gate.value).as_bool() == Some(false)
+        {
+            continue;
+        }
+        out.push(TfObject {
+            data: false,
+            type_name: c.type_name.to_string(),
+            name: name.to_string(),
+            block: bi,
+            header,
+            node: modules::resource_node(c, known.source, &call, header),
+            module_call: Some(known.source),
+        });
+    }
+}
+
 /// Folds expressions into document-tree values.
 pub struct Evaluator<'m> {
     module: &'m TfModule,
     depth: std::cell::Cell<u32>,
+    /// Set while a resource's `count`/`for_each` is read: a variable's default does not decide
+    /// whether the resource exists (the caller of the module, or `-var`, does).
+    gating: std::cell::Cell<bool>,
 }
 
 impl<'m> Evaluator<'m> {
@@ -503,11 +555,30 @@ impl<'m> Evaluator<'m> {
         Evaluator {
             module,
             depth: std::cell::Cell::new(0),
+            gating: std::cell::Cell::new(false),
         }
     }
 
-    /// Whether `count` or `for_each` says the block creates nothing.
+    /// Whether `count` or `for_each` says the block creates nothing: literally, from a tfvars
+    /// value or from locals that fold. `count = var.enabled ? 1 : 0` with `default = false` is how
+    /// a module leaves the choice to its caller: the resource may exist, and is checked.
     fn never_created(&self, body: &Body) -> bool {
+        self.gating.set(true);
+        let never = self.never_created_inner(body);
+        self.gating.set(false);
+        never
+    }
+
+    /// An expression's value where it decides whether something exists: a variable's default
+    /// does not decide (see [`Evaluator::never_created`]).
+    fn deciding(&self, e: &Expr) -> Node {
+        self.gating.set(true);
+        let n = self.eval(e);
+        self.gating.set(false);
+        n
+    }
+
+    fn never_created_inner(&self, body: &Body) -> bool {
         if let Some(c) = body.attribute("count") {
             let n = self.eval(&c.value);
             if n.as_number() == Some(0.0) || n.as_bool() == Some(false) {
@@ -822,6 +893,9 @@ impl<'m> Evaluator<'m> {
                     format!("from `var.{name}` set in {}", m.location(*fi, a.span.start)),
                 )
             } else {
+                if self.gating.get() {
+                    return None;
+                }
                 let d = var.default()?;
                 (
                     self.eval(&d.value),
@@ -1001,5 +1075,24 @@ mod tests {
             egress[0].get("to_port").unwrap().node.as_number(),
             Some(3.0)
         );
+    }
+
+    #[test]
+    fn a_variable_default_does_not_gate_a_resource_away() {
+        // The caller decides `var.enabled`; a tfvars value or a literal decides for good.
+        let m = module(&[
+            (
+                "main.tf",
+                "variable \"enabled\" { default = false }\nvariable \"replicas\" { default = 0 }\nlocals { on = var.enabled }\nresource \"aws_db_instance\" \"gated\" {\n  count = var.enabled ? 1 : 0\n}\nresource \"aws_db_instance\" \"by_local\" {\n  count = local.on ? 1 : 0\n}\nresource \"aws_db_instance\" \"set_off\" {\n  count = var.replicas\n}\nresource \"aws_db_instance\" \"literal\" {\n  count = 0\n}\n",
+            ),
+            ("terraform.tfvars", "replicas = 0\n"),
+        ]);
+        let names: Vec<&str> = m
+            .unit(0)
+            .objects()
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        assert_eq!(names, ["gated", "by_local"]);
     }
 }
