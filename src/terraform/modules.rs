@@ -88,7 +88,8 @@ const RDS_INSTANCE_DEFAULTS: &[(&str, Default)] = &[
     ("apply_immediately", Default::Bool(false)),
     ("multi_az", Default::Bool(false)),
     ("auto_minor_version_upgrade", Default::Bool(true)),
-    ("copy_tags_to_snapshot", Default::Bool(false)),
+    // `copy_tags_to_snapshot` changed its default between major versions (v6 false, v7 true):
+    // left to the provider.
 ];
 
 const AURORA_CLUSTER_INPUTS: &[(&str, &str)] = &[
@@ -117,6 +118,8 @@ const AURORA_CLUSTER_DEFAULTS: &[(&str, Default)] = &[
     ("skip_final_snapshot", Default::Bool(false)),
 ];
 
+// Up to v9 the instances take `publicly_accessible` and the like from the call; from v10 only
+// from each entry of `instances`, which is not read yet.
 const AURORA_INSTANCE_INPUTS: &[(&str, &str)] = &[
     ("engine", "engine"),
     ("publicly_accessible", "publicly_accessible"),
