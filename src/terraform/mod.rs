@@ -563,19 +563,20 @@ impl<'m> Evaluator<'m> {
     /// value or from locals that fold. `count = var.enabled ? 1 : 0` with `default = false` is how
     /// a module leaves the choice to its caller: the resource may exist, and is checked.
     fn never_created(&self, body: &Body) -> bool {
-        self.gating.set(true);
-        let never = self.never_created_inner(body);
-        self.gating.set(false);
-        never
+        self.with_gating(|| self.never_created_inner(body))
     }
 
     /// An expression's value where it decides whether something exists: a variable's default
     /// does not decide (see [`Evaluator::never_created`]).
     fn deciding(&self, e: &Expr) -> Node {
+        self.with_gating(|| self.eval(e))
+    }
+
+    fn with_gating<T>(&self, f: impl FnOnce() -> T) -> T {
         self.gating.set(true);
-        let n = self.eval(e);
+        let out = f();
         self.gating.set(false);
-        n
+        out
     }
 
     fn never_created_inner(&self, body: &Body) -> bool {

@@ -267,12 +267,9 @@ pub fn resource_node(c: &Creates, source: &str, call: &Node, header: Span) -> No
         anchor: header,
         open: false,
     };
-    let args = match &call.value {
-        Value::Map(m) => Some(m),
-        _ => None,
-    };
+    let args = call.as_map();
     for (input, path) in c.inputs {
-        let given = args.and_then(|m| m.entries.iter().find(|e| &*e.key == *input));
+        let given = args.and_then(|m| m.get(input));
         let (node, span) = match given {
             Some(e) => (e.node.clone(), e.span),
             None => match c.defaults.iter().find(|(i, _)| i == input) {
@@ -302,7 +299,7 @@ pub fn resource_node(c: &Creates, source: &str, call: &Node, header: Span) -> No
 /// call's `backup_configuration` does not say `enabled`; for a `ZONAL` one they stay off.
 fn regional_backups(root: &mut Map, args: Option<&Map>, default: &str, source: &str, at: Span) {
     let availability = args
-        .and_then(|m| m.entries.iter().find(|e| &*e.key == "availability_type"))
+        .and_then(|m| m.get("availability_type"))
         .map(|e| e.node.clone());
     let enabled = match availability.as_ref().map(|n| (&n.value, n.span)) {
         None => Some(default == "REGIONAL"),
@@ -310,9 +307,9 @@ fn regional_backups(root: &mut Map, args: Option<&Map>, default: &str, source: &
         Some(_) => None,
     };
     let given = args
-        .and_then(|m| m.entries.iter().find(|e| &*e.key == "backup_configuration"))
+        .and_then(|m| m.get("backup_configuration"))
         .and_then(|e| match &e.node.value {
-            Value::Map(b) => Some(b.entries.iter().any(|x| &*x.key == "enabled") || b.open),
+            Value::Map(b) => Some(b.get("enabled").is_some() || b.open),
             Value::Unknown(_) => Some(true),
             _ => None,
         })
