@@ -622,8 +622,44 @@ pub fn reverse_differences(
     // Tables the up creates: renaming one into place is part of building it.
     let mut built: BTreeSet<String> = BTreeSet::new();
     for s in up {
+        // What this statement vacates counts for its own later actions too (`DROP CONSTRAINT c,
+        // ADD CONSTRAINT c ...` in one ALTER replaces `c`).
+        match &s.kind {
+            StmtKind::AlterType {
+                name,
+                action: crate::sql::AlterTypeAction::Rename { .. },
+            } => {
+                vacated.insert(name.key());
+            }
+            StmtKind::AlterTable(at) => {
+                let t = after_up.tables.get(&at.name.key());
+                for item in &at.actions {
+                    match &item.action {
+                        AlterAction::DropConstraint { name, .. } => {
+                            vacated.insert(format!("{}|{}", at.name.key(), name.norm()));
+                            if t.and_then(|t| t.primary_key.as_ref()) == Some(&name.norm()) {
+                                vacated.insert(format!("{}|#pk", at.name.key()));
+                            }
+                        }
+                        // A table has one primary key: adding one after this replaces it.
+                        AlterAction::DropPrimaryKey => {
+                            vacated.insert(format!("{}|#pk", at.name.key()));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        // An index on a relation the up dropped and built again, when nothing says which indexes
+        // it had before: the down that rebuilds the relation may be restoring one of them.
+        let on_replaced_unknown = matches!(&s.kind, StmtKind::CreateIndex(ci)
+            if vacated.contains(&ci.table.key())
+                && !before.tables.contains_key(&ci.table.key())
+                && !before.views.contains(&ci.table.key()));
         for mut e in effects_of(&after_up, s) {
             match &e {
+                Effect::IndexCreated(..) if on_replaced_unknown => continue,
                 Effect::TableDropped(k, _)
                 | Effect::Dropped(_, k, _)
                 | Effect::IndexDropped(k, _) => {
@@ -672,33 +708,6 @@ pub fn reverse_differences(
                 _ => {}
             }
             effects.push((e, s.span));
-        }
-        match &s.kind {
-            StmtKind::AlterType {
-                name,
-                action: crate::sql::AlterTypeAction::Rename { .. },
-            } => {
-                vacated.insert(name.key());
-            }
-            StmtKind::AlterTable(at) => {
-                let t = after_up.tables.get(&at.name.key());
-                for item in &at.actions {
-                    match &item.action {
-                        AlterAction::DropConstraint { name, .. } => {
-                            vacated.insert(format!("{}|{}", at.name.key(), name.norm()));
-                            if t.and_then(|t| t.primary_key.as_ref()) == Some(&name.norm()) {
-                                vacated.insert(format!("{}|#pk", at.name.key()));
-                            }
-                        }
-                        // A table has one primary key: adding one after this replaces it.
-                        AlterAction::DropPrimaryKey => {
-                            vacated.insert(format!("{}|#pk", at.name.key()));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
         }
         after_up.apply(s);
     }
