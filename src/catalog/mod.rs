@@ -36,6 +36,8 @@ pub struct Table {
     pub not_null_checks: BTreeMap<String, (String, bool)>,
     /// The name of the primary key constraint, when it has one the migrations gave or used.
     pub primary_key: Option<String>,
+    /// The primary key's columns (normalised), when the migrations declared it.
+    pub primary_key_columns: Vec<String>,
 }
 
 impl Table {
@@ -78,6 +80,8 @@ pub struct Index {
     pub columns: Vec<String>,
     /// A unique index, or the index of a unique constraint.
     pub unique: bool,
+    /// A partial index (`WHERE ...`): its uniqueness holds only for some rows.
+    pub partial: bool,
 }
 
 /// The schema as far as the replayed migrations tell.
@@ -137,24 +141,26 @@ impl Catalog {
                 constraints: BTreeSet::new(),
                 not_null_checks: BTreeMap::new(),
                 primary_key: None,
+                primary_key_columns: Vec::new(),
             })
         }))
     }
 
-    /// Whether `table` already has a unique index (or unique constraint) on exactly these
-    /// columns, in any order: a new one adds no requirement.
-    pub fn has_unique(&self, table: &str, columns: &[String]) -> bool {
+    /// Whether `table` already requires these columns to be unique together: a unique index or
+    /// constraint (not partial), or the primary key, on some of them (in any order). A new
+    /// unique key on them then asks nothing new of the rows.
+    pub fn implies_unique(&self, table: &str, columns: &[String]) -> bool {
         let want: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
-        self.indexes_of.get(table).into_iter().flatten().any(|k| {
-            self.indexes.get(k).is_some_and(|i| {
-                i.unique
-                    && i.columns
-                        .iter()
-                        .map(String::as_str)
-                        .collect::<BTreeSet<_>>()
-                        == want
+        let within =
+            |cols: &[String]| !cols.is_empty() && cols.iter().all(|c| want.contains(c.as_str()));
+        self.tables
+            .get(table)
+            .is_some_and(|t| within(&t.primary_key_columns))
+            || self.indexes_of.get(table).into_iter().flatten().any(|k| {
+                self.indexes
+                    .get(k)
+                    .is_some_and(|i| i.unique && !i.partial && within(&i.columns))
             })
-        })
     }
 
     fn drop_table(&mut self, key: &str) {
@@ -237,6 +243,12 @@ impl Catalog {
                     constraints: BTreeSet::new(),
                     not_null_checks: BTreeMap::new(),
                     primary_key: None,
+                    primary_key_columns: ct
+                        .columns
+                        .iter()
+                        .filter(|c| c.primary_key)
+                        .map(|c| c.name.norm())
+                        .collect(),
                 };
                 for c in &ct.constraints {
                     if let Some(n) = &c.name {
@@ -246,6 +258,8 @@ impl Catalog {
                         }
                     }
                     if let ConstraintKind::PrimaryKey { columns, .. } = &c.kind {
+                        table.primary_key_columns =
+                            columns.iter().map(crate::sql::Ident::norm).collect();
                         for col in columns {
                             if let Some(c) = table.column_mut(&col.norm()) {
                                 c.not_null = true;
@@ -278,6 +292,7 @@ impl Catalog {
                             table: ci.table.key(),
                             columns: ci.columns.iter().map(|c| norm_ident(c)).collect(),
                             unique: ci.unique,
+                            partial: ci.partial,
                         },
                     );
                 }
@@ -383,6 +398,7 @@ impl Catalog {
                 constraints: BTreeSet::new(),
                 not_null_checks: BTreeMap::new(),
                 primary_key: None,
+                primary_key_columns: Vec::new(),
             })
         });
         Arc::make_mut(&mut t).name = to.to_string();
@@ -420,6 +436,9 @@ impl Catalog {
                 let t = self.table_entry(table);
                 let name = column.name.norm();
                 t.columns.retain(|c| c.name != name);
+                if column.primary_key {
+                    t.primary_key_columns = vec![name.clone()];
+                }
                 t.columns.push(Column {
                     name,
                     data_type: column.data_type.clone(),
@@ -428,7 +447,11 @@ impl Catalog {
             }
             AlterAction::DropColumn { name, .. } => {
                 let n = name.norm();
-                self.table_entry(table).columns.retain(|c| c.name != n);
+                let t = self.table_entry(table);
+                t.columns.retain(|c| c.name != n);
+                if t.primary_key_columns.contains(&n) {
+                    t.primary_key_columns.clear();
+                }
                 let gone: Vec<String> = self
                     .indexes_of
                     .get(&tkey)
@@ -481,6 +504,9 @@ impl Catalog {
                         t.primary_key = Some(n.norm());
                     }
                 }
+                if let ConstraintKind::PrimaryKey { columns, .. } = &constraint.kind {
+                    t.primary_key_columns = columns.iter().map(crate::sql::Ident::norm).collect();
+                }
                 // A named unique constraint is kept by an index of its name.
                 if let (Some(n), ConstraintKind::Unique { columns, .. }) =
                     (&constraint.name, &constraint.kind)
@@ -490,6 +516,7 @@ impl Catalog {
                         table: tkey.clone(),
                         columns: columns.iter().map(|c| c.norm()).collect(),
                         unique: true,
+                        partial: false,
                     };
                     self.add_index(n.norm(), index);
                 }
@@ -519,6 +546,7 @@ impl Catalog {
                 if let Some(pk) = t.primary_key.take() {
                     t.constraints.remove(&pk);
                 }
+                t.primary_key_columns.clear();
             }
             AlterAction::DropConstraint { name, .. } => {
                 let n = name.norm();
@@ -527,6 +555,10 @@ impl Catalog {
                 t.not_null_checks.remove(&n);
                 if t.primary_key.as_ref() == Some(&n) {
                     t.primary_key = None;
+                    t.primary_key_columns.clear();
+                } else if t.primary_key.is_none() && n.ends_with("pkey") {
+                    // PostgreSQL names an unnamed primary key `<table>_pkey`.
+                    t.primary_key_columns.clear();
                 }
                 // MySQL and others drop the backing index of a unique constraint with it.
                 self.remove_index(&n);
@@ -552,6 +584,7 @@ impl Catalog {
                         table: tkey,
                         columns: columns.iter().map(|c| c.norm()).collect(),
                         unique: *unique,
+                        partial: false,
                     },
                 );
             }

@@ -8,11 +8,14 @@ crate::declare_rule! {
     /// Flags adding a unique constraint or unique index to a table that already holds data:
     /// `ADD UNIQUE`, `ADD CONSTRAINT ... UNIQUE`, MySQL `ADD UNIQUE KEY`, `CREATE UNIQUE INDEX`.
     ///
-    /// A key that includes a column added (nullable, without a default) earlier in the same
-    /// migration is not reported: existing rows hold NULL there, and NULLs never collide. Nor
-    /// is a key the schema before the migration already enforces (a unique index or constraint
-    /// on the same columns): rebuilding it, concurrently or under another name, asks nothing
-    /// new of the rows. Dropped in one migration and added again in a later one, it is new.
+    /// A key that includes a column added earlier in the same migration, nullable without a
+    /// default or with a fresh UUID per row (`gen_random_uuid()`), is not reported: existing
+    /// rows hold NULL or their own UUID there, and those never collide. Nor is a key the schema
+    /// before the migration already implies: a unique index or constraint (not partial), or
+    /// the primary key, on the same columns or on some of them. Rebuilding a key, concurrently
+    /// or under another name, or replacing it with a looser one (`UNIQUE (username)` by
+    /// `UNIQUE (username, origin)`) asks nothing new of the rows. Dropped in one migration and
+    /// added again in a later one, it is new.
     ///
     /// ## Why is this bad?
     /// If existing rows hold duplicates the migration fails (with `CONCURRENTLY`, it leaves an
@@ -95,18 +98,20 @@ impl Rule for AddUniqueConstraint {
 }
 
 /// Whether the schema before the migration already requires these columns to be unique (a
-/// unique index or constraint on the same columns): rebuilding it (dropped and added again,
-/// concurrently or under a new name) or adding a second one asks nothing new of the rows or of
-/// deployed code.
+/// unique index or constraint, or the primary key, on the same columns or on some of them):
+/// rebuilding it (dropped and added again, concurrently or under a new name), adding a second
+/// one or replacing it with a looser one (`UNIQUE (username)` by `UNIQUE (username, origin)`)
+/// asks nothing new of the rows or of deployed code.
 fn already_unique(unit: &SqlUnit, table: &ObjectName, columns: &[String]) -> bool {
     unit.catalog
-        .is_some_and(|c| c.has_unique(&table.key(), columns))
+        .is_some_and(|c| c.implies_unique(&table.key(), columns))
 }
 
-/// Whether one of the unique key's columns was added, nullable and without a default, earlier in
-/// this migration. Every existing row then holds NULL in it, and NULLs never collide in a
-/// unique index; deployed code does not know the column and keeps writing NULL. So the new
-/// requirement cannot fail on old rows nor on old code.
+/// Whether one of the unique key's columns was added, nullable and without a default (or with
+/// a fresh UUID per row), earlier in this migration. Every existing row then holds NULL (or its
+/// own UUID) in it, and those never collide in a unique index; deployed code does not know the
+/// column and keeps writing them. So the new requirement cannot fail on old rows nor on old
+/// code.
 fn covers_new_nullable_column(
     unit: &SqlUnit,
     before: usize,
@@ -122,7 +127,7 @@ fn covers_new_nullable_column(
                 if !column.not_null
                     && !column.primary_key
                     && !column.identity
-                    && column.default.as_ref().is_none_or(|d| d.is_null)
+                    && column.default.as_ref().is_none_or(|d| d.is_null || fresh_uuid(&d.text))
                     && columns.contains(&column.name.norm()))
             }),
             _ => false,
@@ -148,6 +153,21 @@ fn covers_new_nullable_column(
             StmtKind::Do | StmtKind::Query | StmtKind::Other { .. } => true,
             _ => false,
         })
+}
+
+/// A default that gives every row its own random UUID (`gen_random_uuid()`, `uuid()`...).
+fn fresh_uuid(default: &str) -> bool {
+    let d = default.trim().to_ascii_lowercase();
+    [
+        "gen_random_uuid(",
+        "uuid_generate_v4(",
+        "uuid(",
+        "newid(",
+        "uuidv4(",
+        "uuidv7(",
+    ]
+    .iter()
+    .any(|f| d.starts_with(f))
 }
 
 /// The column an index expression names, as the database stores it (`"runId"` -> `runId`,
