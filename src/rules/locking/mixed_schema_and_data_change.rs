@@ -1,12 +1,14 @@
 use crate::registry::{Cx, Rule};
-use crate::sql::{ObjectName, SqlUnit, StmtKind};
+use crate::sql::{Dialect, ObjectName, SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags a migration that changes the schema and also changes the rows of an existing table
+    /// Flags a migration that changes the schema and then changes the rows of an existing table
     /// (`UPDATE`, `INSERT`, `DELETE`) in the same transaction: the backfill runs while the locks
     /// taken by the schema change are held. Transactions are the tool's (Flyway, goose, dbmate,
-    /// diesel, Liquibase changeSets, Alembic) or an explicit `BEGIN`.
+    /// diesel, Liquibase changeSets, Alembic) or an explicit `BEGIN`. A backfill that runs
+    /// before the schema change is not reported (it holds none of its locks), nor is MySQL,
+    /// which commits around every DDL statement.
     ///
     /// ## Why is this bad?
     /// `ALTER TABLE` takes an ACCESS EXCLUSIVE lock that is held until the transaction commits,
@@ -53,7 +55,9 @@ impl Rule for MixedSchemaAndDataChange {
     crate::rule_meta!();
 
     fn check_sql(&self, unit: &SqlUnit, cx: &mut Cx) {
-        if unit.is_down() {
+        // MySQL commits before and after every DDL statement: nothing it locks is held over the
+        // statements that follow.
+        if unit.is_down() || unit.dialect == Dialect::Mysql {
             return;
         }
         let Some((si, schema_stmt)) = unit.statements.iter().enumerate().find(|(i, s)| {
@@ -63,7 +67,8 @@ impl Rule for MixedSchemaAndDataChange {
         }) else {
             return;
         };
-        for (i, s) in unit.statements.iter().enumerate() {
+        // A data change before the schema change holds no lock the schema change takes.
+        for (i, s) in unit.statements.iter().enumerate().skip(si + 1) {
             if !unit.in_transaction(i) {
                 continue;
             }
@@ -80,7 +85,6 @@ impl Rule for MixedSchemaAndDataChange {
                 .label("data change inside a schema migration")
                 .secondary(schema_stmt.span, "locks taken here are held until commit")
                 .help("expand, backfill, contract: add the schema change in one migration, backfill in batches outside it (a job or a non-transactional migration), then tighten constraints in a later one");
-            let _ = si;
             return;
         }
     }
