@@ -1,7 +1,7 @@
 use crate::diagnostic::Severity;
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
-use crate::sql::types::TypeChange;
+use crate::sql::types::{SqlType, TypeChange};
 use crate::sql::{AlterAction, Dialect, SqlUnit};
 
 crate::declare_rule! {
@@ -9,7 +9,8 @@ crate::declare_rule! {
     /// Flags changing the type of an existing column, unless the change is known to be a safe
     /// widening for the dialect: `varchar(n)` to a longer `varchar` or to `text`, `numeric(p,s)`
     /// to a larger precision, more fractional-second digits of a `timestamp`, `timestamptz` or
-    /// `time` (PostgreSQL); `varchar` growth within the same length-prefix size (under 256 bytes
+    /// `time`, and `timestamp` to `timestamptz` or back after the migration set the session's
+    /// time zone to UTC on PostgreSQL 12+ (PostgreSQL); `varchar` growth within the same length-prefix size (under 256 bytes
     /// before and after, or at or above both times, counted in the column's character set when
     /// the statement names it, under every character set when it does not) and appending `ENUM`
     /// values (MySQL). Fewer fractional digits round stored values: a narrowing. MySQL's
@@ -69,7 +70,18 @@ impl Rule for ChangeColumnType {
             };
             let old = unit.known_column_type(&at.name, &column.norm(), i);
             let target = format!("`{}.{}`", at.name, column);
-            match old.map(|o| (o, o.change_to(new_type, unit.dialect))) {
+            let change = |o: &SqlType| match o.change_to(new_type, unit.dialect) {
+                TypeChange::WideningWithRewrite
+                    if !mysql
+                        && cx.settings.postgres_version >= 12
+                        && is_time_zone_switch(&o.name, &new_type.name)
+                        && session_in_utc(unit, i) =>
+                {
+                    TypeChange::SafeWidening
+                }
+                c => c,
+            };
+            match old.map(|o| (o, change(o))) {
                 Some((_, TypeChange::Same | TypeChange::SafeWidening)) => {}
                 Some((old, TypeChange::Narrowing)) => {
                     cx.report(new_type.span, format!("{target} is narrowed from `{old}` to `{new_type}`: existing values may not fit and deployed code may write values that no longer do"))
@@ -106,4 +118,41 @@ impl Rule for ChangeColumnType {
             }
         });
     }
+}
+
+/// `timestamp` to `timestamptz` or back.
+fn is_time_zone_switch(old: &str, new: &str) -> bool {
+    matches!(
+        (old, new),
+        ("timestamp", "timestamptz") | ("timestamptz", "timestamp")
+    )
+}
+
+/// Whether an earlier statement of the script set the session's time zone to UTC
+/// (`SET timezone = 'UTC'`, `SET TIME ZONE 'UTC'`). PostgreSQL 12+ then switches a column
+/// between `timestamp` and `timestamptz` without rewriting the table: the stored values are
+/// the same.
+fn session_in_utc(unit: &SqlUnit, index: usize) -> bool {
+    let mut utc = false;
+    for stmt in &unit.statements[..index] {
+        let text = unit.text(stmt.span).to_ascii_lowercase();
+        let words: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c == '=')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let rest = match words.as_slice() {
+            ["set", "local" | "session", rest @ ..] | ["set", rest @ ..] => rest,
+            _ => continue,
+        };
+        let value = match rest {
+            ["timezone" | "\"timezone\"", "to", v] | ["timezone" | "\"timezone\"", v] => v,
+            ["time", "zone", v] => v,
+            _ => continue,
+        };
+        utc = matches!(
+            value.trim_matches(['\'', '"']),
+            "utc" | "etc/utc" | "gmt" | "etc/gmt" | "+00:00" | "0" | "z"
+        );
+    }
+    utc
 }
