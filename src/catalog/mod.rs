@@ -102,6 +102,8 @@ pub struct Catalog {
     pub sequences: BTreeSet<String>,
     /// Functions, procedures, triggers, extensions, schemas... by kind and key.
     pub others: BTreeSet<(ObjectKindKey, String)>,
+    /// The functions among them that return `trigger` or `event_trigger`.
+    pub trigger_functions: BTreeSet<String>,
 }
 
 /// [`ObjectKind`] as an ordered key.
@@ -325,6 +327,9 @@ impl Catalog {
                             self.others.remove(&(kind_key(ObjectKind::Schema), key));
                         }
                         k => {
+                            if *k == ObjectKind::Function {
+                                self.trigger_functions.remove(&key);
+                            }
                             self.others.remove(&(kind_key(*k), key));
                         }
                     }
@@ -366,9 +371,17 @@ impl Catalog {
             StmtKind::Create {
                 kind,
                 name: Some(name),
+                trigger_function,
                 ..
             } => {
                 let key = name.key();
+                if *kind == ObjectKind::Function {
+                    if *trigger_function {
+                        self.trigger_functions.insert(key.clone());
+                    } else {
+                        self.trigger_functions.remove(&key);
+                    }
+                }
                 match kind {
                     ObjectKind::View | ObjectKind::MaterializedView => {
                         self.views.insert(key);

@@ -934,6 +934,7 @@ fn change(tree: &Tree, e: &Element, b: &mut Builder, sql_src: &SourceFile) -> bo
                     name: name_of(e, attr),
                     or_replace: truthy(e.value("replaceIfExists")),
                     if_not_exists: false,
+                    trigger_function: false,
                 },
                 span,
             );

@@ -181,7 +181,15 @@ pub fn report_drops(
                 StmtKind::CreateType { name: n, .. } => n.key() == key,
                 _ => false,
             });
+            // Only triggers call a trigger function, and PostgreSQL refuses to drop one a
+            // trigger still uses (unless CASCADE drops the triggers too).
+            let trigger_function = *kind == ObjectKind::Function
+                && !*cascade
+                && unit
+                    .catalog
+                    .is_some_and(|c| c.trigger_functions.contains(&key));
             if created_here
+                || trigger_function
                 || recreated_later(unit, i, *kind, &key)
                 || renamed_into_before(unit, i, *kind, &key)
             {

@@ -457,6 +457,8 @@ pub enum StmtKind {
         name: Option<ObjectName>,
         or_replace: bool,
         if_not_exists: bool,
+        /// A function that `RETURNS trigger` or `event_trigger`: only triggers call it.
+        trigger_function: bool,
     },
     /// `ALTER INDEX`, `ALTER SEQUENCE`, `ALTER VIEW`...
     AlterOther {
@@ -775,6 +777,13 @@ impl<'a> SqlUnit<'a> {
     pub fn is_down(&self) -> bool {
         self.direction == Direction::Down
     }
+}
+
+/// Whether a function's return type makes it a trigger function (`trigger`, `event_trigger`),
+/// which only triggers call.
+pub fn returns_trigger(return_type: &str) -> bool {
+    let t = return_type.trim().trim_matches('"').to_ascii_lowercase();
+    t == "trigger" || t == "event_trigger"
 }
 
 /// The column a check expression of the form `[(] [table.]column IS NOT NULL [)]` tests, as the

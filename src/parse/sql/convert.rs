@@ -841,6 +841,7 @@ impl<'a> Converter<'a> {
                 name: Some(self.name(&cv.name)),
                 or_replace: cv.or_replace,
                 if_not_exists: cv.if_not_exists,
+                trigger_function: false,
             },
             S::CreateSequence {
                 name,
@@ -851,24 +852,31 @@ impl<'a> Converter<'a> {
                 name: Some(self.name(name)),
                 or_replace: false,
                 if_not_exists: *if_not_exists,
+                trigger_function: false,
             },
             S::CreateFunction(f) => StmtKind::Create {
                 kind: ObjectKind::Function,
                 name: Some(self.name(&f.name)),
                 or_replace: f.or_replace,
                 if_not_exists: f.if_not_exists,
+                trigger_function: f
+                    .return_type
+                    .as_ref()
+                    .is_some_and(|r| crate::sql::returns_trigger(&r.to_string())),
             },
             S::CreateProcedure { name, or_alter, .. } => StmtKind::Create {
                 kind: ObjectKind::Procedure,
                 name: Some(self.name(name)),
                 or_replace: *or_alter,
                 if_not_exists: false,
+                trigger_function: false,
             },
             S::CreateTrigger(t) => StmtKind::Create {
                 kind: ObjectKind::Trigger,
                 name: Some(self.name(&t.name)),
                 or_replace: t.or_replace,
                 if_not_exists: false,
+                trigger_function: false,
             },
             S::CreateSchema {
                 schema_name,
@@ -888,6 +896,7 @@ impl<'a> Converter<'a> {
                 }),
                 or_replace: *or_replace,
                 if_not_exists: *if_not_exists,
+                trigger_function: false,
             },
             S::CreateDatabase {
                 db_name,
@@ -898,24 +907,28 @@ impl<'a> Converter<'a> {
                 name: Some(self.name(db_name)),
                 or_replace: false,
                 if_not_exists: *if_not_exists,
+                trigger_function: false,
             },
             S::CreateExtension(e) => StmtKind::Create {
                 kind: ObjectKind::Extension,
                 name: Some(ObjectName::single(self.ident(&e.name))),
                 or_replace: false,
                 if_not_exists: e.if_not_exists,
+                trigger_function: false,
             },
             S::CreatePolicy(p) => StmtKind::Create {
                 kind: ObjectKind::Policy,
                 name: Some(ObjectName::single(self.ident(&p.name))),
                 or_replace: false,
                 if_not_exists: false,
+                trigger_function: false,
             },
             S::CreateDomain(d) => StmtKind::Create {
                 kind: ObjectKind::Domain,
                 name: Some(self.name(&d.name)),
                 or_replace: false,
                 if_not_exists: false,
+                trigger_function: false,
             },
             S::CreateRole(r) => StmtKind::Role {
                 name: r.names.first().map(|n| self.name(n).base().clone()),

@@ -408,6 +408,7 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
                     name: None,
                     or_replace,
                     if_not_exists: false,
+                    trigger_function: false,
                 });
             }
             c.next();
@@ -470,6 +471,12 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
     let kind = object_kind(c)?;
     let if_not_exists = c.eat_seq(&["IF", "NOT", "EXISTS"]);
     let name = c.object_name();
+    let code: Vec<_> = c.toks.iter().filter(|t| !t.is_trivia()).collect();
+    let trigger_function = kind == ObjectKind::Function
+        && code.windows(2).any(|w| {
+            w[0].is_kw(c.text, "RETURNS")
+                && crate::sql::returns_trigger(&w[1].text(c.text).to_ascii_lowercase())
+        });
     match kind {
         // Bodies and option lists of these are not ours to parse.
         ObjectKind::Function
@@ -490,6 +497,7 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
             name,
             or_replace,
             if_not_exists,
+            trigger_function,
         }),
         // A CREATE TABLE or INDEX that sqlparser refused is a real parse error for us.
         _ => None,

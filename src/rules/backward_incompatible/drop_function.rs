@@ -3,7 +3,10 @@ use crate::sql::{ObjectKind, SqlUnit};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags `DROP FUNCTION` and `DROP PROCEDURE`, unless the same migration recreates it.
+    /// Flags `DROP FUNCTION` and `DROP PROCEDURE`, unless the same migration recreates it. A
+    /// trigger function (an earlier migration created it `RETURNS trigger` or `event_trigger`)
+    /// dropped without `CASCADE` is not reported: only triggers call it, and PostgreSQL refuses
+    /// the drop while one still does.
     ///
     /// ## Why is this bad?
     /// Code that calls the routine, and triggers, defaults, views and policies that use it, fail
