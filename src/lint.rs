@@ -272,6 +272,7 @@ pub fn lint_sources_with(
             loaded.len() - 1
         }));
     }
+    mark_embedded_variants(&mut loaded);
     let (mut diags, sets) = crate::assemble::run(&loaded, settings, base);
     let mut set_of: Vec<Option<Arc<crate::assemble::SetInfo>>> = vec![None; loaded.len()];
     for (set, info) in &sets {
@@ -439,6 +440,28 @@ fn finish_loaded(l: Loaded, mut d: Vec<Diagnostic>, settings: &Settings) -> File
     };
     allow_fingerprints(&mut report, settings);
     report.without_text()
+}
+
+/// Migrations for an embedded engine beside a server engine's are the project's test and local
+/// variants ([`crate::roles::embedded_variants`]); only files whose role nothing else decided
+/// (deployed, initial schema) change.
+fn mark_embedded_variants(loaded: &mut [Loaded]) {
+    let server = |d: Dialect| {
+        matches!(
+            d,
+            Dialect::Postgres | Dialect::Mysql | Dialect::Mssql | Dialect::Oracle
+        )
+    };
+    let files: Vec<(&Path, bool)> = loaded
+        .iter()
+        .map(|l| (l.source.path.as_path(), server(l.model.dialect)))
+        .collect();
+    let variants = crate::roles::embedded_variants(&files);
+    for (l, variant) in loaded.iter_mut().zip(variants) {
+        if variant && matches!(l.model.role, Role::Deployed | Role::InitialSchema) {
+            l.model.role = Role::EmbeddedEngine;
+        }
+    }
 }
 
 /// Parses a file into the model the rules and adapters read; files that are not ours parse to

@@ -10,6 +10,8 @@
 //! before it is read (see [`crate::settings::DEFAULT_EXCLUDE`]).
 
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use crate::diagnostic::Severity;
 use crate::registry::Category;
@@ -36,6 +38,9 @@ pub enum Role {
     DevOnly,
     /// Archived code that is kept but no longer deployed (`_archived/`, `attic/`).
     Archived,
+    /// Migrations for an embedded engine (H2, HSQLDB, Derby) kept beside the same project's
+    /// migrations for a server engine: what its tests and local runs use.
+    EmbeddedEngine,
 }
 
 /// What the engine does with a rule's findings in a file of a role.
@@ -65,6 +70,7 @@ impl Role {
             Role::Example => "example",
             Role::DevOnly => "dev-only",
             Role::Archived => "archived",
+            Role::EmbeddedEngine => "embedded-engine",
         }
     }
 
@@ -75,6 +81,7 @@ impl Role {
             Role::Example => "an example",
             Role::DevOnly => "development or CI configuration",
             Role::Archived => "archived code",
+            Role::EmbeddedEngine => "a migration for the embedded engine of tests and local runs",
             _ => "a file that never reaches a deployed database",
         }
     }
@@ -107,19 +114,21 @@ impl Role {
             // Never applied to a deployed database, never exposed: what a change would do to
             // one (compatibility, locks, rollbacks), naming, settings and the syntax of
             // fixtures (often invalid on purpose) do not matter. Real secrets do, as warnings.
-            Role::Test | Role::Example | Role::DevOnly | Role::Archived => Policy {
-                skip: &[
-                    Category::BackwardIncompatible,
-                    Category::Locking,
-                    Category::MissingRollback,
-                    Category::Naming,
-                    Category::InsecureSettings,
-                    Category::SensitiveData,
-                    Category::Tool,
-                ],
-                except: REAL_ANYWHERE,
-                cap: Severity::Warning,
-            },
+            Role::Test | Role::Example | Role::DevOnly | Role::Archived | Role::EmbeddedEngine => {
+                Policy {
+                    skip: &[
+                        Category::BackwardIncompatible,
+                        Category::Locking,
+                        Category::MissingRollback,
+                        Category::Naming,
+                        Category::InsecureSettings,
+                        Category::SensitiveData,
+                        Category::Tool,
+                    ],
+                    except: REAL_ANYWHERE,
+                    cap: Severity::Warning,
+                }
+            }
         }
     }
 
@@ -128,6 +137,50 @@ impl Role {
         let p = self.policy();
         !p.skip.contains(&rule.category) || p.except.contains(&rule.code)
     }
+}
+
+/// Folder names of embedded engines that projects run tests and local setups on.
+const EMBEDDED_ENGINES: &[&str] = &["h2", "hsqldb", "hsql", "derby"];
+
+/// The folder of an embedded engine a path is under (`…/sqlmigration/h2/V1__init.sql` gives
+/// `…/sqlmigration/h2`): the nearest one.
+pub fn embedded_engine_dir(path: &Path) -> Option<&Path> {
+    path.ancestors().skip(1).find(|a| {
+        a.file_name().is_some_and(|n| {
+            EMBEDDED_ENGINES.contains(&n.to_string_lossy().to_ascii_lowercase().as_str())
+        })
+    })
+}
+
+/// Which of the files are migrations for an embedded engine kept beside the same project's
+/// migrations for a server engine (`db/h2/` beside `db/postgres/`): each is given with its path
+/// and whether it was read as a server engine's (PostgreSQL, MySQL, SQL Server, Oracle). The
+/// embedded engine's files repeat the server engine's changes for tests and local runs; their
+/// findings would repeat the server files' ones. Without such a sibling, an H2 project keeps
+/// its migrations deployed.
+pub fn embedded_variants(files: &[(&Path, bool)]) -> Vec<bool> {
+    // The folders holding a server engine's files, by their parent folder.
+    let mut server_dirs: HashMap<&Path, HashSet<&Path>> = HashMap::new();
+    for (path, server) in files {
+        if *server {
+            for dir in path.ancestors().skip(1) {
+                if let Some(parent) = dir.parent() {
+                    server_dirs.entry(parent).or_default().insert(dir);
+                }
+            }
+        }
+    }
+    files
+        .iter()
+        .map(|(path, server)| {
+            !*server
+                && embedded_engine_dir(path).is_some_and(|dir| {
+                    dir.parent()
+                        .and_then(|parent| server_dirs.get(parent))
+                        .is_some_and(|siblings| siblings.iter().any(|s| *s != dir))
+                })
+        })
+        .collect()
 }
 
 /// The role a file's path gives it, if any: `tests/`, `examples/`, `docker-compose.dev.yml`…
@@ -329,6 +382,24 @@ pub fn creates_schema(statements: &[Statement]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_embedded_engine_folder_beside_a_server_engine_folder_is_a_variant() {
+        let p = Path::new;
+        let files = [
+            (p("db/sqlmigration/h2/V1__init.sql"), false),
+            (p("db/sqlmigration/postgres/V1__init.sql"), true),
+            (p("db/workflow/h2/xml/V2__flow.sql"), false),
+            (p("db/workflow/postgres/xml/V2__flow.sql"), true),
+            (p("other/hsqldb/V1__init.sql"), false),
+            (p("other/hsqldb/V2__more.sql"), false),
+        ];
+        assert_eq!(
+            embedded_variants(&files),
+            [true, false, true, false, false, false],
+            "an HSQLDB folder with no server engine beside it stays deployed"
+        );
+    }
 
     #[test]
     fn roles_from_paths() {
