@@ -311,7 +311,10 @@ fn one_notice_per_cause(reports: &mut [FileReport]) {
         reports,
         crate::rules::tool::TemplateSkipped::META.code,
         &|_| Some(String::new()),
-        &|n| format!("nor were the {n} other template files found"),
+        &|n| match n {
+            1 => "nor was the 1 other template file found".to_string(),
+            n => format!("nor were the {n} other template files found"),
+        },
     );
     one_notice_per(
         reports,
@@ -321,7 +324,10 @@ fn one_notice_per_cause(reports: &mut [FileReport]) {
                 .filter(|d| !d.is_primary())
                 .map(|d| d.title().to_string())
         },
-        &|n| format!("nor were those of the {n} other files of this dialect"),
+        &|n| match n {
+            1 => "nor were those of the 1 other file of this dialect".to_string(),
+            n => format!("nor were those of the {n} other files of this dialect"),
+        },
     );
 }
 
@@ -784,6 +790,7 @@ pub fn sql_dialect(source: &SourceFile, settings: &Settings) -> Dialect {
     settings
         .dialect_for(&source.path)
         .or_else(|| crate::sql::dialect::from_path(&source.display))
+        .or_else(|| crate::sql::dialect::from_siblings(&source.path))
         .or_else(|| crate::sql::dialect::from_content(&source.text))
         .unwrap_or(Dialect::Generic)
 }

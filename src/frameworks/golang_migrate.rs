@@ -26,6 +26,11 @@ const DIALECTS: [&str; 7] = [
     "spanner",
 ];
 
+/// Whether a dot part of a file name is a popx dialect (`postgres`, `mysql`, `sqlite3`…).
+pub fn is_dialect_part(part: &str) -> bool {
+    DIALECTS.contains(&part.to_ascii_lowercase().as_str())
+}
+
 pub fn parse_name(name: &str) -> Option<GmName> {
     let (version, rest) = super::leading_version(name)?;
     // `<title>.up.sql`: the direction is the second-to-last dot part.

@@ -324,7 +324,8 @@ fn dialect_named(v: &str) -> Option<Dialect> {
         return None;
     }
     Some(match v.as_str() {
-        "postgresql" | "postgres" | "cockroachdb" => Dialect::Postgres,
+        "postgresql" | "postgres" => Dialect::Postgres,
+        "cockroachdb" => Dialect::Other,
         "mysql" | "mariadb" => Dialect::Mysql,
         "mssql" => Dialect::Mssql,
         "oracle" => Dialect::Oracle,

@@ -73,7 +73,7 @@ impl Dialect {
             Dialect::Snowflake => "Snowflake",
             Dialect::Redshift => "Redshift",
             Dialect::Duckdb => "DuckDB",
-            Dialect::Other => "another engine (H2, HSQLDB, Derby, DB2)",
+            Dialect::Other => "another engine (H2, HSQLDB, Derby, DB2, CockroachDB)",
             Dialect::Generic => "generic",
         }
     }
@@ -123,7 +123,9 @@ impl FromStr for Dialect {
             "redshift" => Ok(Dialect::Redshift),
             "duckdb" => Ok(Dialect::Duckdb),
             "generic" | "ansi" => Ok(Dialect::Generic),
-            "other" | "h2" | "hsqldb" | "derby" | "db2" => Ok(Dialect::Other),
+            "other" | "h2" | "hsqldb" | "derby" | "db2" | "cockroach" | "cockroachdb" => {
+                Ok(Dialect::Other)
+            }
             other => Err(format!(
                 "unknown dialect `{other}` (expected postgres, mysql, sqlite, mssql, oracle, clickhouse, bigquery, snowflake, redshift, duckdb, h2 (hsqldb, derby, db2) or generic)"
             )),
@@ -139,8 +141,9 @@ pub fn from_path(path: &str) -> Option<Dialect> {
     // Later (more specific) parts win: `db/mysql/V1.postgres.sql` is PostgreSQL.
     for part in lower.split(['/', '\\', '.', '_', '-']) {
         let d = match part {
-            "postgres" | "postgresql" | "pg" | "pgsql" | "psql" | "cockroach" | "cockroachdb"
-            | "timescale" | "supabase" => Dialect::Postgres,
+            "postgres" | "postgresql" | "pg" | "pgsql" | "psql" | "timescale" | "supabase" => {
+                Dialect::Postgres
+            }
             "mysql" | "mariadb" | "mysql8" | "mysql57" | "tidb" | "starrocks" | "doris" => {
                 Dialect::Mysql
             }
@@ -154,12 +157,40 @@ pub fn from_path(path: &str) -> Option<Dialect> {
             p if p.ends_with("sqlite") || p.ends_with("sqlite3") => Dialect::Sqlite,
             "mssql" | "sqlserver" | "tsql" => Dialect::Mssql,
             "oracle" | "ora" => Dialect::Oracle,
-            "h2" | "hsqldb" | "hsql" | "derby" | "db2" => Dialect::Other,
+            // CockroachDB speaks PostgreSQL's protocol but not its DDL, and changes schemas
+            // online: PostgreSQL's locking advice is wrong there.
+            "h2" | "hsqldb" | "hsql" | "derby" | "db2" | "cockroach" | "cockroachdb" => {
+                Dialect::Other
+            }
             _ => continue,
         };
         found = Some(d);
     }
     found
+}
+
+/// Tells a dialect from the files beside it: a popx (ory) migration without a dialect part
+/// (`<version>_<name>.up.sql`) next to a PostgreSQL variant of itself
+/// (`<version>_<name>.postgres.up.sql`) runs only on the engines that have no variant of their
+/// own (CockroachDB, often): not on PostgreSQL, and not on any one engine we can name.
+pub fn from_siblings(path: &std::path::Path) -> Option<Dialect> {
+    let name = path.file_name()?.to_str()?;
+    if !name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let direction = [".up.sql", ".down.sql"]
+        .into_iter()
+        .find(|d| lower.ends_with(d))?;
+    let stem = &name[..name.len() - direction.len()];
+    if stem.rsplit('.').next().is_some_and(|last| {
+        last.len() < stem.len() && crate::frameworks::golang_migrate::is_dialect_part(last)
+    }) {
+        return None;
+    }
+    path.with_file_name(format!("{stem}.postgres{direction}"))
+        .is_file()
+        .then_some(Dialect::Other)
 }
 
 /// Tells a dialect from the text, by markers only one dialect uses. Returns `None` when the
