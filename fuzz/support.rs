@@ -50,8 +50,8 @@ pub fn lint_bytes(data: &[u8], kind: FileKind, names: &[&str]) {
     };
     let mut source = SourceFile::new(name, name, text);
     source.had_bom = bom;
-    let report = lint::lint_source(source, kind, settings);
-    render_all(std::slice::from_ref(&report), settings);
+    let reports = lint::lint(lint::Request::texts(vec![(source, kind)]), settings);
+    render_all(&reports, settings);
 }
 
 /// The stack a rayon worker gets (Rust's default for spawned threads): the CLI lints on those,

@@ -285,7 +285,12 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         let source = SourceFile::new(path, name, text);
-        crate::lint::lint_source(source, FileKind::Sql, &all_rules())
+        crate::lint::lint(
+            crate::lint::Request::texts(vec![(source, FileKind::Sql)]),
+            &all_rules(),
+        )
+        .pop()
+        .expect("one report")
     }
 
     /// Every rule, so the findings do not depend on which are on by default.

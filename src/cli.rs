@@ -547,7 +547,11 @@ fn lint_stdin(name: &Path, settings: &Settings) -> Result<FileReport, CliError> 
         Ok((text, bom)) => {
             let mut source = SourceFile::new(name.to_path_buf(), display, text);
             source.had_bom = bom;
-            Ok(lint::lint_source(source, kind, settings))
+            Ok(
+                lint::lint(lint::Request::texts(vec![(source, kind)]), settings)
+                    .pop()
+                    .expect("one report"),
+            )
         }
         Err((why, _)) => Err(CliError::Usage(format!("standard input: {why}"))),
     }
@@ -667,12 +671,13 @@ fn lint_found(
     } else {
         Vec::new()
     };
-    Ok(lint::lint_request(
-        &files,
-        &context,
-        settings,
-        base.as_ref().map(|b| b as &dyn crate::assemble::BaseLookup),
-    ))
+    let request = lint::Request {
+        files: files.into_iter().map(lint::Input::Path).collect(),
+        context: context.into_iter().map(lint::Input::Path).collect(),
+        base: base.as_ref().map(|b| b as &dyn crate::assemble::BaseLookup),
+        module_siblings: true,
+    };
+    Ok(lint::lint(request, settings))
 }
 
 /// The hidden `frameworks` command: each folder holding migration-like files, with the framework

@@ -318,7 +318,7 @@ impl Drop for Visitor<'_> {
 /// reported. A named file never makes the run read the repository.
 ///
 /// - Terraform files: nothing here (their module folder is read with them, see
-///   [`crate::lint::lint_request`]); config YAML, key/value files and plans: nothing.
+///   [`crate::lint::lint`]); config YAML, key/value files and plans: nothing.
 /// - A migration (SQL, a Liquibase changelog, an Alembic revision): the files of its folder,
 ///   and of the two folders above it (a Liquibase master changelog includes from below; an
 ///   Alembic `versions/` folder's project). Where each migration is a folder of its own

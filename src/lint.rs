@@ -63,177 +63,157 @@ impl FileReport {
     }
 }
 
-/// Lints files in parallel; the reports come back in the candidates' (sorted) order. A report
-/// without findings keeps only its file's name (see [`FileReport::without_text`]).
-///
-/// Terraform files are linted per directory: the `.tf` files of a directory form a module, so a
-/// resource in `main.tf` sees the variables of `variables.tf`. Files of the directory that are
-/// not candidates (a run on one file) are read for context only.
-pub fn lint_files(files: &[Candidate], settings: &Settings) -> Vec<FileReport> {
-    lint_request(files, &[], settings, None)
+/// One file to lint: on disk, or its text in memory (an editor's buffer, stdin, a docs example,
+/// a test).
+pub enum Input {
+    Path(Candidate),
+    Text(SourceFile, FileKind),
 }
 
-/// Lints one file alone (a Terraform file is a module by itself).
-pub fn lint_file(c: &Candidate, settings: &Settings) -> FileReport {
-    if c.kind == FileKind::Terraform && tf_kind(&c.path).is_some() {
-        let dir = c.path.parent().unwrap_or(Path::new(""));
-        if let Some(r) = lint_terraform_dir(dir, &[c], false, settings).pop() {
-            return r;
-        }
-    }
-    lint_files(std::slice::from_ref(c), settings)
-        .pop()
-        .expect("one report")
+/// What to lint, as one run: the files to report on, context files read for their folders
+/// (ordering, pairing and the catalog of a migration set; a Terraform module's other files) but
+/// not reported, and the diff base for the integrity checks. The CLI, the language server, the
+/// baseline, the docs examples and the tests all go through [`lint`].
+#[derive(Default)]
+pub struct Request<'a> {
+    pub files: Vec<Input>,
+    pub context: Vec<Input>,
+    pub base: Option<&'a dyn BaseLookup>,
+    /// Read the rest of a Terraform file's directory from disk (its variables, locals and
+    /// auto-loaded tfvars) when the file itself was read from disk. Off for a file linted alone.
+    pub module_siblings: bool,
 }
 
-/// Lints `files`, with `context` files (the rest of their migration folders) read and replayed
-/// for ordering, pairing and the catalog, but not reported. `base` enables the integrity checks
-/// against a diff base.
-pub fn lint_request(
-    files: &[Candidate],
-    context: &[Candidate],
-    settings: &Settings,
-    base: Option<&dyn BaseLookup>,
-) -> Vec<FileReport> {
-    // Terraform configuration is linted per module (directory), apart from migration sets.
-    let mut modules: Vec<(&Path, Vec<usize>)> = Vec::new();
-    let mut module_of: HashMap<&Path, usize> = HashMap::new();
-    let mut others: Vec<Candidate> = Vec::new();
-    let mut other_slots: Vec<usize> = Vec::new();
-    for (i, c) in files.iter().enumerate() {
-        if c.kind == FileKind::Terraform && tf_kind(&c.path).is_some() {
-            let dir = c.path.parent().unwrap_or(Path::new(""));
-            let m = *module_of.entry(dir).or_insert_with(|| {
-                modules.push((dir, Vec::new()));
-                modules.len() - 1
-            });
-            modules[m].1.push(i);
-        } else {
-            others.push(c.clone());
-            other_slots.push(i);
+impl<'a> Request<'a> {
+    /// Files found on disk, with their Terraform modules read whole.
+    pub fn paths(files: &[Candidate]) -> Self {
+        Request {
+            files: files.iter().cloned().map(Input::Path).collect(),
+            module_siblings: true,
+            ..Default::default()
         }
     }
-    if modules.is_empty() {
-        return lint_migrations(files, context, settings, base);
+
+    /// One file alone: no migration folder around it, a Terraform file a module by itself.
+    pub fn alone(input: Input) -> Self {
+        Request {
+            files: vec![input],
+            ..Default::default()
+        }
     }
-    let mut out: Vec<(usize, FileReport)> = modules
-        .par_iter()
-        .flat_map_iter(|(dir, members)| {
-            let cands: Vec<&Candidate> = members.iter().map(|&i| &files[i]).collect();
-            members
-                .iter()
-                .copied()
-                .zip(lint_terraform_dir(dir, &cands, true, settings))
-                .collect::<Vec<_>>()
+
+    /// In-memory files linted together: one migration folder, one Terraform module.
+    pub fn texts(files: Vec<(SourceFile, FileKind)>) -> Self {
+        Request {
+            files: files.into_iter().map(|(s, k)| Input::Text(s, k)).collect(),
+            ..Default::default()
+        }
+    }
+}
+
+/// A file of a request, read.
+struct Read {
+    source: SourceFile,
+    kind: FileKind,
+    reported: bool,
+    on_disk: bool,
+}
+
+/// Lints a request: every file is read, parsed once and put in its project model (Terraform
+/// modules by directory; migration sets, roles and conventions for the rest), the rules run,
+/// and each reported file is finished alike (suppressions, roles, redaction, baseline). One
+/// report per `files` entry, in order; a report without findings keeps only its file's name
+/// (see [`FileReport::without_text`]).
+pub fn lint(request: Request, settings: &Settings) -> Vec<FileReport> {
+    let Request {
+        files,
+        context,
+        base,
+        module_siblings,
+    } = request;
+    let reported_count = files.len();
+    let inputs: Vec<(Input, bool)> = files
+        .into_iter()
+        .map(|i| (i, true))
+        .chain(context.into_iter().map(|i| (i, false)))
+        .collect();
+    let read: Vec<Result<Read, Option<FileReport>>> = inputs
+        .into_par_iter()
+        .map(|(input, reported)| match input {
+            Input::Text(source, kind) => Ok(Read {
+                source,
+                kind,
+                reported,
+                on_disk: false,
+            }),
+            Input::Path(c) => match read_source(&c.path, &c.display, settings.max_file_size) {
+                Ok(source) => Ok(Read {
+                    source,
+                    kind: c.kind,
+                    reported,
+                    on_disk: true,
+                }),
+                Err((why, _)) if reported => {
+                    Err(Some(unreadable(&c.path, &c.display, why, settings)))
+                }
+                Err(_) => Err(None),
+            },
         })
         .collect();
-    out.extend(
-        other_slots
-            .into_iter()
-            .zip(lint_migrations(&others, context, settings, base)),
-    );
-    out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, r)| r).collect()
-}
-
-/// Lints everything but Terraform configuration: SQL, changelogs, revisions, plans and config
-/// files, with migration folders assembled.
-fn lint_migrations(
-    files: &[Candidate],
-    context: &[Candidate],
-    settings: &Settings,
-    base: Option<&dyn BaseLookup>,
-) -> Vec<FileReport> {
-    let all: Vec<(&Candidate, bool)> = files
-        .iter()
-        .map(|c| (c, true))
-        .chain(context.iter().map(|c| (c, false)))
-        .collect();
-    let read: Vec<Result<SourceFile, FileReport>> = all
-        .par_iter()
-        .map(
-            |(c, reported)| match read_source(&c.path, &c.display, settings.max_file_size) {
-                Ok(source) => Ok(source),
-                Err((why, _)) if *reported => Err(unreadable(&c.path, &c.display, why, settings)),
-                Err(_) => Err(FileReport {
-                    source: Arc::new(SourceFile::new(&c.path, c.display.clone(), "")),
-                    display_text: Arc::from(""),
-                    diagnostics: Vec::new(),
-                    dialect: None,
-                    role: Role::Deployed,
-                    migration_set: None,
-                }),
-            },
-        )
-        .collect();
-    let mut sources = Vec::new();
-    let mut slots: Vec<Result<usize, FileReport>> = Vec::new();
-    for ((c, reported), r) in all.iter().zip(read) {
+    // Terraform configuration is linted per module (directory); everything else through the
+    // migration-set model.
+    let mut out: Vec<Option<FileReport>> = (0..reported_count).map(|_| None).collect();
+    let mut modules: Vec<(std::path::PathBuf, Vec<(usize, Read)>)> = Vec::new();
+    let mut module_of: HashMap<std::path::PathBuf, usize> = HashMap::new();
+    let mut rest: Vec<(usize, Read)> = Vec::new();
+    for (slot, r) in read.into_iter().enumerate() {
         match r {
-            Ok(src) => {
-                slots.push(Ok(sources.len()));
-                sources.push((src, c.kind, *reported));
+            Err(report) => {
+                if slot < reported_count {
+                    out[slot] = report;
+                }
             }
-            Err(rep) => slots.push(Err(rep)),
+            Ok(r) if r.kind == FileKind::Terraform && tf_kind(&r.source.path).is_some() => {
+                let dir = r
+                    .source
+                    .path
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .to_path_buf();
+                let m = *module_of.entry(dir.clone()).or_insert_with(|| {
+                    modules.push((dir, Vec::new()));
+                    modules.len() - 1
+                });
+                modules[m].1.push((slot, r));
+            }
+            Ok(r) => rest.push((slot, r)),
         }
     }
-    let mut reports = lint_sources_with(sources, settings, base).into_iter();
-    let mut out = Vec::with_capacity(files.len());
-    for (slot, (_, reported)) in slots.into_iter().zip(&all) {
-        let rep = match slot {
-            Ok(_) => reports.next().expect("one report per source"),
-            Err(rep) => rep,
-        };
-        if *reported {
-            out.push(rep);
-        }
-    }
-    out
-}
-
-/// Lints one file's text.
-pub fn lint_source(source: SourceFile, kind: FileKind, settings: &Settings) -> FileReport {
-    lint_sources(vec![(source, kind)], settings)
-        .pop()
-        .expect("one report")
-}
-
-/// Lints in-memory files together, as one run (a migration folder in a test or a docs example).
-pub fn lint_sources(sources: Vec<(SourceFile, FileKind)>, settings: &Settings) -> Vec<FileReport> {
-    // Terraform files form one module; the rest is assembled as migration folders.
-    let mut tf: Vec<(usize, Arc<SourceFile>, TfFileKind)> = Vec::new();
-    let mut rest: Vec<(usize, SourceFile, FileKind)> = Vec::new();
-    for (i, (source, kind)) in sources.into_iter().enumerate() {
-        match (kind, tf_kind(&source.path)) {
-            (FileKind::Terraform, Some(k)) => tf.push((i, Arc::new(source), k)),
-            _ => rest.push((i, source, kind)),
-        }
-    }
-    let mut out: Vec<(usize, FileReport)> = Vec::new();
-    if !tf.is_empty() {
-        let slots: Vec<usize> = tf.iter().map(|(i, _, _)| *i).collect();
-        let module = TfModule::new(tf.into_iter().map(|(_, s, k)| (s, k)).collect());
-        out.extend(
-            slots
-                .into_iter()
-                .enumerate()
-                .map(|(fi, i)| (i, lint_terraform_unit(&module, fi, settings))),
-        );
-    }
-    let slots: Vec<usize> = rest.iter().map(|(i, _, _)| *i).collect();
+    let tf: Vec<(usize, FileReport)> = modules
+        .into_par_iter()
+        .flat_map_iter(|(dir, members)| lint_module(&dir, members, module_siblings, settings))
+        .collect();
+    let slots: Vec<usize> = rest.iter().map(|(slot, _)| *slot).collect();
     let reports = lint_sources_with(
-        rest.into_iter().map(|(_, s, k)| (s, k, true)).collect(),
+        rest.into_iter()
+            .map(|(_, r)| (r.source, r.kind, r.reported))
+            .collect(),
         settings,
-        None,
+        base,
     );
-    out.extend(slots.into_iter().zip(reports));
-    out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, r)| r).collect()
+    for (slot, report) in slots.into_iter().zip(reports).chain(tf) {
+        if slot < reported_count {
+            out[slot] = Some(report);
+        }
+    }
+    out.into_iter()
+        .map(|r| r.expect("one report per reported file"))
+        .collect()
 }
 
 /// Parse every file (in parallel), assemble migration sets, run the rules, finish each file.
 /// Returns one report per source, in order (unreported ones come back empty).
-pub fn lint_sources_with(
+fn lint_sources_with(
     sources: Vec<(SourceFile, FileKind, bool)>,
     settings: &Settings,
     base: Option<&dyn BaseLookup>,
@@ -594,31 +574,27 @@ fn tf_kind(path: &Path) -> Option<TfFileKind> {
     }
 }
 
-/// Lints the Terraform candidates of one directory as one module; with `siblings`, the other
-/// `.tf` and auto-loaded `.tfvars` files of the directory are read for context.
-fn lint_terraform_dir(
+/// Lints the Terraform files of one directory as one module: the reported ones, with the
+/// context ones and, with `siblings` and a member read from disk, the directory's other `.tf`
+/// and auto-loaded `.tfvars` files read for context. Returns (slot, report) of the reported
+/// members.
+fn lint_module(
     dir: &Path,
-    cands: &[&Candidate],
+    members: Vec<(usize, Read)>,
     siblings: bool,
     settings: &Settings,
-) -> Vec<FileReport> {
-    let mut reports: Vec<Option<FileReport>> = Vec::with_capacity(cands.len());
+) -> Vec<(usize, FileReport)> {
+    let read_siblings = siblings && members.iter().any(|(_, r)| r.on_disk);
     let mut files: Vec<(Arc<SourceFile>, TfFileKind)> = Vec::new();
-    let mut slots: Vec<(usize, usize)> = Vec::new(); // (report slot, module file index)
-    for c in cands {
-        match read_source(&c.path, &c.display, settings.max_file_size) {
-            Ok(source) => {
-                slots.push((reports.len(), files.len()));
-                files.push((
-                    Arc::new(source),
-                    tf_kind(&c.path).unwrap_or(TfFileKind::Config),
-                ));
-                reports.push(None);
-            }
-            Err((why, _)) => reports.push(Some(unreadable(&c.path, &c.display, why, settings))),
+    let mut reported: Vec<(usize, usize)> = Vec::new(); // (slot, module file index)
+    for (slot, r) in members {
+        if r.reported {
+            reported.push((slot, files.len()));
         }
+        let kind = tf_kind(&r.source.path).unwrap_or(TfFileKind::Config);
+        files.push((Arc::new(r.source), kind));
     }
-    if siblings
+    if read_siblings
         && let Ok(rd) = std::fs::read_dir(if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
@@ -638,7 +614,9 @@ fn lint_terraform_dir(
                     || name == "terraform.tfvars"
                     || name.ends_with(".auto.tfvars"))
                     && p.is_file()
-                    && !cands.iter().any(|c| c.path.file_name() == p.file_name())
+                    && !files
+                        .iter()
+                        .any(|(s, _)| s.path.file_name() == p.file_name())
             })
             .collect();
         extra.sort();
@@ -649,14 +627,12 @@ fn lint_terraform_dir(
             }
         }
     }
-    // Terraform reads a directory's files in name order; so do we (first declaration wins).
+    // Terraform reads a directory's files in name order; so does the module (first declaration
+    // wins).
     let module = TfModule::new(files);
-    for (slot, fi) in slots {
-        reports[slot] = Some(lint_terraform_unit(&module, fi, settings));
-    }
-    reports
+    reported
         .into_iter()
-        .map(|r| r.expect("every slot is filled"))
+        .map(|(slot, fi)| (slot, lint_terraform_unit(&module, fi, settings)))
         .collect()
 }
 
@@ -993,7 +969,8 @@ mod tests {
             "db/migrations/002_index.sql",
             text,
         );
-        lint_source(source, FileKind::Sql, &settings)
+        lint(Request::texts(vec![(source, FileKind::Sql)]), &settings)
+            .remove(0)
             .diagnostics
             .iter()
             .map(|d| d.rule.code)

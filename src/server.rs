@@ -371,7 +371,7 @@ impl Server {
             return Vec::new();
         }
         let source = SourceFile::new(path, discover::display_path(path), text);
-        let mut reports = vec![lint::lint_source(source, kind, &settings)];
+        let mut reports = lint::lint(lint::Request::texts(vec![(source, kind)]), &settings);
         if let Some(b) = &baseline {
             // Stale entries are about the whole repository, not this document: `check` reports them.
             let _ = baseline::apply(b, &mut reports, &settings);

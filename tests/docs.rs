@@ -90,7 +90,7 @@ fn findings_in(code: &str, category: Category, files: &[(String, String)]) -> us
             (SourceFile::from_text(file, body), kind)
         })
         .collect();
-    lint::lint_sources(sources, &settings)
+    lint::lint(lint::Request::texts(sources), &settings)
         .iter()
         .map(|r| r.active().filter(|d| d.rule.code == code).count())
         .sum()

@@ -236,16 +236,20 @@ fn every_fixture_case_matches_its_annotations() {
                 .then(|| FolderBase { case: case.clone() });
             // A file case stands alone (a Terraform file is a module by itself).
             let mut reports = if case.is_dir() {
-                lint::lint_request(
-                    &cands,
-                    &[],
-                    &settings,
-                    base.as_ref().map(|b| b as &dyn BaseLookup),
-                )
+                let request = lint::Request {
+                    base: base.as_ref().map(|b| b as &dyn BaseLookup),
+                    ..lint::Request::paths(&cands)
+                };
+                lint::lint(request, &settings)
             } else {
                 cands
                     .iter()
-                    .map(|c| lint::lint_file(c, &settings))
+                    .flat_map(|c| {
+                        lint::lint(
+                            lint::Request::alone(lint::Input::Path(c.clone())),
+                            &settings,
+                        )
+                    })
                     .collect()
             };
             // A case folder holding `baseline.json` runs with that baseline (`--baseline`):

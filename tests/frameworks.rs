@@ -82,7 +82,13 @@ fn diff_base_reports_changed_migrations_and_checks_integrity() {
             .iter()
             .any(|c| c.path.ends_with("V5__add_orders.sql"))
     );
-    let reports = lint::lint_request(&files, &context, &settings, Some(&base as &dyn BaseLookup));
+    let request = lint::Request {
+        files: files.into_iter().map(lint::Input::Path).collect(),
+        context: context.into_iter().map(lint::Input::Path).collect(),
+        base: Some(&base as &dyn BaseLookup),
+        module_siblings: true,
+    };
+    let reports = lint::lint(request, &settings);
     let got = findings(&reports);
     let has = |file: &str, code: &str| got.iter().any(|(f, c)| f == file && c == code);
     assert!(has("V1__create_users.sql", "NM007"), "{got:?}");
@@ -135,7 +141,12 @@ fn a_file_named_alone_brings_its_folder() {
         kind: discover::classify(&path).unwrap(),
     }];
     let context = discover::context_for(&files, &settings);
-    let reports = lint::lint_request(&files, &context, &settings, None);
+    let request = lint::Request {
+        files: files.into_iter().map(lint::Input::Path).collect(),
+        context: context.into_iter().map(lint::Input::Path).collect(),
+        ..lint::Request::default()
+    };
+    let reports = lint::lint(request, &settings);
     assert_eq!(reports.len(), 1);
     let got = findings(&reports);
     assert_eq!(
@@ -173,7 +184,7 @@ fn config_forces_frameworks_and_requires_downs() {
     )
     .unwrap();
     let found = discover::discover(&[d.to_path_buf()], &settings);
-    let reports = lint::lint_files(&found.files, &settings);
+    let reports = lint::lint(lint::Request::paths(&found.files), &settings);
     let got = findings(&reports);
     assert!(
         got.contains(&("migration.sql".into(), "RB001".into())),

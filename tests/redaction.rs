@@ -199,14 +199,12 @@ fn reports() -> (Vec<FileReport>, Settings) {
         .iter()
         .filter_map(|f| {
             let kind = discover::classify(f)?;
-            Some(lint::lint_file(
-                &Candidate {
-                    display: rel(f),
-                    path: f.clone(),
-                    kind,
-                },
-                &settings,
-            ))
+            let file = Candidate {
+                display: rel(f),
+                path: f.clone(),
+                kind,
+            };
+            lint::lint(lint::Request::alone(lint::Input::Path(file)), &settings).pop()
         })
         .collect();
     (reports, settings)

@@ -28,14 +28,14 @@ fn settings(dir: &Path, toml: &str) -> Settings {
 
 fn lint(path: &Path, settings: &Settings) -> FileReport {
     let kind = discover::classify(path).unwrap();
-    lint::lint_file(
-        &Candidate {
-            display: path.display().to_string(),
-            path: path.to_path_buf(),
-            kind,
-        },
-        settings,
-    )
+    let file = Candidate {
+        display: path.display().to_string(),
+        path: path.to_path_buf(),
+        kind,
+    };
+    lint::lint(lint::Request::alone(lint::Input::Path(file)), settings)
+        .pop()
+        .expect("one report")
 }
 
 #[test]
