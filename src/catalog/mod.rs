@@ -667,6 +667,10 @@ pub fn reverse_differences(
     let mut vacated: BTreeSet<String> = BTreeSet::new();
     // Tables the up creates: renaming one into place is part of building it.
     let mut built: BTreeSet<String> = BTreeSet::new();
+    // Tables and columns (`table|col|name`) that exist only because the up made them (created,
+    // or renamed aside): dropping one later in the up removes nothing the down must restore
+    // (`RENAME t TO t_old`, `CREATE t`, copy, `DROP t_old`).
+    let mut made: BTreeSet<String> = BTreeSet::new();
     for s in up {
         // What this statement vacates counts for its own later actions too (`DROP CONSTRAINT c,
         // ADD CONSTRAINT c ...` in one ALTER replaces `c`).
@@ -706,6 +710,13 @@ pub fn reverse_differences(
         for mut e in effects_of(&after_up, s) {
             match &e {
                 Effect::IndexCreated(..) if on_replaced_unknown => continue,
+                Effect::TableDropped(k, _) if made.contains(k) => {
+                    vacated.insert(k.clone());
+                    continue;
+                }
+                Effect::ColumnDropped(t, c, _) if made.contains(&format!("{t}|col|{c}")) => {
+                    continue;
+                }
                 Effect::TableDropped(k, _)
                 | Effect::Dropped(_, k, _)
                 | Effect::IndexDropped(k, _) => {
@@ -720,16 +731,21 @@ pub fn reverse_differences(
                     }
                     e = Effect::TableCreated(to.clone(), to.clone());
                 }
-                Effect::TableRenamed { from, .. } => {
+                Effect::TableRenamed { from, to, .. } => {
                     vacated.insert(from.clone());
+                    made.insert(to.clone());
                 }
                 // A column renamed aside leaves its name free: adding one under it replaces the
                 // column (the rename reports itself if the down does not undo it).
-                Effect::ColumnRenamed { table, from, .. } => {
+                Effect::ColumnRenamed { table, from, to, .. } => {
                     vacated.insert(format!("{table}|col|{from}"));
+                    made.insert(format!("{table}|col|{to}"));
                 }
                 Effect::ColumnAdded(t, c, _) if vacated.contains(&format!("{t}|col|{c}")) => {
                     continue;
+                }
+                Effect::ColumnAdded(t, c, _) => {
+                    made.insert(format!("{t}|col|{c}"));
                 }
                 Effect::TableCreated(k, _) if vacated.contains(k) => {
                     built.insert(k.clone());
@@ -737,6 +753,7 @@ pub fn reverse_differences(
                 }
                 Effect::TableCreated(k, _) => {
                     built.insert(k.clone());
+                    made.insert(k.clone());
                 }
                 Effect::Created(_, k, _) | Effect::IndexCreated(k, _) if vacated.contains(k) => {
                     continue;
