@@ -22,6 +22,8 @@ and category. The verdicts are kept in precision/verdicts.tsv (no corpus text: p
 fingerprints and the judges' reasons), summarised in PRECISION.md:
 
   scripts/precision.py tally precision/verdicts.tsv --sample holdout-after
+  scripts/precision.py record judged.md --sample NAME --commit REV
+                                                # append a judged sample's verdicts there
 
 Every command runs the release binary (built when missing) with `--isolated`, the default rule
 set (or `--select`), and the JSON output.
@@ -227,6 +229,29 @@ def cmd_tally(args):
     print(row("**all**", sum(cats.values(), Counter())))
 
 
+def cmd_record(args):
+    """Appends the verdicts of a judged sample to precision/verdicts.tsv, one row a finding:
+    the sample's name, the binary that reported it, the finding (code, name, severity, file,
+    line, fingerprint: no corpus text), the verdict and its reason."""
+    rows = []
+    for f in args.files:
+        text = Path(f).read_text()
+        for block in re.split(r"^## \d+\. ", text, flags=re.M)[1:]:
+            head = re.match(r"(\S+) (\S+) \((\w+)\) (.+):(\d+)\s*$", block.splitlines()[0])
+            fp = re.search(r"^fingerprint:\s*(\S+)", block, flags=re.M)
+            v = re.search(r"^verdict:\s*(worth|noise|false)\b\s*[-\u2014:]*\s*(.*)$", block,
+                          flags=re.M | re.I)
+            if not (head and fp and v):
+                sys.exit(f"{f}: a finding without a verdict: {block.splitlines()[0]}")
+            code, name, severity, file, line = head.groups()
+            reason = v.group(2).replace("\t", " ").strip()
+            rows.append("\t".join([args.sample, args.commit, code, name, severity, file, line,
+                                   fp.group(1), v.group(1).lower(), reason]))
+    with open(args.verdicts, "a") as out:
+        out.write("\n".join(rows) + "\n")
+    print(f"recorded {len(rows)} verdicts as {args.sample} in {args.verdicts}")
+
+
 DEFAULTS_SAMPLE = "rules-20261207"
 
 
@@ -285,6 +310,11 @@ def main():
     t = sub.add_parser("tally")
     t.add_argument("files", nargs="+", help="filled-in samples, or precision/verdicts.tsv")
     t.add_argument("--sample", help="with verdicts.tsv: tune-before, holdout-before, holdout-after...")
+    rec = sub.add_parser("record")
+    rec.add_argument("files", nargs="+", help="filled-in samples")
+    rec.add_argument("--sample", required=True, help="the name the rows get")
+    rec.add_argument("--commit", required=True, help="the binary's commit")
+    rec.add_argument("--verdicts", default=str(ROOT / "precision" / "verdicts.tsv"))
     d = sub.add_parser("defaults")
     d.add_argument("--set", choices=["tune", "holdout", "all"], default="tune")
     d.add_argument("--sample", default=DEFAULTS_SAMPLE)
@@ -292,7 +322,7 @@ def main():
     d.add_argument("--out", default=str(ROOT / "precision" / "defaults.tsv"))
     args = p.parse_args()
     {"split": cmd_split, "rates": cmd_rates, "sample": cmd_sample, "tally": cmd_tally,
-     "defaults": cmd_defaults}[args.cmd](args)
+     "record": cmd_record, "defaults": cmd_defaults}[args.cmd](args)
 
 
 if __name__ == "__main__":
