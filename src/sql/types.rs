@@ -233,7 +233,7 @@ impl SqlType {
 
 fn char_change(old: &SqlType, new: &SqlType, mysql: bool) -> TypeChange {
     let (a, b) = (old.name.as_str(), new.name.as_str());
-    let (la, lb) = (char_limit(old), char_limit(new));
+    let (la, lb) = (char_limit(old, mysql), char_limit(new, mysql));
     let fits = match (la, lb) {
         (_, None) => true,
         (None, Some(_)) => false,
@@ -301,8 +301,11 @@ fn enum_change(old: &SqlType, new: &SqlType) -> TypeChange {
     }
 }
 
-fn char_limit(t: &SqlType) -> Option<u64> {
+/// The most characters a column of the type holds (`None`: unlimited). MySQL's `TEXT` holds
+/// 65,535 bytes; PostgreSQL's is unlimited.
+fn char_limit(t: &SqlType, mysql: bool) -> Option<u64> {
     match t.name.as_str() {
+        "text" if mysql => Some(65_535),
         "text" | "citext" => None,
         "tinytext" => Some(255),
         "mediumtext" => Some(16_777_215),
@@ -527,6 +530,19 @@ mod tests {
     #[test]
     fn mysql_changes() {
         let my = Dialect::Mysql;
+        // TEXT holds 65,535 bytes on MySQL: the larger text types widen it (with a copy).
+        assert_eq!(
+            t("text").change_to(&t("longtext"), my),
+            TypeChange::WideningWithRewrite
+        );
+        assert_eq!(
+            t("varchar(255)").change_to(&t("mediumtext"), my),
+            TypeChange::WideningWithRewrite
+        );
+        assert_eq!(
+            t("longtext").change_to(&t("text"), my),
+            TypeChange::Narrowing
+        );
         assert_eq!(
             t("varchar(10)").change_to(&t("varchar(20)"), my),
             TypeChange::SafeWidening
