@@ -27,17 +27,26 @@ pub struct SetInfo {
     /// The set's folder (or root changelog's folder), as shown to users.
     pub root: String,
     pub framework: Framework,
-    /// The engine the set runs on, when its files say so (see [`set_dialect`]).
+    /// The engine the set runs on, when its files say so (see [`set_dialect`]), else when the
+    /// project's configuration nearest to it names one
+    /// ([`crate::sql::engine_config::from_config`]).
     pub dialect: Option<Dialect>,
     pub conventions: Conventions,
 }
 
 impl SetInfo {
-    pub fn of(set: &MigrationSet, files: &[Loaded]) -> SetInfo {
+    pub fn of(set: &MigrationSet, files: &[Loaded], settings: &Settings) -> SetInfo {
+        let dialect = set_dialect(set, files).or_else(|| {
+            // The config names the engine for every file: its dialect is the set's already.
+            settings
+                .dialect
+                .is_none()
+                .then(|| crate::sql::engine_config::from_config(&set.dir, &settings.root))?
+        });
         SetInfo {
             root: set.root.clone(),
             framework: set.framework,
-            dialect: set_dialect(set, files),
+            dialect,
             conventions: Conventions::of(set, files),
         }
     }
@@ -157,7 +166,7 @@ pub fn run(
     // What the project model learns about each set, once: the rules read it, and so do reports.
     let infos: Vec<std::sync::Arc<SetInfo>> = sets
         .par_iter()
-        .map(|set| std::sync::Arc::new(SetInfo::of(set, files)))
+        .map(|set| std::sync::Arc::new(SetInfo::of(set, files, settings)))
         .collect();
     let mut covered: Vec<HashSet<usize>> = vec![HashSet::new(); files.len()];
     for set in &sets {

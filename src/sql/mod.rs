@@ -5,6 +5,7 @@
 //! never see a parser crate's types. Every name carries the byte span where it is written.
 
 pub mod dialect;
+pub mod engine_config;
 pub mod types;
 
 use std::collections::HashMap;
