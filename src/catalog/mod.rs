@@ -737,7 +737,9 @@ pub fn reverse_differences(
                 }
                 // A column renamed aside leaves its name free: adding one under it replaces the
                 // column (the rename reports itself if the down does not undo it).
-                Effect::ColumnRenamed { table, from, to, .. } => {
+                Effect::ColumnRenamed {
+                    table, from, to, ..
+                } => {
                     vacated.insert(format!("{table}|col|{from}"));
                     made.insert(format!("{table}|col|{to}"));
                 }

@@ -179,7 +179,7 @@ impl SqlType {
         if a == b
             && matches!(
                 a,
-                "timestamp" | "timestamptz" | "time" | "timetz" | "datetime"
+                "timestamp" | "timestamptz" | "time" | "timetz" | "datetime" | "interval"
             )
         {
             // Unwritten, the precision is 6 in PostgreSQL and 0 in MySQL.
@@ -523,6 +523,14 @@ mod tests {
         );
         assert_eq!(
             t("timestamptz").change_to(&t("timestamptz(0)"), pg),
+            TypeChange::Narrowing
+        );
+        assert_eq!(
+            t("interval(3)").change_to(&t("interval"), pg),
+            TypeChange::SafeWidening
+        );
+        assert_eq!(
+            t("interval").change_to(&t("interval(0)"), pg),
             TypeChange::Narrowing
         );
     }

@@ -7,14 +7,15 @@ use crate::sql::{AlterAction, Dialect, SqlUnit};
 crate::declare_rule! {
     /// ## What it does
     /// Flags changing the type of an existing column, unless the change is known to be a safe
-    /// widening for the dialect: `varchar(n)` to a longer `varchar` or to `text`, `numeric(p,s)`
-    /// to a larger precision, more fractional-second digits of a `timestamp`, `timestamptz` or
-    /// `time`, and `timestamp` to `timestamptz` or back after the migration set the session's
-    /// time zone to UTC on PostgreSQL 12+ (PostgreSQL); `varchar` growth within the same length-prefix size (under 256 bytes
-    /// before and after, or at or above both times, counted in the column's character set when
-    /// the statement names it, under every character set when it does not) and appending `ENUM`
-    /// values (MySQL). Fewer fractional digits round stored values: a narrowing. MySQL's
-    /// `datetime` to `datetime(6)` is a widening that copies the table.
+    /// widening for the dialect: `varchar(n)` to a longer `varchar` or to `text`,
+    /// `numeric(p,s)` to a larger precision, more fractional-second digits of a `timestamp`,
+    /// `timestamptz`, `time` or `interval`, and `timestamp` to `timestamptz` or back after the
+    /// migration set the session's time zone to UTC on PostgreSQL 12+ (PostgreSQL); `varchar`
+    /// growth within the same length-prefix size (under 256 bytes before and after, or at or
+    /// above both times, counted in the column's character set when the statement names it,
+    /// under every character set when it does not) and appending `ENUM` values (MySQL). Fewer
+    /// fractional digits round stored values: a narrowing. MySQL's `datetime` to `datetime(6)`
+    /// is a widening that copies the table.
     ///
     /// ## Why is this bad?
     /// A narrowing change (`bigint` to `int`, `text` to `varchar(50)`) fails on existing data or
