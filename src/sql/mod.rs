@@ -581,6 +581,9 @@ pub struct SqlUnit<'a> {
     /// `autocommit_block()`), and the file-level index of the unit's first statement.
     autocommit: &'a [usize],
     first: usize,
+    /// The first `COMMIT` or `ROLLBACK` of the script: it ends the tool's transaction, and the
+    /// statements after it run in autocommit (or in a transaction they open themselves).
+    tool_transaction_end: usize,
     /// Tables known to be new (created in this change) before the first statement runs.
     pub new_tables: std::collections::HashSet<String>,
     /// Columns (`table|column` keys) new to the world before the first statement runs: created
@@ -618,6 +621,7 @@ impl<'a> SqlUnit<'a> {
             statements,
             direction,
             tool_transaction: false,
+            tool_transaction_end: usize::MAX,
             autocommit: &[],
             first: 0,
             new_tables: Default::default(),
@@ -635,13 +639,26 @@ impl<'a> SqlUnit<'a> {
         self.tool_transaction = true;
         self.first = first;
         self.autocommit = autocommit;
+        self.tool_transaction_end = self
+            .statements
+            .iter()
+            .position(|s| {
+                matches!(
+                    s.kind,
+                    StmtKind::Transaction(TxnKind::Commit | TxnKind::Rollback)
+                )
+            })
+            .unwrap_or(usize::MAX);
     }
 
     /// Whether statement `i` runs inside a transaction: one the script opens itself (`BEGIN`
-    /// … `COMMIT`), or the one the migration tool wraps the script in.
+    /// … `COMMIT`), or the one the migration tool wraps the script in, until the script's first
+    /// `COMMIT` or `ROLLBACK` ends it.
     pub fn in_transaction(&self, i: usize) -> bool {
         self.statements[i].in_transaction
-            || (self.tool_transaction && !self.autocommit.contains(&(self.first + i)))
+            || (self.tool_transaction
+                && i < self.tool_transaction_end
+                && !self.autocommit.contains(&(self.first + i)))
     }
 
     /// Whether the column is new to the world when statement `index` runs: its table is, it was
