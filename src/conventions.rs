@@ -27,15 +27,19 @@ pub enum Practice {
     UsingIndex,
     /// `SET lock_timeout` before a statement that waits for a strong lock.
     LockTimeout,
+    /// MySQL `ALTER TABLE` and `CREATE INDEX` that say how much they may lock (`ALGORITHM=`,
+    /// `LOCK=`).
+    MysqlLockClause,
 }
 
 impl Practice {
-    pub const ALL: [Practice; 5] = [
+    pub const ALL: [Practice; 6] = [
         Practice::ConcurrentIndexBuild,
         Practice::ConcurrentIndexDrop,
         Practice::NotValidConstraint,
         Practice::UsingIndex,
         Practice::LockTimeout,
+        Practice::MysqlLockClause,
     ];
 
     fn index(self) -> usize {
@@ -63,6 +67,11 @@ impl Practice {
                 "are added USING INDEX",
             ),
             Practice::LockTimeout => ("migrations", "sets lock_timeout", "set lock_timeout"),
+            Practice::MysqlLockClause => (
+                "ALTER TABLE and CREATE INDEX statements",
+                "states its ALGORITHM or LOCK",
+                "state their ALGORITHM or LOCK",
+            ),
         }
     }
 
@@ -86,6 +95,13 @@ impl Practice {
             n
         };
         match (self, &s.kind) {
+            // Counted in every set; only MySQL's rule asks for it, and only MySQL writes it.
+            (Practice::MysqlLockClause, StmtKind::AlterTable(at)) => {
+                (1, u32::from(at.algorithm.is_some() || at.lock.is_some()))
+            }
+            (Practice::MysqlLockClause, StmtKind::CreateIndex(ci)) => {
+                (1, u32::from(ci.algorithm.is_some() || ci.lock.is_some()))
+            }
             (Practice::ConcurrentIndexBuild, StmtKind::CreateIndex(ci)) => {
                 (1, u32::from(ci.concurrently))
             }
@@ -145,7 +161,7 @@ pub struct Conventions {
     /// are the project's way of saying "not undone", not an oversight.
     pub empty_downs: bool,
     /// The locking practices, in [`Practice::ALL`] order, over every script of the set.
-    pub practices: [PracticeCount; 5],
+    pub practices: [PracticeCount; 6],
 }
 
 impl Conventions {
@@ -157,7 +173,7 @@ impl Conventions {
         let statements = |s: ScriptRef| &files[s.file].model.statements[script(s).stmts.clone()];
         let liquibase = set.framework == Framework::Liquibase;
         let (mut need, mut have, mut empty) = (0usize, 0usize, 0usize);
-        let mut practices = [PracticeCount::default(); 5];
+        let mut practices = [PracticeCount::default(); 6];
         for m in &set.migrations {
             for s in [m.up, m.down].into_iter().flatten() {
                 count_practices(&mut practices, statements(s), Some(s) == m.up);
@@ -191,7 +207,7 @@ impl Conventions {
     /// The practices of scripts in no migration set (a folder of plain SQL scripts), each an up
     /// unless `false`.
     pub fn of_scripts<'a>(scripts: impl Iterator<Item = (&'a [Statement], bool)>) -> Conventions {
-        let mut practices = [PracticeCount::default(); 5];
+        let mut practices = [PracticeCount::default(); 6];
         for (stmts, up) in scripts {
             count_practices(&mut practices, stmts, up);
         }
@@ -211,7 +227,7 @@ impl Conventions {
 }
 
 /// Adds a script's cases of each practice (a migration, for `lock_timeout`, when it is an up).
-fn count_practices(practices: &mut [PracticeCount; 5], stmts: &[Statement], up: bool) {
+fn count_practices(practices: &mut [PracticeCount; 6], stmts: &[Statement], up: bool) {
     for st in stmts {
         for p in Practice::ALL {
             let (cases, followed) = p.count(st);
