@@ -145,6 +145,13 @@ impl SqlType {
         }
         let (a, b) = (self.name.as_str(), new.name.as_str());
         let mysql = dialect == Dialect::Mysql;
+        // MySQL's BOOLEAN is TINYINT(1) under another name.
+        let tinyint_one = |t: &SqlType| {
+            t.name == "boolean" || (t.name == "tinyint" && t.args.iter().all(|a| a.trim() == "1"))
+        };
+        if mysql && tinyint_one(self) && tinyint_one(new) && self.unsigned == new.unsigned {
+            return TypeChange::Same;
+        }
 
         // Character types.
         if is_char_like(a) && is_char_like(b) {
@@ -538,6 +545,10 @@ mod tests {
     #[test]
     fn mysql_changes() {
         let my = Dialect::Mysql;
+        assert_eq!(
+            t("BOOLEAN").change_to(&t("tinyint(1)"), my),
+            TypeChange::Same
+        );
         // TEXT holds 65,535 bytes on MySQL: the larger text types widen it (with a copy).
         assert_eq!(
             t("text").change_to(&t("longtext"), my),
