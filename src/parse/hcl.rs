@@ -11,28 +11,76 @@ use crate::terraform::hcl::{
     UnaryOp,
 };
 
-/// Why a file could not be parsed, and where.
+/// Why a file (or one top-level block of it) could not be parsed, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseFailure {
     pub offset: usize,
     pub message: String,
+    /// The rest of the file was parsed and checked: the failure cost one top-level block only.
+    pub recovered: bool,
 }
 
-/// A parsed HCL file: its body (empty when parsing failed) and its comments.
+/// A parsed HCL file: its body (without the top-level blocks that failed to parse; empty when
+/// nothing could be recovered) and its comments.
 #[derive(Debug, Default)]
 pub struct ParsedHcl {
     pub body: Body,
     pub comments: Vec<Span>,
-    pub error: Option<ParseFailure>,
+    /// One failure per top-level block that could not be parsed (or one for the whole file).
+    pub errors: Vec<ParseFailure>,
 }
 
 pub fn parse(text: &str) -> ParsedHcl {
     let comments = comments(text);
+    let (result, patched) = parse_patched(text);
+    let failure = match result {
+        Ok(Ok(body)) => {
+            return ParsedHcl {
+                body: body_of(&body),
+                comments,
+                errors: Vec::new(),
+            };
+        }
+        Err(message) => ParseFailure {
+            offset: 0,
+            message,
+            recovered: false,
+        },
+        Ok(Err(e)) => ParseFailure {
+            offset: e.location().offset().min(text.len()),
+            message: format!("cannot parse HCL: {}", e.message()),
+            recovered: false,
+        },
+    };
+    // One bad block must not cost the rest of the file: parse the top-level blocks one by one
+    // and the file again without the ones that fail.
+    let work = patched.as_deref().unwrap_or(text);
+    if let Some((body, errors)) = recover(work) {
+        return ParsedHcl {
+            body,
+            comments,
+            errors,
+        };
+    }
+    ParsedHcl {
+        body: Body::default(),
+        comments,
+        errors: vec![failure],
+    }
+}
+
+/// hcl-edit's parse of `text`, after renaming object keys it refuses as repeated (Terraform
+/// accepts a key repeated in an object constructor, the last one wins; the rename is in place,
+/// same length, so every span stays valid). Returns the renamed text when it renamed any.
+#[allow(clippy::type_complexity)]
+fn parse_patched(
+    text: &str,
+) -> (
+    Result<Result<hcl_edit::structure::Body, hcl_edit::parser::Error>, String>,
+    Option<String>,
+) {
     let mut patched: Option<String> = None;
     let mut result = parse_body(text);
-    // Terraform accepts a key repeated in an object constructor (the last one wins); hcl-edit
-    // refuses it. Rename the repeated key in place (same length, so every span stays valid) and
-    // parse again.
     for _ in 0..16 {
         let Ok(Err(e)) = &result else { break };
         if !e.message().contains("redefined object key") {
@@ -44,29 +92,149 @@ pub fn parse(text: &str) -> ParsedHcl {
         }
         result = parse_body(work);
     }
-    match result {
-        Ok(Ok(body)) => ParsedHcl {
-            body: body_of(&body),
-            comments,
-            error: None,
-        },
-        Err(message) => ParsedHcl {
-            body: Body::default(),
-            comments,
-            error: Some(ParseFailure { offset: 0, message }),
-        },
-        Ok(Err(e)) => {
-            let offset = e.location().offset().min(text.len());
-            ParsedHcl {
-                body: Body::default(),
-                comments,
-                error: Some(ParseFailure {
-                    offset,
-                    message: format!("cannot parse HCL: {}", e.message()),
-                }),
+    (result, patched)
+}
+
+/// Block-level recovery: each top-level item (block or attribute) of `text` parsed alone; the
+/// file parsed again with the failing ones blanked out (spaces, newlines kept, so every span
+/// stays the file's). `None` when nothing is gained: a single item, no item fails alone (the
+/// error is between items), or the rest still fails.
+fn recover(text: &str) -> Option<(Body, Vec<ParseFailure>)> {
+    let items = top_level_items(text);
+    if items.len() < 2 {
+        return None;
+    }
+    let mut errors = Vec::new();
+    let mut work = text.as_bytes().to_vec();
+    for item in &items {
+        let (result, patched) = parse_patched(item.text(text));
+        let failure = match result {
+            Ok(Ok(_)) => {
+                if let Some(p) = patched {
+                    work[item.start..item.end].copy_from_slice(p.as_bytes());
+                }
+                continue;
+            }
+            Err(message) => ParseFailure {
+                offset: item.start,
+                message,
+                recovered: true,
+            },
+            Ok(Err(e)) => ParseFailure {
+                offset: item.start + e.location().offset().min(item.end - item.start),
+                message: format!("cannot parse HCL: {}", e.message()),
+                recovered: true,
+            },
+        };
+        errors.push(failure);
+        for b in &mut work[item.start..item.end] {
+            if *b != b'\n' {
+                *b = b' ';
             }
         }
     }
+    if errors.is_empty() {
+        return None;
+    }
+    let work = String::from_utf8(work).ok()?;
+    match parse_body(&work) {
+        Ok(Ok(body)) => Some((body_of(&body), errors)),
+        _ => None,
+    }
+}
+
+/// The top-level items of HCL text (blocks and attributes), from their first character to the
+/// end of their last line: what nests inside braces, brackets, parentheses, strings,
+/// interpolations, heredocs and comments stays inside its item.
+fn top_level_items(text: &str) -> Vec<Span> {
+    #[derive(Clone, Copy)]
+    enum Ctx {
+        Code(usize),
+        Str,
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut stack = vec![Ctx::Code(0)];
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let top = stack.len() == 1;
+        match *stack.last().expect("never empty") {
+            Ctx::Str => match c {
+                b'\\' => i += 2,
+                b'"' => {
+                    stack.pop();
+                    i += 1;
+                }
+                b'\n' => {
+                    stack.pop();
+                }
+                b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => i += 3,
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                    stack.push(Ctx::Code(0));
+                    i += 2;
+                }
+                _ => i += 1,
+            },
+            Ctx::Code(depth) => {
+                if top && depth == 0 && start.is_none() && !c.is_ascii_whitespace() {
+                    // Comments between items belong to no item.
+                    let comment =
+                        c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/') | Some(b'*')));
+                    if !comment {
+                        start = Some(i);
+                    }
+                }
+                match c {
+                    b'\n' if top && depth == 0 => {
+                        if let Some(s) = start.take() {
+                            out.push(Span::new(s, i));
+                        }
+                        i += 1;
+                    }
+                    b'#' => i = skip_line(b, i),
+                    b'/' if b.get(i + 1) == Some(&b'/') => i = skip_line(b, i),
+                    b'/' if b.get(i + 1) == Some(&b'*') => {
+                        i = memchr::memmem::find(&b[i + 2..], b"*/")
+                            .map(|p| i + 2 + p + 2)
+                            .unwrap_or(b.len());
+                    }
+                    b'"' => {
+                        stack.push(Ctx::Str);
+                        i += 1;
+                    }
+                    b'{' | b'[' | b'(' => {
+                        *stack.last_mut().expect("never empty") = Ctx::Code(depth + 1);
+                        i += 1;
+                    }
+                    b'}' | b']' | b')' => {
+                        if depth == 0 {
+                            if stack.len() > 1 {
+                                stack.pop();
+                            }
+                        } else {
+                            *stack.last_mut().expect("never empty") = Ctx::Code(depth - 1);
+                        }
+                        i += 1;
+                    }
+                    b'<' if b.get(i + 1) == Some(&b'<') => i = heredoc(text, i),
+                    _ => i += 1,
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push(Span::new(s, b.len()));
+    }
+    out
+}
+
+/// The offset of the end of the line holding `start` (its newline, which is not skipped).
+fn skip_line(b: &[u8], start: usize) -> usize {
+    memchr::memchr(b'\n', &b[start..])
+        .map(|p| start + p)
+        .unwrap_or(b.len())
 }
 
 /// hcl-edit's parser, with a panic inside it turned into an error (one bad file must not stop
@@ -397,7 +565,7 @@ mod tests {
     fn spans_point_at_attributes_blocks_and_values() {
         let text = "resource \"aws_db_instance\" \"main\" {\n  publicly_accessible = true\n  port = var.port\n  tags = { Name = \"x-${var.env}\" }\n  ingress {\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
         let p = parse(text);
-        assert!(p.error.is_none());
+        assert!(p.errors.is_empty());
         let b = &p.body.blocks[0];
         assert_eq!(b.ident, "resource");
         assert_eq!(b.labels[0].value, "aws_db_instance");
@@ -425,7 +593,7 @@ mod tests {
     fn a_repeated_object_key_is_accepted_like_terraform_does() {
         let text = "x = {\n  a = 1\n  a = 2\n}\n";
         let p = parse(text);
-        assert!(p.error.is_none(), "{:?}", p.error);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
         assert_eq!(
             p.body.attributes[0].value.span.text(text),
             "{\n  a = 1\n  a = 2\n}"
@@ -436,8 +604,42 @@ mod tests {
     fn parse_errors_have_an_offset() {
         let text = "resource \"a\" \"b\" {\n  x = \n}\n";
         let p = parse(text);
-        let e = p.error.unwrap();
+        let e = &p.errors[0];
         assert!(e.offset > 0 && e.offset <= text.len(), "{e:?}");
+    }
+
+    #[test]
+    fn a_broken_block_costs_that_block_only() {
+        let text = "variable \"a\" {\n  default = \"x { y\"\n}\n\n# a comment\nresource \"r\" \"broken\" {\n  x = \n}\n\nresource \"r\" \"fine\" {\n  tags = { Name = \"${var.a}}\" }\n  policy = <<EOF\n{ \"unbalanced\": [\nEOF\n}\nlocals {\n  b = 1\n}\n";
+        let p = parse(text);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        let e = &p.errors[0];
+        assert!(e.recovered);
+        assert!(text[..e.offset].contains("broken") && !text[..e.offset].contains("fine"));
+        let names: Vec<&str> = p
+            .body
+            .blocks
+            .iter()
+            .map(|b| {
+                b.labels
+                    .last()
+                    .map_or(b.ident.as_str(), |l| l.value.as_str())
+            })
+            .collect();
+        assert_eq!(names, ["a", "fine", "locals"]);
+        // Spans are the file's.
+        let fine = &p.body.blocks[1];
+        assert!(fine.span.text(text).starts_with("resource \"r\" \"fine\""));
+    }
+
+    #[test]
+    fn top_level_items_keep_nesting_inside() {
+        let text = "a = [\n  1,\n]\nb = \"x\\n${ { c = 1 } }\"\n// c\nd {\n}\n";
+        let items: Vec<&str> = top_level_items(text).iter().map(|s| s.text(text)).collect();
+        assert_eq!(
+            items,
+            ["a = [\n  1,\n]", "b = \"x\\n${ { c = 1 } }\"", "d {\n}"]
+        );
     }
 
     #[test]

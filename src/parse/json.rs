@@ -38,6 +38,7 @@ impl Parser<'_> {
         ParseFailure {
             offset: self.pos.min(self.b.len()),
             message: format!("cannot parse JSON: {msg}"),
+            recovered: false,
         }
     }
 

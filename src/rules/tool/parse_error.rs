@@ -17,7 +17,8 @@ crate::declare_rule! {
     ///
     /// In YAML it reports the first syntax error (the documents before it are still checked),
     /// nesting too deep to analyse, and a key written twice in one mapping (YAML tools disagree
-    /// on which value wins).
+    /// on which value wins). In Terraform it reports each top-level block that cannot be parsed;
+    /// the file's other blocks are still checked.
     ///
     /// ## Example
     /// ```sql
@@ -49,9 +50,11 @@ impl ParseError {
             failure.message.clone(),
         )
         .label("parsing stopped here")
-        .help(format!(
-            "check the {what} syntax; nothing else in this file was checked"
-        ));
+        .help(if failure.recovered {
+            format!("check the {what} syntax; the rest of this block was not checked, the file's other blocks were")
+        } else {
+            format!("check the {what} syntax; nothing else in this file was checked")
+        });
     }
 }
 
@@ -59,7 +62,7 @@ impl Rule for ParseError {
     crate::rule_meta!();
 
     fn check_terraform(&self, unit: &crate::terraform::TfUnit, cx: &mut Cx) {
-        if let Some(f) = &unit.file().parsed.error {
+        for f in &unit.file().parsed.errors {
             Self::report_failure(f, "HCL", cx);
         }
     }
