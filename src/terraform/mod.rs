@@ -102,8 +102,10 @@ pub const CREDENTIAL_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Whether an attribute holds a credential: a known credential attribute, or, on a module call
-/// or in a `.tfvars` file, any name ending in `password`.
+/// or in a `.tfvars` file, any name ending in `password`; the write-only form of either
+/// (`password_wo`, `master_password_wo`: Terraform 1.11+) is the same credential.
 pub fn is_credential_name(name: &str, loose: bool) -> bool {
+    let name = name.strip_suffix("_wo").unwrap_or(name);
     const FLAGS: &[&str] = &[
         "manage_",
         "create_",

@@ -14,7 +14,8 @@ crate::declare_rule! {
     /// the like on a database resource (`aws_db_instance`, `google_sql_user`,
     /// `azurerm_mssql_server`, `postgresql_role`...) or a database provider block, a module
     /// input ending in `password`, and the literal default, local or `.tfvars` value of a
-    /// variable that feeds one.
+    /// variable that feeds one. Write-only forms (`password_wo`, `master_password_wo`) are the
+    /// same credentials: they keep the value out of the state, not out of the code.
     ///
     /// The secrets engine judges the value, as for every input kind: empty values, references
     /// (`"<password>"`, `"${...}"`, a Secrets Manager ARN) and hashes are not secrets; obvious
