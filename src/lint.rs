@@ -80,7 +80,7 @@ pub struct Request<'a> {
     pub context: Vec<Input>,
     pub base: Option<&'a dyn BaseLookup>,
     /// Read the rest of a Terraform file's directory from disk (its variables, locals and
-    /// auto-loaded tfvars) when the file itself was read from disk. Off for a file linted alone.
+    /// auto-loaded tfvars). Off for a file linted alone and for texts that are not on disk.
     pub module_siblings: bool,
 }
 
@@ -116,7 +116,6 @@ struct Read {
     source: SourceFile,
     kind: FileKind,
     reported: bool,
-    on_disk: bool,
 }
 
 /// Lints a request: every file is read, parsed once and put in its project model (Terraform
@@ -144,14 +143,12 @@ pub fn lint(request: Request, settings: &Settings) -> Vec<FileReport> {
                 source,
                 kind,
                 reported,
-                on_disk: false,
             }),
             Input::Path(c) => match read_source(&c.path, &c.display, settings.max_file_size) {
                 Ok(source) => Ok(Read {
                     source,
                     kind: c.kind,
                     reported,
-                    on_disk: true,
                 }),
                 Err((why, _)) if reported => {
                     Err(Some(unreadable(&c.path, &c.display, why, settings)))
@@ -575,8 +572,8 @@ fn tf_kind(path: &Path) -> Option<TfFileKind> {
 }
 
 /// Lints the Terraform files of one directory as one module: the reported ones, with the
-/// context ones and, with `siblings` and a member read from disk, the directory's other `.tf`
-/// and auto-loaded `.tfvars` files read for context. Returns (slot, report) of the reported
+/// context ones and, with `siblings`, the directory's other `.tf` and auto-loaded `.tfvars`
+/// files read from disk for context. Returns (slot, report) of the reported
 /// members.
 fn lint_module(
     dir: &Path,
@@ -584,7 +581,7 @@ fn lint_module(
     siblings: bool,
     settings: &Settings,
 ) -> Vec<(usize, FileReport)> {
-    let read_siblings = siblings && members.iter().any(|(_, r)| r.on_disk);
+    let read_siblings = siblings;
     let mut files: Vec<(Arc<SourceFile>, TfFileKind)> = Vec::new();
     let mut reported: Vec<(usize, usize)> = Vec::new(); // (slot, module file index)
     for (slot, r) in members {

@@ -371,7 +371,31 @@ impl Server {
             return Vec::new();
         }
         let source = SourceFile::new(path, discover::display_path(path), text);
-        let mut reports = lint::lint(lint::Request::texts(vec![(source, kind)]), &settings);
+        // The rest of the document's migration folder, read from disk, so the editor sees what
+        // `check` sees (the set's order, pairing and catalog; a Terraform module's variables),
+        // with the document itself as the editor has it.
+        let me = discover::Candidate {
+            display: discover::display_path(path),
+            path: path.to_path_buf(),
+            kind,
+        };
+        let same = |p: &Path| {
+            p == path
+                || (std::fs::canonicalize(p).ok())
+                    .is_some_and(|c| std::fs::canonicalize(path).is_ok_and(|d| c == d))
+        };
+        let context = discover::context_for(std::slice::from_ref(&me), &settings)
+            .into_iter()
+            .filter(|c| !same(&c.path))
+            .map(lint::Input::Path)
+            .collect();
+        let request = lint::Request {
+            files: vec![lint::Input::Text(source, kind)],
+            context,
+            base: None,
+            module_siblings: true,
+        };
+        let mut reports = lint::lint(request, &settings);
         if let Some(b) = &baseline {
             // Stale entries are about the whole repository, not this document: `check` reports them.
             let _ = baseline::apply(b, &mut reports, &settings);

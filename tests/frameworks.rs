@@ -158,6 +158,46 @@ fn a_file_named_alone_brings_its_folder() {
 }
 
 #[test]
+fn a_named_file_that_shares_a_version_is_reported_whichever_comes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "migrations/001_users.up.sql",
+        "CREATE TABLE users (id bigint);\n",
+    );
+    write(
+        d,
+        "migrations/002_add_name.up.sql",
+        "ALTER TABLE users ADD COLUMN name text;\n",
+    );
+    write(
+        d,
+        "migrations/002_add_nick.up.sql",
+        "ALTER TABLE users ADD COLUMN nick text;\n",
+    );
+    let settings = Settings::only("NM003");
+    // Either file named alone (a pre-commit run): the other is context, and the duplicate is
+    // reported on the named one.
+    for name in ["002_add_name.up.sql", "002_add_nick.up.sql"] {
+        let path = d.join("migrations").join(name);
+        let files = vec![Candidate {
+            display: name.into(),
+            path: path.clone(),
+            kind: discover::classify(&path).unwrap(),
+        }];
+        let context = discover::context_for(&files, &settings);
+        let request = lint::Request {
+            files: files.into_iter().map(lint::Input::Path).collect(),
+            context: context.into_iter().map(lint::Input::Path).collect(),
+            ..lint::Request::default()
+        };
+        let got = findings(&lint::lint(request, &settings));
+        assert_eq!(got, vec![(name.to_string(), "NM003".to_string())], "{name}");
+    }
+}
+
+#[test]
 fn config_forces_frameworks_and_requires_downs() {
     use schemaguard::config;
     use schemaguard::settings::Overrides;

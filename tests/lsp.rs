@@ -292,3 +292,41 @@ fn utf8_positions_when_the_client_offers_them() {
     );
     client.shutdown();
 }
+
+#[test]
+fn a_document_is_linted_with_its_migration_folder() {
+    let ws = workspace();
+    let root = std::fs::canonicalize(ws.path()).unwrap();
+    // On disk: the folder's other migrations. In the editor: a new one, not saved yet.
+    std::fs::write(
+        root.join("db/001_users.up.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("db/002_add_name.up.sql"),
+        "ALTER TABLE users ADD COLUMN name text;\n",
+    )
+    .unwrap();
+    let mut client = Client::start(&root);
+    initialize(&mut client, &root, &["utf-16"]);
+    let uri = file_uri(&root.join("db/002_add_nick.up.sql"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "sql", "version": 1,
+            "text": "ALTER TABLE users ADD COLUMN nick text;\n" } }),
+    );
+    let diags = client.diagnostics(&uri);
+    let dup = diags
+        .iter()
+        .find(|d| d["code"] == "NM003")
+        .unwrap_or_else(|| panic!("the folder's other version 002 is seen: {diags:?}"));
+    assert!(
+        dup["message"]
+            .as_str()
+            .unwrap()
+            .contains("002_add_name.up.sql"),
+        "{dup}"
+    );
+    client.shutdown();
+}

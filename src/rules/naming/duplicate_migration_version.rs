@@ -71,9 +71,15 @@ impl Rule for DuplicateMigrationVersion {
         }
         let _ = versions(set.set);
         for (file, other, version) in found {
-            if !set.reported(file) {
+            // Reported on the file being linted: with one file named (a pre-commit run, an
+            // editor), the other may come first in the set's order and be context only.
+            let (file, other) = if set.reported(file) {
+                (file, other)
+            } else if set.reported(other) {
+                (other, file)
+            } else {
                 continue;
-            }
+            };
             // The folder for diesel (`<version>_<name>/up.sql`), the file otherwise.
             let shown = &set.source(other).display;
             let mut parts = shown.rsplit('/');
