@@ -239,7 +239,7 @@ fn count_practices(practices: &mut [PracticeCount; 6], stmts: &[Statement], up: 
         let lt = &mut practices[Practice::LockTimeout.index()];
         lt.cases += 1;
         lt.followed += u32::from(stmts.iter().any(
-            |s| matches!(&s.kind, StmtKind::Set { name, .. } if name.ends_with("lock_timeout")),
+            |s| matches!(&s.kind, StmtKind::Set { name, .. } if crate::sql::is_lock_timeout(name)),
         ));
     }
 }

@@ -797,6 +797,12 @@ impl<'a> SqlUnit<'a> {
     }
 }
 
+/// Whether a `SET` names PostgreSQL's `lock_timeout` (`SET LOCAL lock_timeout`), not a custom
+/// setting that ends like it (`SET myapp.lock_timeout`).
+pub fn is_lock_timeout(name: &str) -> bool {
+    name.rsplit_once(' ').map_or(name, |(_, n)| n) == "lock_timeout"
+}
+
 /// Whether a function's return type makes it a trigger function (`trigger`, `event_trigger`),
 /// which only triggers call.
 pub fn returns_trigger(return_type: &str) -> bool {

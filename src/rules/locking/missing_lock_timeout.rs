@@ -88,10 +88,7 @@ fn sets_lock_timeout(unit: &SqlUnit, stmt: &Statement) -> bool {
     match &stmt.kind {
         StmtKind::Set { name, value, .. } => {
             let v = value.trim().trim_matches(['\'', '"']).trim();
-            name.ends_with("lock_timeout")
-                && !name.contains("idle")
-                && v != "0"
-                && !v.eq_ignore_ascii_case("default")
+            crate::sql::is_lock_timeout(name) && v != "0" && !v.eq_ignore_ascii_case("default")
         }
         StmtKind::Query => unit
             .text(stmt.span)
