@@ -1,6 +1,6 @@
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
-use crate::sql::{AlterAction, ConstraintKind, SqlUnit};
+use crate::sql::{AlterAction, ConstraintKind, SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
@@ -23,7 +23,8 @@ crate::declare_rule! {
     ///
     /// ## Use instead
     /// Add it `NOT VALID` (new rows are checked at once), then validate it in a separate
-    /// statement, which only takes a lock that lets reads and writes through:
+    /// transaction, which only takes a lock that lets reads and writes through (validated in the
+    /// transaction that added it, the ADD's lock is still held: that is reported too):
     /// ```sql
     /// ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
     /// ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;
@@ -65,7 +66,48 @@ impl Rule for ConstraintWithoutNotValid {
                 .unwrap_or_default();
             cx.report(item.span, format!("{what}{name} is added to `{}` without NOT VALID: every existing row is checked while writes are blocked", at.name))
                 .label("validates all rows under a write-blocking lock")
-                .help("add it with NOT VALID, then run ALTER TABLE ... VALIDATE CONSTRAINT in a separate statement");
+                .help("add it with NOT VALID, then run ALTER TABLE ... VALIDATE CONSTRAINT in a separate transaction");
+        });
+        // NOT VALID, then VALIDATE in the same transaction: the ADD's lock is still held while
+        // VALIDATE checks every row, so nothing is gained.
+        for_each_alter(unit, |j, _, at, item| {
+            let AlterAction::ValidateConstraint { name } = &item.action else {
+                return;
+            };
+            let Some(i) = added_not_valid(unit, j, &at.name.key(), &name.norm()) else {
+                return;
+            };
+            if unit.table_has_no_rows(&at.name, i) || !same_transaction(unit, i, j) {
+                return;
+            }
+            cx.report(item.span, format!("`{name}` is validated in the transaction that added it NOT VALID: the lock the ADD took on `{}` is held while every row is checked, blocking writes as if NOT VALID were not there", at.name))
+                .label("validated in the same transaction")
+                .secondary(unit.statements[i].span, "added NOT VALID here, in the same transaction")
+                .help("validate it in a separate transaction: a later migration, or after a COMMIT in one that runs outside the tool's transaction");
         });
     }
+}
+
+/// The statement before `before` that adds constraint `name` to table `table` NOT VALID.
+fn added_not_valid(unit: &SqlUnit, before: usize, table: &str, name: &str) -> Option<usize> {
+    unit.statements[..before]
+        .iter()
+        .position(|s| match &s.kind {
+            StmtKind::AlterTable(at) if at.name.key() == table => at.actions.iter().any(|a| {
+                matches!(&a.action, AlterAction::AddConstraint { constraint }
+                if constraint.not_valid
+                    && constraint.name.as_ref().is_some_and(|n| n.norm() == name))
+            }),
+            _ => false,
+        })
+}
+
+/// Whether statements `i` and `j` (`i < j`) run in one transaction: both inside one, and no
+/// transaction statement between them ends it.
+fn same_transaction(unit: &SqlUnit, i: usize, j: usize) -> bool {
+    unit.in_transaction(i)
+        && unit.in_transaction(j)
+        && !unit.statements[i + 1..j]
+            .iter()
+            .any(|s| matches!(s.kind, StmtKind::Transaction(_)))
 }
