@@ -224,9 +224,19 @@ fn reindex(c: &mut Cursor) -> Option<StmtKind> {
     if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
         let start = c.pos;
         c.skip_group();
-        concurrently |= c.toks[start..c.pos]
+        // `(CONCURRENTLY)`, `(CONCURRENTLY true)`; `(CONCURRENTLY false)` or `off`/`0` says no.
+        let options: Vec<&Tok> = c.toks[start..c.pos]
             .iter()
-            .any(|t| t.is_kw(c.text, "CONCURRENTLY"));
+            .filter(|t| !t.is_trivia())
+            .collect();
+        concurrently |= options.iter().enumerate().any(|(k, t)| {
+            t.is_kw(c.text, "CONCURRENTLY")
+                && !options.get(k + 1).is_some_and(|v| {
+                    ["FALSE", "OFF", "0"]
+                        .iter()
+                        .any(|no| v.text(c.text).eq_ignore_ascii_case(no))
+                })
+        });
     }
     let target = match c.word_upper()?.as_str() {
         "INDEX" => ReindexTarget::Index,
