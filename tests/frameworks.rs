@@ -490,3 +490,34 @@ fn release_window_hours_decides_what_ships_together() {
     );
     assert_eq!(json_findings(d, &args).len(), 1);
 }
+
+/// A validated CHECK spares SET NOT NULL its scan only from PostgreSQL 12 on.
+#[test]
+fn a_validated_check_spares_the_scan_only_from_postgres_12() {
+    let text = "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\n\
+                ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\n\
+                ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n";
+    let run = |version: u32| {
+        let mut settings = Settings::only("BC007");
+        settings.postgres_version = version;
+        let source = schemaguard::source::SourceFile::from_text("V2__email.sql", text);
+        let reports = lint::lint(
+            lint::Request::texts(vec![(source, discover::FileKind::Sql)]),
+            &settings,
+        );
+        reports[0]
+            .active()
+            .map(|d| {
+                (
+                    reports[0].source.line_col(d.span.start).line,
+                    d.message.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(run(12).is_empty(), "{:?}", run(12));
+    let old = run(11);
+    assert_eq!(old.len(), 1, "{old:?}");
+    assert_eq!(old[0].0, 3);
+    assert!(old[0].1.contains("before 12"), "{}", old[0].1);
+}

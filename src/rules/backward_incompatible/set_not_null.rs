@@ -8,7 +8,10 @@ crate::declare_rule! {
     /// to hold no NULLs: it is NOT NULL already (a primary key column, an earlier `SET NOT
     /// NULL`), a validated `CHECK (col IS NOT NULL)` constraint proves it (validated in this
     /// migration or an earlier one of the set), or this migration added the column with a
-    /// non-null default. A Liquibase changeSet whose preconditions require the table to be
+    /// non-null default. On PostgreSQL two of those still cost a scan under `ACCESS EXCLUSIVE`,
+    /// and are reported as such: a validated check before PostgreSQL 12 (`postgres.version`),
+    /// and a column added with a default and then set NOT NULL (declare it `NOT NULL DEFAULT`
+    /// in the `ADD COLUMN` instead). A Liquibase changeSet whose preconditions require the table to be
     /// empty (`<sqlCheck expectedResult="0">SELECT COUNT(*) FROM t</sqlCheck>`, `<tableIsEmpty>`,
     /// `<rowCount expectedRows="0">`, not `onFail="WARN"`) runs on no row and is not reported.
     ///
@@ -49,36 +52,68 @@ impl Rule for SetNotNull {
             let AlterAction::SetNotNull { column } = &item.action else {
                 return;
             };
-            // The schema before this script: the column is NOT NULL already, or an earlier
-            // migration validated a `CHECK (col IS NOT NULL)`.
-            let known = unit
-                .catalog
-                .and_then(|c| c.table(&at.name))
-                .and_then(|t| Some((t, t.column(&column.norm())?)))
-                .is_some_and(|(t, c)| c.not_null || t.proven_not_null(&c.name));
-            if known
-                || unit.table_has_no_rows(&at.name, i)
-                || proven_not_null(unit, i, &at.name.key(), &column.norm())
-            {
+            if unit.table_has_no_rows(&at.name, i) {
                 return;
             }
-            cx.report(item.span, format!("`{}.{}` is made NOT NULL: this fails if any row holds NULL, breaks deployed code that writes NULL, and scans the table under an exclusive lock", at.name, column))
-                .label("scans the whole table under ACCESS EXCLUSIVE")
-                .help("add `CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it, then SET NOT NULL (PostgreSQL 12+ skips the scan)");
+            // The schema before this script: the column is NOT NULL already, or an earlier
+            // migration validated a `CHECK (col IS NOT NULL)`.
+            let before = unit
+                .catalog
+                .and_then(|c| c.table(&at.name))
+                .and_then(|t| Some((t, t.column(&column.norm())?)));
+            if before.is_some_and(|(_, c)| c.not_null) {
+                return;
+            }
+            let proof = if before.is_some_and(|(t, c)| t.proven_not_null(&c.name)) {
+                Some(Proof::Check)
+            } else {
+                proven_not_null(unit, i, &at.name.key(), &column.norm())
+            };
+            let target = format!("`{}.{}`", at.name, column);
+            let postgres = unit.dialect.is_postgres_like();
+            match proof {
+                // PostgreSQL 12+ takes the validated check as proof and skips the scan.
+                Some(Proof::Check) if postgres && cx.settings.postgres_version < 12 => {
+                    cx.report(item.span, format!("{target} is made NOT NULL on PostgreSQL {}: before 12 a validated CHECK does not spare the scan, so the whole table is read under an ACCESS EXCLUSIVE lock", cx.settings.postgres_version))
+                        .label("scans the whole table under ACCESS EXCLUSIVE")
+                        .help("on PostgreSQL before 12 keep the CHECK constraint instead of SET NOT NULL, or set it NOT NULL in a maintenance window");
+                }
+                // Every row holds the default, but PostgreSQL still reads them all to be sure.
+                Some(Proof::AddedWithDefault) if postgres => {
+                    cx.report(item.span, format!("{target} was added with a default in this migration and is then made NOT NULL: SET NOT NULL reads the whole table under an ACCESS EXCLUSIVE lock to check it"))
+                        .label("scans the whole table under ACCESS EXCLUSIVE")
+                        .help("declare it in the ADD COLUMN (`ADD COLUMN ... NOT NULL DEFAULT ...`): PostgreSQL 11+ then adds it without touching the rows");
+                }
+                Some(_) => {}
+                None => {
+                    cx.report(item.span, format!("{target} is made NOT NULL: this fails if any row holds NULL, breaks deployed code that writes NULL, and scans the table under an exclusive lock"))
+                        .label("scans the whole table under ACCESS EXCLUSIVE")
+                        .help("add `CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT` it, then SET NOT NULL (PostgreSQL 12+ skips the scan)");
+                }
+            }
         });
     }
+}
+
+/// What proves a column holds no NULL before it is made NOT NULL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Proof {
+    /// A validated `CHECK (col IS NOT NULL)`.
+    Check,
+    /// The column was added in this migration with a non-null default.
+    AddedWithDefault,
 }
 
 /// Whether an earlier statement proved the column holds no NULL: a validated
 /// `CHECK (column IS NOT NULL)` on the table, or the column was added with a non-null default
 /// (every existing row got it, and inserts that omit the column get it too).
-fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> bool {
+fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> Option<Proof> {
     // Added in this migration with a non-null default: every row holds it.
     if unit
         .added_columns(table, column, before)
         .any(|c| c.default.as_ref().is_some_and(|d| !d.is_null))
     {
-        return true;
+        return Some(Proof::AddedWithDefault);
     }
     let mut candidates: Vec<(Option<String>, bool)> = Vec::new();
     for stmt in &unit.statements[..before] {
@@ -111,5 +146,5 @@ fn proven_not_null(unit: &SqlUnit, before: usize, table: &str, column: &str) -> 
             }
         }
     }
-    candidates.iter().any(|c| c.1)
+    candidates.iter().any(|c| c.1).then_some(Proof::Check)
 }
