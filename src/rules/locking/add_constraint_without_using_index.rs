@@ -5,7 +5,8 @@ use crate::sql::{AlterAction, ConstraintKind, SqlUnit};
 crate::declare_rule! {
     /// ## What it does
     /// Flags adding a `PRIMARY KEY` or `UNIQUE` constraint to an existing table without
-    /// `USING INDEX` (PostgreSQL).
+    /// `USING INDEX` (PostgreSQL), and adding a column with one inline (`ADD COLUMN ref uuid
+    /// UNIQUE`), which builds its index the same way.
     ///
     /// It follows the project's practice: in a migration set that adds its keys USING INDEX in
     /// fewer than one case in ten (from five cases on), its findings become one info note at the
@@ -44,12 +45,27 @@ impl Rule for AddConstraintWithoutUsingIndex {
             return;
         }
         for_each_alter(unit, |i, _, at, item| {
-            let AlterAction::AddConstraint { constraint } = &item.action else {
-                return;
-            };
             if unit.table_has_no_rows(&at.name, i) {
                 return;
             }
+            // `ADD COLUMN c ... UNIQUE` / `PRIMARY KEY` builds its index the same way, and
+            // cannot be given USING INDEX.
+            if let AlterAction::AddColumn { column, .. } = &item.action {
+                let what = if column.primary_key {
+                    "primary key"
+                } else if column.unique {
+                    "unique constraint"
+                } else {
+                    return;
+                };
+                cx.report(item.span, format!("column `{}` is added to `{}` with an inline {what}: its index is built under an ACCESS EXCLUSIVE lock", column.name, at.name))
+                    .label("builds an index while the table is locked")
+                    .help("add the column alone, CREATE UNIQUE INDEX CONCURRENTLY on it, then ADD CONSTRAINT ... USING INDEX");
+                return;
+            }
+            let AlterAction::AddConstraint { constraint } = &item.action else {
+                return;
+            };
             let what = match &constraint.kind {
                 ConstraintKind::PrimaryKey {
                     using_index: None, ..

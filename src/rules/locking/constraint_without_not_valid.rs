@@ -5,7 +5,9 @@ use crate::sql::{AlterAction, ConstraintKind, SqlUnit, StmtKind};
 crate::declare_rule! {
     /// ## What it does
     /// Flags adding a `FOREIGN KEY` or `CHECK` constraint to an existing table without
-    /// `NOT VALID` (PostgreSQL).
+    /// `NOT VALID` (PostgreSQL), adding a column with one inline (`ADD COLUMN store_id bigint
+    /// REFERENCES stores`), which is validated at once and cannot be `NOT VALID`, and validating
+    /// a constraint in the transaction that added it `NOT VALID`.
     ///
     /// It follows the project's practice: in a migration set that adds its constraints NOT VALID in
     /// fewer than one case in ten (from five cases on), its findings become one info note at the
@@ -46,6 +48,22 @@ impl Rule for ConstraintWithoutNotValid {
             return;
         }
         for_each_alter(unit, |i, _, at, item| {
+            // `ADD COLUMN c ... REFERENCES t` / `CHECK (...)`: validated at once, and an inline
+            // constraint cannot be NOT VALID.
+            if let AlterAction::AddColumn { column, .. } = &item.action {
+                if unit.table_has_no_rows(&at.name, i) {
+                    return;
+                }
+                let what = match (&column.references, column.check) {
+                    (Some(r), _) => format!("a foreign key to `{r}`"),
+                    (None, true) => "a check constraint".to_string(),
+                    _ => return,
+                };
+                cx.report(item.span, format!("column `{}` is added to `{}` with {what} inline: it is validated against every existing row while writes are blocked, and cannot be NOT VALID", column.name, at.name))
+                    .label("validates all rows under a write-blocking lock")
+                    .help("add the column alone, then the constraint with NOT VALID, and VALIDATE CONSTRAINT it in a separate transaction");
+                return;
+            }
             let AlterAction::AddConstraint { constraint } = &item.action else {
                 return;
             };
