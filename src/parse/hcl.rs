@@ -143,100 +143,6 @@ fn recover(text: &str) -> Option<(Body, Vec<ParseFailure>)> {
     }
 }
 
-/// The top-level items of HCL text (blocks and attributes), from their first character to the
-/// end of their last line: what nests inside braces, brackets, parentheses, strings,
-/// interpolations, heredocs and comments stays inside its item.
-fn top_level_items(text: &str) -> Vec<Span> {
-    #[derive(Clone, Copy)]
-    enum Ctx {
-        Code(usize),
-        Str,
-    }
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut stack = vec![Ctx::Code(0)];
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let top = stack.len() == 1;
-        match *stack.last().expect("never empty") {
-            Ctx::Str => match c {
-                b'\\' => i += 2,
-                b'"' => {
-                    stack.pop();
-                    i += 1;
-                }
-                b'\n' => {
-                    stack.pop();
-                }
-                b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => i += 3,
-                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
-                    stack.push(Ctx::Code(0));
-                    i += 2;
-                }
-                _ => i += 1,
-            },
-            Ctx::Code(depth) => {
-                if top && depth == 0 && start.is_none() && !c.is_ascii_whitespace() {
-                    // Comments between items belong to no item.
-                    let comment =
-                        c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/') | Some(b'*')));
-                    if !comment {
-                        start = Some(i);
-                    }
-                }
-                match c {
-                    b'\n' if top && depth == 0 => {
-                        if let Some(s) = start.take() {
-                            out.push(Span::new(s, i));
-                        }
-                        i += 1;
-                    }
-                    b'#' => i = skip_line(b, i),
-                    b'/' if b.get(i + 1) == Some(&b'/') => i = skip_line(b, i),
-                    b'/' if b.get(i + 1) == Some(&b'*') => {
-                        i = memchr::memmem::find(&b[i + 2..], b"*/")
-                            .map(|p| i + 2 + p + 2)
-                            .unwrap_or(b.len());
-                    }
-                    b'"' => {
-                        stack.push(Ctx::Str);
-                        i += 1;
-                    }
-                    b'{' | b'[' | b'(' => {
-                        *stack.last_mut().expect("never empty") = Ctx::Code(depth + 1);
-                        i += 1;
-                    }
-                    b'}' | b']' | b')' => {
-                        if depth == 0 {
-                            if stack.len() > 1 {
-                                stack.pop();
-                            }
-                        } else {
-                            *stack.last_mut().expect("never empty") = Ctx::Code(depth - 1);
-                        }
-                        i += 1;
-                    }
-                    b'<' if b.get(i + 1) == Some(&b'<') => i = heredoc(text, i),
-                    _ => i += 1,
-                }
-            }
-        }
-    }
-    if let Some(s) = start {
-        out.push(Span::new(s, b.len()));
-    }
-    out
-}
-
-/// The offset of the end of the line holding `start` (its newline, which is not skipped).
-fn skip_line(b: &[u8], start: usize) -> usize {
-    memchr::memchr(b'\n', &b[start..])
-        .map(|p| start + p)
-        .unwrap_or(b.len())
-}
-
 /// hcl-edit's parser, with a panic inside it turned into an error (one bad file must not stop
 /// the run).
 fn parse_body(
@@ -429,17 +335,36 @@ pub fn comments(text: &str) -> Vec<Span> {
 /// The spans of every comment of HCL text, whatever they say (the secrets rules read
 /// commented-out values too).
 pub fn all_comments(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    scan(text, |c| out.push(c), |_| {});
+    out
+}
+
+/// The top-level items of HCL text (blocks and attributes), from their first character to the
+/// end of their last line: what nests inside braces, brackets, parentheses, strings,
+/// interpolations, heredocs and comments stays inside its item.
+fn top_level_items(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    scan(text, |_| {}, |i| out.push(i));
+    out
+}
+
+/// One lexical pass over HCL text: each comment (`#`, `//`, `/* */`, not inside a string or a
+/// heredoc) goes to `comment`, each top-level item (a block or an attribute, with what nests in
+/// it) to `item`. Strings resynchronise at the end of their line when unterminated.
+fn scan(text: &str, mut comment: impl FnMut(Span), mut item: impl FnMut(Span)) {
     #[derive(Clone, Copy)]
     enum Ctx {
         Code(usize),
         Str,
     }
     let b = text.as_bytes();
-    let mut out = Vec::new();
     let mut stack = vec![Ctx::Code(0)];
+    let mut start: Option<usize> = None;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        let top = stack.len() == 1;
         match *stack.last().expect("never empty") {
             Ctx::Str => match c {
                 b'\\' => i += 2,
@@ -447,10 +372,9 @@ pub fn all_comments(text: &str) -> Vec<Span> {
                     stack.pop();
                     i += 1;
                 }
+                // An unterminated string: resynchronise on the next line.
                 b'\n' => {
-                    // An unterminated string: resynchronise on the next line.
                     stack.pop();
-                    i += 1;
                 }
                 b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => i += 3,
                 b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
@@ -459,43 +383,59 @@ pub fn all_comments(text: &str) -> Vec<Span> {
                 }
                 _ => i += 1,
             },
-            Ctx::Code(depth) => match c {
-                b'#' => i = line_comment(b, i, &mut out),
-                b'/' if b.get(i + 1) == Some(&b'/') => i = line_comment(b, i, &mut out),
-                b'/' if b.get(i + 1) == Some(&b'*') => {
-                    let end = memchr::memmem::find(&b[i + 2..], b"*/")
-                        .map(|p| i + 2 + p + 2)
-                        .unwrap_or(b.len());
-                    out.push(Span::new(i, end));
-                    i = end;
+            Ctx::Code(depth) => {
+                let is_comment =
+                    c == b'#' || (c == b'/' && matches!(b.get(i + 1), Some(b'/') | Some(b'*')));
+                // Comments between items belong to no item.
+                if top && depth == 0 && start.is_none() && !c.is_ascii_whitespace() && !is_comment {
+                    start = Some(i);
                 }
-                b'"' => {
-                    stack.push(Ctx::Str);
-                    i += 1;
-                }
-                b'{' => {
-                    *stack.last_mut().expect("never empty") = Ctx::Code(depth + 1);
-                    i += 1;
-                }
-                b'}' => {
-                    if depth == 0 {
-                        if stack.len() > 1 {
-                            stack.pop();
+                match c {
+                    b'\n' if top && depth == 0 => {
+                        if let Some(s) = start.take() {
+                            item(Span::new(s, i));
                         }
-                    } else {
-                        *stack.last_mut().expect("never empty") = Ctx::Code(depth - 1);
+                        i += 1;
                     }
-                    i += 1;
+                    b'#' => i = line_comment(b, i, &mut comment),
+                    b'/' if b.get(i + 1) == Some(&b'/') => i = line_comment(b, i, &mut comment),
+                    b'/' if b.get(i + 1) == Some(&b'*') => {
+                        let end = memchr::memmem::find(&b[i + 2..], b"*/")
+                            .map(|p| i + 2 + p + 2)
+                            .unwrap_or(b.len());
+                        comment(Span::new(i, end));
+                        i = end;
+                    }
+                    b'"' => {
+                        stack.push(Ctx::Str);
+                        i += 1;
+                    }
+                    b'{' | b'[' | b'(' => {
+                        *stack.last_mut().expect("never empty") = Ctx::Code(depth + 1);
+                        i += 1;
+                    }
+                    b'}' | b']' | b')' => {
+                        if depth == 0 {
+                            if stack.len() > 1 {
+                                stack.pop();
+                            }
+                        } else {
+                            *stack.last_mut().expect("never empty") = Ctx::Code(depth - 1);
+                        }
+                        i += 1;
+                    }
+                    b'<' if b.get(i + 1) == Some(&b'<') => i = heredoc(text, i),
+                    _ => i += 1,
                 }
-                b'<' if b.get(i + 1) == Some(&b'<') => i = heredoc(text, i),
-                _ => i += 1,
-            },
+            }
         }
     }
-    out
+    if let Some(s) = start {
+        item(Span::new(s, b.len()));
+    }
 }
 
-fn line_comment(b: &[u8], start: usize, out: &mut Vec<Span>) -> usize {
+fn line_comment(b: &[u8], start: usize, comment: &mut impl FnMut(Span)) -> usize {
     let mut end = memchr::memchr(b'\n', &b[start..])
         .map(|p| start + p)
         .unwrap_or(b.len());
@@ -503,7 +443,7 @@ fn line_comment(b: &[u8], start: usize, out: &mut Vec<Span>) -> usize {
     if end > start && b[end - 1] == b'\r' {
         end -= 1;
     }
-    out.push(Span::new(start, end));
+    comment(Span::new(start, end));
     next
 }
 
