@@ -200,10 +200,12 @@ fn parse_one(
             };
             (conv.statement(&ast), ParseState::Parsed)
         }
-        // The recogniser reads statements loosely; one with unbalanced parentheses is broken
-        // whatever its kind, so sqlparser's error stands.
+        // The recogniser reads statements loosely; one with unbalanced parentheses, or a stray
+        // comma (`a int,)`, `x,,y`, a trailing one), is broken whatever its kind, so sqlparser's
+        // error stands.
         Ok(Err(err)) => match (!matches!(err, ParserError::RecursionLimitExceeded)
-            && parens_balanced(code))
+            && parens_balanced(code)
+            && !stray_comma(code, dialect))
         .then(|| recognize::recognize(text, code, dialect))
         .flatten()
         {
@@ -310,6 +312,22 @@ fn never_closed(text: &str, bad: &Tok) -> (StmtKind, ParseState) {
 }
 
 /// Whether every `(` of the statement is closed, in order.
+/// A comma no engine of `dialect` accepts: before `)`, after another comma, or last. BigQuery,
+/// Snowflake, DuckDB and ClickHouse take trailing commas in some lists, so they are left alone.
+fn stray_comma(code: &[Tok], dialect: Dialect) -> bool {
+    if matches!(
+        dialect,
+        Dialect::Bigquery | Dialect::Snowflake | Dialect::Duckdb | Dialect::Clickhouse
+    ) {
+        return false;
+    }
+    let comma = |t: &Tok| t.kind == TokKind::Comma;
+    code.last().is_some_and(comma)
+        || code
+            .windows(2)
+            .any(|w| comma(&w[0]) && (w[1].kind == TokKind::RParen || comma(&w[1])))
+}
+
 fn parens_balanced(code: &[Tok]) -> bool {
     let mut depth = 0usize;
     for t in code {

@@ -698,10 +698,16 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
             }
             c.eat("COLUMN");
             let if_exists = c.eat_seq(&["IF", "EXISTS"]);
+            // `IF NOT EXISTS` is no DROP's, and a column name is all that follows (`DROP COLUMN
+            // IF EXISTS x text` is rejected by the database), but for CASCADE/RESTRICT.
+            if c.is("IF") {
+                return None;
+            }
             let name = c.ident()?;
             let cascade = c.eat("CASCADE");
             c.eat("RESTRICT");
-            Some(AlterAction::DropColumn {
+            // ClickHouse ends an ALTER with its `SETTINGS ...`.
+            (c.at_end() || c.is("SETTINGS")).then_some(AlterAction::DropColumn {
                 name,
                 if_exists,
                 cascade,

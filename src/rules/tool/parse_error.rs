@@ -11,7 +11,10 @@ crate::declare_rule! {
     /// A statement that cannot be parsed cannot be checked: a dangerous change hidden in it goes
     /// unnoticed. Often it is a real mistake (a half-written statement, a missing comma, an
     /// unclosed string); sometimes it is syntax of your database that schemaguard does not know
-    /// yet. The rest of the file is still checked either way. In a dialect schemaguard reads
+    /// yet. The rest of the file is still checked either way. Statements the database rejects
+    /// are reported even where schemaguard could read their intent: a stray comma (`a int,)`,
+    /// `x,,y`, a trailing one; not in BigQuery, Snowflake, DuckDB or ClickHouse, which accept
+    /// some), `DROP COLUMN IF NOT EXISTS`, anything after a dropped column's name. In a dialect schemaguard reads
     /// only partly (ClickHouse, BigQuery, Snowflake, Redshift, DuckDB, Oracle), the statements it
     /// cannot read are one info note per dialect, with the count of the files it stands for.
     ///
