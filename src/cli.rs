@@ -672,10 +672,8 @@ fn lint_found(
         Vec::new()
     };
     let request = lint::Request {
-        files: files.into_iter().map(lint::Input::Path).collect(),
-        context: context.into_iter().map(lint::Input::Path).collect(),
         base: base.as_ref().map(|b| b as &dyn crate::assemble::BaseLookup),
-        module_siblings: true,
+        ..lint::Request::paths_with_context(files, context)
     };
     Ok(lint::lint(request, settings))
 }

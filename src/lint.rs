@@ -94,6 +94,17 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// Files found on disk with the context read for them (`discover::context_for`: the rest
+    /// of their migration folders), their Terraform modules read whole.
+    pub fn paths_with_context(files: Vec<Candidate>, context: Vec<Candidate>) -> Self {
+        Request {
+            files: files.into_iter().map(Input::Path).collect(),
+            context: context.into_iter().map(Input::Path).collect(),
+            module_siblings: true,
+            ..Default::default()
+        }
+    }
+
     /// One file alone: no migration folder around it, a Terraform file a module by itself.
     pub fn alone(input: Input) -> Self {
         Request {

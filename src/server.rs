@@ -379,14 +379,9 @@ impl Server {
             path: path.to_path_buf(),
             kind,
         };
-        let same = |p: &Path| {
-            p == path
-                || (std::fs::canonicalize(p).ok())
-                    .is_some_and(|c| std::fs::canonicalize(path).is_ok_and(|d| c == d))
-        };
+        // `context_for` leaves out the file asked about: the editor's text stands for it.
         let context = discover::context_for(std::slice::from_ref(&me), &settings)
             .into_iter()
-            .filter(|c| !same(&c.path))
             .map(lint::Input::Path)
             .collect();
         let request = lint::Request {

@@ -83,10 +83,8 @@ fn diff_base_reports_changed_migrations_and_checks_integrity() {
             .any(|c| c.path.ends_with("V5__add_orders.sql"))
     );
     let request = lint::Request {
-        files: files.into_iter().map(lint::Input::Path).collect(),
-        context: context.into_iter().map(lint::Input::Path).collect(),
         base: Some(&base as &dyn BaseLookup),
-        module_siblings: true,
+        ..lint::Request::paths_with_context(files, context)
     };
     let reports = lint::lint(request, &settings);
     let got = findings(&reports);
@@ -141,11 +139,7 @@ fn a_file_named_alone_brings_its_folder() {
         kind: discover::classify(&path).unwrap(),
     }];
     let context = discover::context_for(&files, &settings);
-    let request = lint::Request {
-        files: files.into_iter().map(lint::Input::Path).collect(),
-        context: context.into_iter().map(lint::Input::Path).collect(),
-        ..lint::Request::default()
-    };
+    let request = lint::Request::paths_with_context(files, context);
     let reports = lint::lint(request, &settings);
     assert_eq!(reports.len(), 1);
     let got = findings(&reports);
@@ -187,11 +181,7 @@ fn a_named_file_that_shares_a_version_is_reported_whichever_comes_first() {
             kind: discover::classify(&path).unwrap(),
         }];
         let context = discover::context_for(&files, &settings);
-        let request = lint::Request {
-            files: files.into_iter().map(lint::Input::Path).collect(),
-            context: context.into_iter().map(lint::Input::Path).collect(),
-            ..lint::Request::default()
-        };
+        let request = lint::Request::paths_with_context(files, context);
         let got = findings(&lint::lint(request, &settings));
         assert_eq!(got, vec![(name.to_string(), "NM003".to_string())], "{name}");
     }
