@@ -102,6 +102,10 @@ pub fn non_transactional(s: &Statement) -> bool {
         StmtKind::DropIndex { concurrently, .. } => *concurrently,
         StmtKind::Reindex { concurrently, .. } => *concurrently,
         StmtKind::Vacuum { .. } => true,
+        StmtKind::Repack {
+            table,
+            concurrently,
+        } => *concurrently || table.is_none(),
         StmtKind::RefreshMaterializedView { concurrently, .. } => *concurrently,
         StmtKind::Create {
             kind: ObjectKind::Database,

@@ -478,6 +478,12 @@ pub enum StmtKind {
     Cluster {
         table: Option<ObjectName>,
     },
+    /// PostgreSQL 19 `REPACK`: `VACUUM FULL` and `CLUSTER` under one name; with `CONCURRENTLY`
+    /// the table stays readable and writable until a brief exclusive lock at the end.
+    Repack {
+        table: Option<ObjectName>,
+        concurrently: bool,
+    },
     RefreshMaterializedView {
         name: ObjectName,
         concurrently: bool,

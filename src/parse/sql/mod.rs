@@ -184,7 +184,7 @@ fn parse_one(
     sp_dialect: &dyn sqlparser::dialect::Dialect,
 ) -> (StmtKind, ParseState) {
     let text: &str = &source.text;
-    let stmt_text = for_sqlparser(text, code, span);
+    let stmt_text = for_sqlparser(text, code, span, dialect);
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         parse_with_sqlparser(&stmt_text, sp_dialect)
     }));
@@ -240,31 +240,184 @@ fn parse_one(
     }
 }
 
-/// The statement's text as sqlparser is given it, every position kept: each template
-/// placeholder (`{{ .Schema }}`, `${name}`) becomes an identifier of the same byte length, and
-/// words no rule reads that sqlparser does not know (MySQL's display-only `ZEROFILL`) become
-/// spaces.
-fn for_sqlparser<'t>(text: &'t str, code: &[Tok], span: Span) -> std::borrow::Cow<'t, str> {
+/// The statement's text as sqlparser is given it, every position kept (the parse tree's
+/// positions are the file's): each template placeholder (`{{ .Schema }}`, `${name}`) becomes an
+/// identifier of the same byte length, and valid syntax that no rule reads and sqlparser does not
+/// know becomes spaces (see [`unknown_to_sqlparser`]).
+fn for_sqlparser<'t>(
+    text: &'t str,
+    code: &[Tok],
+    span: Span,
+    dialect: Dialect,
+) -> std::borrow::Cow<'t, str> {
     let stmt = span.text(text);
-    let blanked = |t: &Tok| match t.kind {
-        TokKind::Template => Some('x'),
-        TokKind::Word if t.span().text(text).eq_ignore_ascii_case("ZEROFILL") => Some(' '),
-        _ => None,
-    };
-    if !code.iter().any(|t| blanked(t).is_some()) {
+    let fills = unknown_to_sqlparser(text, code, dialect);
+    if fills.is_empty() {
         return std::borrow::Cow::Borrowed(stmt);
     }
     let mut out = String::with_capacity(stmt.len());
     let mut pos = span.start;
-    for t in code {
-        if let Some(fill) = blanked(t) {
-            out.push_str(&text[pos..t.span().start]);
-            out.extend(std::iter::repeat_n(fill, t.span().len()));
-            pos = t.span().end;
+    for (t, fill) in fills {
+        let at = code[t].span();
+        out.push_str(&text[pos..at.start]);
+        match fill {
+            Fill::With(c) => out.extend(std::iter::repeat_n(c, at.len())),
+            // A value-less option (`WITH (tsdb.hypertable)`, true in PostgreSQL) is given the
+            // value sqlparser wants, in the place of the name's last two bytes.
+            Fill::ValueLess => {
+                out.push_str(&text[at.start..at.end - 2]);
+                out.push_str("=1");
+            }
         }
+        pos = at.end;
     }
     out.push_str(&text[pos..span.end]);
     std::borrow::Cow::Owned(out)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Fill {
+    With(char),
+    ValueLess,
+}
+
+/// The tokens to rewrite for sqlparser, in order, with what replaces each:
+/// - template placeholders: an identifier;
+/// - MySQL: `ZEROFILL` (display only); a column's `CHARSET name` (sqlparser knows only the
+///   `CHARACTER SET` spelling) and its `BINARY` attribute (a binary collation); MariaDB's table
+///   options `PAGE_COMPRESSED`,
+///   `PAGE_COMPRESSION_LEVEL`, `ENCRYPTED`, `ENCRYPTION_KEY_ID`, `PAGE_CHECKSUM`, `TRANSACTIONAL`,
+///   `IETF_QUOTES` with their values;
+/// - PostgreSQL: the dot of an extension's namespaced storage option (`WITH
+///   (timescaledb.compress, ...)`), which becomes `_`, and a value-less option of such a list.
+fn unknown_to_sqlparser(text: &str, code: &[Tok], dialect: Dialect) -> Vec<(usize, Fill)> {
+    let mysql = matches!(dialect, Dialect::Mysql | Dialect::Generic);
+    let postgres = dialect.is_postgres_like() || dialect == Dialect::Generic;
+    let kw = |i: usize, k: &str| code.get(i).is_some_and(|t| t.is_kw(text, k));
+    let kind = |i: usize| code.get(i).map(|t| t.kind);
+    let word = |i: usize| {
+        code.get(i)
+            .filter(|t| matches!(t.kind, TokKind::Word | TokKind::QuotedIdent))
+            .map(|t| cursor::unquote(t.span().text(text)).to_ascii_uppercase())
+    };
+    let is_create = kw(0, "CREATE");
+    let is_alter = kw(0, "ALTER");
+    let mut fills = Vec::new();
+    let mut depth = 0usize;
+    // The depth of each open parenthesis that starts an option list (`WITH (`, `SET (`).
+    let mut option_lists: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < code.len() {
+        let t = &code[i];
+        match t.kind {
+            TokKind::Template => fills.push((i, Fill::With('x'))),
+            TokKind::LParen => {
+                depth += 1;
+                if postgres
+                    && (is_create || is_alter)
+                    && i > 0
+                    && (kw(i - 1, "WITH") || kw(i - 1, "SET") || kw(i - 1, "RESET"))
+                {
+                    option_lists.push(depth);
+                }
+            }
+            TokKind::RParen => {
+                if option_lists.last() == Some(&depth) {
+                    option_lists.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            TokKind::Dot
+                if option_lists.last() == Some(&depth)
+                    && kind(i - 1) == Some(TokKind::Word)
+                    && kind(i + 1) == Some(TokKind::Word)
+                    && code[i - 1].span().end == t.span().start
+                    && t.span().end == code[i + 1].span().start =>
+            {
+                fills.push((i, Fill::With('_')));
+            }
+            TokKind::Word if mysql && t.is_kw(text, "ZEROFILL") => {
+                fills.push((i, Fill::With(' ')));
+            }
+            TokKind::Word
+                if mysql
+                    && (t.is_kw(text, "CHARSET") || t.is_kw(text, "BINARY"))
+                    && ((is_create && depth >= 1) || is_alter)
+                    && i > 0
+                    && (kind(i - 1) == Some(TokKind::RParen)
+                        || word(i - 1).is_some_and(|w| {
+                            matches!(
+                                w.as_str(),
+                                "TEXT"
+                                    | "TINYTEXT"
+                                    | "MEDIUMTEXT"
+                                    | "LONGTEXT"
+                                    | "CHAR"
+                                    | "VARCHAR"
+                            )
+                        }))
+                    && kind(i + 1) != Some(TokKind::LParen) =>
+            {
+                fills.push((i, Fill::With(' ')));
+                // CHARSET's name.
+                if t.is_kw(text, "CHARSET")
+                    && matches!(
+                        kind(i + 1),
+                        Some(TokKind::Word | TokKind::QuotedIdent | TokKind::String)
+                    )
+                {
+                    fills.push((i + 1, Fill::With(' ')));
+                    i += 1;
+                }
+            }
+            TokKind::Word | TokKind::QuotedIdent
+                if mysql
+                    && depth == 0
+                    && word(i).is_some_and(|w| {
+                        matches!(
+                            w.as_str(),
+                            "PAGE_COMPRESSED"
+                                | "PAGE_COMPRESSION_LEVEL"
+                                | "ENCRYPTED"
+                                | "ENCRYPTION_KEY_ID"
+                                | "PAGE_CHECKSUM"
+                                | "TRANSACTIONAL"
+                                | "IETF_QUOTES"
+                        )
+                    })
+                    && (is_create || is_alter) =>
+            {
+                let eq = code
+                    .get(i + 1)
+                    .is_some_and(|n| n.kind == TokKind::Op && n.span().text(text) == "=");
+                let value = if eq { i + 2 } else { i + 1 };
+                if matches!(
+                    kind(value),
+                    Some(TokKind::Number | TokKind::Word | TokKind::String)
+                ) {
+                    fills.extend((i..=value).map(|j| (j, Fill::With(' '))));
+                    i = value + 1;
+                    continue;
+                }
+            }
+            TokKind::Word | TokKind::QuotedIdent
+                if option_lists.last() == Some(&depth)
+                    && is_create
+                    && t.span().len() >= 3
+                    && matches!(kind(i + 1), Some(TokKind::Comma | TokKind::RParen))
+                    && matches!(
+                        kind(i - 1),
+                        Some(TokKind::Comma | TokKind::LParen | TokKind::Dot)
+                    ) =>
+            {
+                // The dotted name's last word when its dot became `_`, or a plain word.
+                fills.push((i, Fill::ValueLess));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    fills
 }
 
 /// Which dump tool wrote the file, from the banner those tools put in their first lines.

@@ -21,6 +21,7 @@ pub fn recognize(text: &str, toks: &[Tok], dialect: Dialect) -> Option<StmtKind>
         "REINDEX" => reindex(&mut c),
         "CLUSTER" => cluster(&mut c),
         "VACUUM" => vacuum(&mut c),
+        "REPACK" => repack(&mut c),
         "DO" => {
             c.next();
             if c.eat("LANGUAGE") {
@@ -287,6 +288,42 @@ fn cluster(c: &mut Cursor) -> Option<StmtKind> {
         .then_some(StmtKind::Cluster { table: Some(first) })
 }
 
+/// `REPACK [(option, ...)] [table [(columns)] [USING INDEX [index]]]`, or `REPACK [(...)] USING
+/// INDEX` for every clustered table.
+fn repack(c: &mut Cursor) -> Option<StmtKind> {
+    c.next();
+    let mut concurrently = false;
+    if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
+        let start = c.pos;
+        c.skip_group();
+        let opts = &c.toks[start..c.pos];
+        for (i, t) in opts.iter().enumerate() {
+            if t.is_kw(c.text, "CONCURRENTLY") {
+                let next = opts
+                    .get(i + 1)
+                    .map(|n| n.span().text(c.text).to_ascii_lowercase());
+                concurrently |= !matches!(next.as_deref(), Some("false" | "off" | "0"));
+            }
+        }
+    }
+    let table = if c.at_end() || c.is("USING") {
+        None
+    } else {
+        let name = c.object_name()?;
+        if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
+            c.skip_group();
+        }
+        Some(name)
+    };
+    if c.eat_seq(&["USING", "INDEX"]) && !c.at_end() {
+        c.object_name()?;
+    }
+    c.at_end().then_some(StmtKind::Repack {
+        table,
+        concurrently,
+    })
+}
+
 fn vacuum(c: &mut Cursor) -> Option<StmtKind> {
     c.next();
     let mut full = false;
@@ -382,11 +419,20 @@ fn create(c: &mut Cursor, toks: &[Tok], text: &str) -> Option<StmtKind> {
         if c.eat("DEFINER") {
             c.eat_kind(TokKind::Op);
             c.next();
+            if c.eat_kind(TokKind::LParen).is_some() {
+                // CURRENT_USER()
+                c.eat_kind(TokKind::RParen)?;
+            }
+            // `user@host`: `@host` is one token, `@`host`` and `@'host'` two.
             while c
                 .peek()
                 .is_some_and(|t| t.kind == TokKind::Param || c.tok_text(t).starts_with('@'))
             {
+                let lone = c.peek().is_some_and(|t| c.tok_text(t) == "@");
                 c.next();
+                if lone {
+                    c.next();
+                }
             }
         } else if c.eat("ALGORITHM") {
             c.eat_kind(TokKind::Op);
@@ -624,6 +670,9 @@ pub fn alter_table(c: &mut Cursor, dialect: Dialect) -> Option<AlterTable> {
 
 /// What follows `ADD` in an ALTER TABLE action: a constraint, an index, a partition or a column.
 fn add_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
+    if let Some(action) = not_null_constraint(c) {
+        return Some(action);
+    }
     if c.is("CONSTRAINT")
         || c.is("PRIMARY")
         || c.is("FOREIGN")
@@ -818,16 +867,72 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
                 concurrently,
             })
         }
-        "OWNER" | "SET" | "RESET" | "ENABLE" | "DISABLE" | "FORCE" | "NO" | "REPLICA"
-        | "INHERIT" | "OF" | "NOT" | "CLUSTER" | "ENGINE" | "CONVERT" | "DEFAULT" | "CHARACTER"
-        | "CHARSET" | "COLLATE" | "AUTO_INCREMENT" | "COMMENT" | "ROW_FORMAT" | "PARTITION"
-        | "REORGANIZE" | "COALESCE" | "TRUNCATE" | "ORDER" | "DISCARD" | "IMPORT" | "WITH"
-        | "WITHOUT" | "KEY_BLOCK_SIZE" | "STATS_PERSISTENT" | "STATS_AUTO_RECALC"
-        | "STATS_SAMPLE_PAGES" | "PACK_KEYS" | "CHECKSUM" | "AVG_ROW_LENGTH" | "MAX_ROWS"
-        | "MIN_ROWS" | "COMPRESSION" | "ENCRYPTION" | "TABLESPACE" | "REMOVE" | "EXCHANGE"
-        | "ANALYZE" | "OPTIMIZE" | "REBUILD" | "REPAIR" | "CHECK" | "UPGRADE"
-        | "SECONDARY_ENGINE" | "UNION" | "INSERT_METHOD" | "DELAY_KEY_WRITE" | "DATA" | "INDEX"
-        | "STORAGE" | "SPLIT" | "MERGE" => {
+        "OWNER"
+        | "SET"
+        | "RESET"
+        | "ENABLE"
+        | "DISABLE"
+        | "FORCE"
+        | "NO"
+        | "REPLICA"
+        | "INHERIT"
+        | "OF"
+        | "NOT"
+        | "CLUSTER"
+        | "ENGINE"
+        | "CONVERT"
+        | "DEFAULT"
+        | "CHARACTER"
+        | "CHARSET"
+        | "COLLATE"
+        | "AUTO_INCREMENT"
+        | "COMMENT"
+        | "ROW_FORMAT"
+        | "PARTITION"
+        | "REORGANIZE"
+        | "COALESCE"
+        | "TRUNCATE"
+        | "ORDER"
+        | "DISCARD"
+        | "IMPORT"
+        | "WITH"
+        | "WITHOUT"
+        | "KEY_BLOCK_SIZE"
+        | "STATS_PERSISTENT"
+        | "STATS_AUTO_RECALC"
+        | "STATS_SAMPLE_PAGES"
+        | "PACK_KEYS"
+        | "CHECKSUM"
+        | "AVG_ROW_LENGTH"
+        | "MAX_ROWS"
+        | "MIN_ROWS"
+        | "COMPRESSION"
+        | "ENCRYPTION"
+        | "TABLESPACE"
+        | "REMOVE"
+        | "EXCHANGE"
+        | "ANALYZE"
+        | "OPTIMIZE"
+        | "REBUILD"
+        | "REPAIR"
+        | "CHECK"
+        | "UPGRADE"
+        | "SECONDARY_ENGINE"
+        | "UNION"
+        | "INSERT_METHOD"
+        | "DELAY_KEY_WRITE"
+        | "DATA"
+        | "INDEX"
+        | "STORAGE"
+        | "SPLIT"
+        | "MERGE"
+        | "PAGE_COMPRESSED"
+        | "PAGE_COMPRESSION_LEVEL"
+        | "ENCRYPTED"
+        | "ENCRYPTION_KEY_ID"
+        | "PAGE_CHECKSUM"
+        | "TRANSACTIONAL"
+        | "IETF_QUOTES" => {
             let mut words = vec![head.clone()];
             if let Some(second) = c.peek_at(1).filter(|t| t.kind == TokKind::Word) {
                 words.push(c.tok_text(second).to_ascii_uppercase());
@@ -992,6 +1097,54 @@ pub fn default_expr(c: &Cursor, range: std::ops::Range<usize>, dialect: Dialect)
         volatility,
         is_null,
     }
+}
+
+/// PostgreSQL 18's named not-null constraint, `ADD CONSTRAINT name NOT NULL col [NOT VALID]
+/// [NO INHERIT]`: without `NOT VALID` it is `SET NOT NULL` (every row scanned under an ACCESS
+/// EXCLUSIVE lock); with it, a constraint that only new rows must meet until it is validated,
+/// which is what a `CHECK (col IS NOT NULL) NOT VALID` is to the rules.
+fn not_null_constraint(c: &mut Cursor) -> Option<AlterAction> {
+    if !(c.is("CONSTRAINT")
+        && c.peek_at(2).is_some_and(|t| t.is_kw(c.text, "NOT"))
+        && c.peek_at(3).is_some_and(|t| t.is_kw(c.text, "NULL")))
+    {
+        return None;
+    }
+    let start = c.pos;
+    c.next();
+    let name = c.ident()?;
+    c.next();
+    c.next();
+    let Some(column) = c.ident() else {
+        c.pos = start;
+        return None;
+    };
+    let mut not_valid = false;
+    loop {
+        if c.eat_seq(&["NOT", "VALID"]) {
+            not_valid = true;
+        } else if !c.eat_seq(&["NO", "INHERIT"]) {
+            break;
+        }
+    }
+    if !c.at_end() {
+        // Not this form: the caller reads the action from its start.
+        c.pos = start;
+        return None;
+    }
+    if !not_valid {
+        return Some(AlterAction::SetNotNull { column });
+    }
+    Some(AlterAction::AddConstraint {
+        constraint: TableConstraint {
+            name: Some(name),
+            kind: ConstraintKind::Check {
+                expr: format!("({} IS NOT NULL)", column.value),
+            },
+            not_valid,
+            span: c.span_of(start..c.pos),
+        },
+    })
 }
 
 fn table_constraint(c: &mut Cursor) -> Option<TableConstraint> {

@@ -5,7 +5,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags statements that PostgreSQL refuses to run inside a transaction block when they
     /// appear inside one: `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`,
-    /// `REINDEX ... CONCURRENTLY`, `DETACH PARTITION ... CONCURRENTLY`, and `VACUUM`. The
+    /// `REINDEX ... CONCURRENTLY`, `DETACH PARTITION ... CONCURRENTLY`, `VACUUM`, and
+    /// `REPACK (CONCURRENTLY)` or `REPACK` of every table (PostgreSQL 19). The
     /// transaction is an explicit `BEGIN`, or the one a migration tool opens (goose and dbmate
     /// sections unless marked otherwise).
     ///
@@ -55,6 +56,10 @@ impl Rule for ConcurrentlyInTransaction {
                     concurrently: true, ..
                 } => "REINDEX CONCURRENTLY",
                 StmtKind::Vacuum { .. } => "VACUUM",
+                StmtKind::Repack {
+                    concurrently: true, ..
+                } => "REPACK (CONCURRENTLY)",
+                StmtKind::Repack { table: None, .. } => "REPACK of every table",
                 StmtKind::AlterTable(at)
                     if at.actions.iter().any(|a| {
                         matches!(

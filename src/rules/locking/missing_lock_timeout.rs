@@ -155,6 +155,10 @@ fn needs_lock_on(stmt: &Statement) -> Option<Option<&ObjectName>> {
         } => Some(None),
         StmtKind::Vacuum { full: true, tables } => Some(tables.first()),
         StmtKind::Cluster { table } => Some(table.as_ref()),
+        StmtKind::Repack {
+            table,
+            concurrently: false,
+        } => Some(table.as_ref()),
         StmtKind::RefreshMaterializedView {
             name,
             concurrently: false,

@@ -3,7 +3,8 @@ use crate::sql::{SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags `VACUUM FULL` (PostgreSQL).
+    /// Flags `VACUUM FULL`, and PostgreSQL 19's `REPACK` without `CONCURRENTLY` (its new name,
+    /// with or without `USING INDEX`).
     ///
     /// ## Why is this bad?
     /// `VACUUM FULL` rewrites the table into a new file under an `ACCESS EXCLUSIVE` lock: no
@@ -12,10 +13,13 @@ crate::declare_rule! {
     /// ## Example
     /// ```sql
     /// VACUUM FULL orders;
+    /// REPACK orders;
     /// ```
     ///
     /// ## Use instead
-    /// Let autovacuum work, run a plain `VACUUM`, or use `pg_repack` to reclaim space online:
+    /// Let autovacuum work, run a plain `VACUUM`, or reclaim space online: `REPACK
+    /// (CONCURRENTLY)` on PostgreSQL 19 and later (in a migration without a transaction),
+    /// `pg_repack` before:
     /// ```sql
     /// VACUUM (ANALYZE) orders;
     /// ```
@@ -35,13 +39,27 @@ impl Rule for VacuumFull {
             return;
         }
         for stmt in unit.statements {
-            if let StmtKind::Vacuum { full: true, .. } = &stmt.kind {
-                cx.report(
-                    stmt.span,
-                    "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock",
-                )
-                .label("locks the table for the whole rewrite")
-                .help("use plain VACUUM, or pg_repack to reclaim space without the lock");
+            match &stmt.kind {
+                StmtKind::Vacuum { full: true, .. } => {
+                    cx.report(
+                        stmt.span,
+                        "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock",
+                    )
+                    .label("locks the table for the whole rewrite")
+                    .help("use plain VACUUM, or reclaim space without the lock: REPACK (CONCURRENTLY) on PostgreSQL 19+, pg_repack before");
+                }
+                StmtKind::Repack {
+                    concurrently: false,
+                    ..
+                } => {
+                    cx.report(
+                        stmt.span,
+                        "REPACK without CONCURRENTLY rewrites the table under an ACCESS EXCLUSIVE lock",
+                    )
+                    .label("locks the table for the whole rewrite")
+                    .help("use REPACK (CONCURRENTLY), in a migration without a transaction: the table stays readable and writable until a brief lock at the end");
+                }
+                _ => {}
             }
         }
     }
