@@ -200,11 +200,14 @@ pub fn run(
                     script.direction
                 };
                 let mut unit = unit_for(f, script, direction, None, None);
-                if script.transaction != Some(false)
+                // goose and dbmate sections run in a transaction unless told not to; a dbmate
+                // section told not to is still sent as one query, which PostgreSQL runs as one
+                // transaction when it holds several statements.
+                let one_query = f.model.dbmate && !f.model.goose && script.stmts.len() > 1;
+                if (script.transaction != Some(false) || one_query)
                     && f.model.sections
                     && script.direction != Direction::Unknown
                 {
-                    // goose and dbmate sections run in a transaction unless told not to.
                     unit.set_tool_transaction(script.stmts.start, &script.autocommit);
                 }
                 run_unit(&unit, f, settings, &mut diags);
@@ -362,13 +365,18 @@ fn in_transaction(
     up: bool,
 ) -> bool {
     if script.transaction == Some(false) {
-        return false;
+        // dbmate sends a section as one query even with `transaction:false`, and PostgreSQL
+        // runs a query of several statements as one transaction.
+        return fw == Framework::Dbmate && stmts.len() > 1;
     }
     match fw {
         Framework::Flyway => !stmts
             .iter()
             .any(crate::frameworks::flyway::non_transactional),
         Framework::Prisma => stmts.len() > 1,
+        // golang-migrate sends a file as one query, and PostgreSQL runs a query of several
+        // statements as one transaction (unless the URL sets `x-multi-statement=true`).
+        Framework::GolangMigrate => stmts.len() > 1,
         _ if up => m.transaction,
         f => f.implicit_transaction(),
     }

@@ -8,7 +8,8 @@ crate::declare_rule! {
     /// `REINDEX ... CONCURRENTLY`, `DETACH PARTITION ... CONCURRENTLY`, `VACUUM`, and
     /// `REPACK (CONCURRENTLY)` or `REPACK` of every table (PostgreSQL 19). The
     /// transaction is an explicit `BEGIN`, or the one a migration tool opens (goose and dbmate
-    /// sections unless marked otherwise).
+    /// sections unless marked otherwise), or the one PostgreSQL opens for a query of several
+    /// statements, which is how golang-migrate and Prisma send a file.
     ///
     /// ## Why is this bad?
     /// The migration fails at deploy time with "cannot run inside a transaction block".
