@@ -182,6 +182,22 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with_all = ["write_baseline", "reports"])]
     pub show_files: bool,
 
+    /// Apply the fixes of the findings, then report what is left. Only safe fixes (what the
+    /// migration does is kept) unless --unsafe-fixes; each is kept only if re-linting the run
+    /// finds nothing new. With --diff-base only the files changed since it are touched.
+    #[arg(long, conflicts_with_all = ["stdin_filename", "write_baseline", "show_files", "diff"])]
+    pub fix: bool,
+
+    /// Print the fixes --fix would apply as a unified diff, write nothing; exit 1 when there
+    /// are any.
+    #[arg(long, conflicts_with_all = ["stdin_filename", "write_baseline", "show_files"])]
+    pub diff: bool,
+
+    /// With --fix or --diff: also apply fixes that change behaviour beyond the finding (e.g.
+    /// the rest of a migration then runs without a transaction).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -352,6 +368,21 @@ fn use_color(choice: ColorChoice, stderr: bool) -> bool {
 
 /// Loads the config (explicit, discovered, or none) and applies the flags.
 pub fn settings_for(args: &CheckArgs) -> Result<Settings, CliError> {
+    settings_with_rules(
+        args,
+        args.select.clone(),
+        args.extend_select.clone(),
+        args.ignore.clone(),
+    )
+}
+
+/// The settings of the run with another rule selection (`--fix` re-lints with every rule).
+fn settings_with_rules(
+    args: &CheckArgs,
+    select: Option<Vec<String>>,
+    extend_select: Vec<String>,
+    ignore: Vec<String>,
+) -> Result<Settings, CliError> {
     let loaded = if args.isolated {
         None
     } else if let Some(path) = &args.config {
@@ -371,9 +402,9 @@ pub fn settings_for(args: &CheckArgs) -> Result<Settings, CliError> {
         }
     };
     let overrides = Overrides {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
+        select,
+        extend_select,
+        ignore,
         forbid_suppressions: args.forbid_suppressions.clone(),
         fail_on: args.fail_on,
         dialect: args.dialect,
@@ -397,6 +428,12 @@ fn check(args: CheckArgs) -> Result<i32, CliError> {
         Some(reference) => Some(changed::resolve_base(reference).map_err(git_err)?),
         None => None,
     };
+    if args.fix || args.diff {
+        let code = apply_fixes(&args, &settings, base.as_ref())?;
+        if args.diff || code != 0 {
+            return Ok(code);
+        }
+    }
     let (mut reports, missing) = match &args.stdin_filename {
         Some(name) => (vec![lint_stdin(name, &settings)?], Vec::new()),
         None => lint_paths(&args, &settings, base.as_ref())?,
@@ -557,6 +594,78 @@ fn lint_stdin(name: &Path, settings: &Settings) -> Result<FileReport, CliError> 
     }
 }
 
+/// `--fix` and `--diff`: runs the fix rounds over the files of the run (see [`crate::fix`]), then
+/// writes the fixed files (`--fix`; the report of what is left follows) or prints their diff
+/// (`--diff`: exit 1 when there is one). A summary goes to stderr: fixes applied, fixes refused
+/// and why, unsafe fixes left out.
+fn apply_fixes(
+    args: &CheckArgs,
+    settings: &Settings,
+    base: Option<&crate::git::DiffBase>,
+) -> Result<i32, CliError> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let found = discover::discover(&paths, settings);
+    if !found.missing.is_empty() {
+        for m in &found.missing {
+            eprintln!("schemaguard: error: `{}` does not exist", m.display());
+        }
+        return Ok(2);
+    }
+    let every_rule = settings_with_rules(args, Some(vec!["ALL".into()]), Vec::new(), Vec::new())?;
+    let run = prepare_run(found.files, &paths, settings, base)?;
+    let outcome = crate::fix::run(args.unsafe_fixes, |overrides, all| {
+        run.lint(overrides, if all { &every_rule } else { settings })
+    });
+    let (n, files) = (outcome.applied(), outcome.fixed.len());
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if args.diff {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for f in &outcome.fixed {
+            out.write_all(crate::fix::unified_diff(f).as_bytes())?;
+        }
+        out.flush()?;
+    } else {
+        for f in &outcome.fixed {
+            let mut bytes = Vec::with_capacity(f.after.len() + 3);
+            if f.had_bom {
+                bytes.extend_from_slice("\u{feff}".as_bytes());
+            }
+            bytes.extend_from_slice(f.after.as_bytes());
+            std::fs::write(&f.path, bytes).map_err(|e| {
+                CliError::Usage(format!("cannot write the fixed file `{}`: {e}", f.display))
+            })?;
+        }
+    }
+    let verb = if args.diff { "Would fix" } else { "Fixed" };
+    if n > 0 {
+        eprintln!(
+            "schemaguard: {verb} {} in {}.",
+            plural(n, "finding", "findings"),
+            plural(files, "file", "files")
+        );
+    } else {
+        eprintln!("schemaguard: No fixes to apply.");
+    }
+    for r in &outcome.refused {
+        eprintln!(
+            "schemaguard: {}:{}: {} fix not applied: {}",
+            r.display, r.line, r.code, r.why
+        );
+    }
+    if outcome.unsafe_skipped > 0 {
+        eprintln!(
+            "schemaguard: {} available with --unsafe-fixes.",
+            plural(outcome.unsafe_skipped, "more fix is", "more fixes are")
+        );
+    }
+    Ok(if args.diff && files > 0 { 1 } else { 0 })
+}
+
 /// Finds and lints the files under the given paths (only the changed ones with a diff base);
 /// also returns the paths that do not exist.
 fn lint_paths(
@@ -654,11 +763,28 @@ fn github_sha() -> Option<String> {
 /// are reported, while the rest of their migration folders is replayed and compared with the
 /// base; files named explicitly bring their migration folders along the same way.
 fn lint_found(
-    mut files: Vec<discover::Candidate>,
+    files: Vec<discover::Candidate>,
     paths: &[PathBuf],
     settings: &Settings,
     base: Option<&crate::git::DiffBase>,
 ) -> Result<Vec<FileReport>, CliError> {
+    Ok(prepare_run(files, paths, settings, base)?.lint(&Default::default(), settings))
+}
+
+/// The files of a run, restricted to those changed since the diff base, with the context read
+/// for them: linted once for the report, or again and again by `--fix` with changed texts.
+struct Run {
+    files: Vec<discover::Candidate>,
+    context: Vec<discover::Candidate>,
+    base: Option<crate::git::GitBase>,
+}
+
+fn prepare_run(
+    mut files: Vec<discover::Candidate>,
+    paths: &[PathBuf],
+    settings: &Settings,
+    base: Option<&crate::git::DiffBase>,
+) -> Result<Run, CliError> {
     let base = base
         .map(|b| crate::git::GitBase::new(b.clone()))
         .transpose()
@@ -671,11 +797,34 @@ fn lint_found(
     } else {
         Vec::new()
     };
-    let request = lint::Request {
-        base: base.as_ref().map(|b| b as &dyn crate::assemble::BaseLookup),
-        ..lint::Request::paths_with_context(files, context)
-    };
-    Ok(lint::lint(request, settings))
+    Ok(Run {
+        files,
+        context,
+        base,
+    })
+}
+
+impl Run {
+    /// Lints the run, reading the texts in `overrides` instead of those files on disk.
+    fn lint(&self, overrides: &crate::fix::Overrides, settings: &Settings) -> Vec<FileReport> {
+        let input = |c: &discover::Candidate| match overrides.get(&c.path) {
+            Some(text) => lint::Input::Text(
+                crate::source::SourceFile::new(c.path.clone(), c.display.clone(), text.as_str()),
+                c.kind,
+            ),
+            None => lint::Input::Path(c.clone()),
+        };
+        let request = lint::Request {
+            files: self.files.iter().map(input).collect(),
+            context: self.context.iter().map(input).collect(),
+            base: self
+                .base
+                .as_ref()
+                .map(|b| b as &dyn crate::assemble::BaseLookup),
+            module_siblings: true,
+        };
+        lint::lint(request, settings)
+    }
 }
 
 /// The hidden `frameworks` command: each folder holding migration-like files, with the framework

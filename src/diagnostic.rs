@@ -70,6 +70,10 @@ pub struct Edit {
 pub struct Fix {
     pub description: String,
     pub edits: Vec<Edit>,
+    /// Whether applying it keeps what the migration does (`check --fix` applies it); an
+    /// unsafe fix changes behaviour beyond the finding (statements that lose their transaction)
+    /// and needs `--unsafe-fixes`.
+    pub safe: bool,
 }
 
 /// How a finding was suppressed, when it was.
@@ -149,6 +153,17 @@ impl Diagnostic {
         self.fix = Some(Fix {
             description: description.into(),
             edits,
+            safe: true,
+        });
+        self
+    }
+
+    /// A fix that changes behaviour beyond the finding: applied only with `--unsafe-fixes`.
+    pub fn unsafe_fix(&mut self, description: impl Into<String>, edits: Vec<Edit>) -> &mut Self {
+        self.fix = Some(Fix {
+            description: description.into(),
+            edits,
+            safe: false,
         });
         self
     }

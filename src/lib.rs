@@ -17,6 +17,7 @@ pub mod conventions;
 pub mod declarative;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod frameworks;
 pub mod git;
 pub mod lint;

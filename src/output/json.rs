@@ -36,6 +36,7 @@ pub fn diagnostic_json(report: &FileReport, d: &Diagnostic, fingerprint: &str) -
         "labels": d.labels.iter().map(|l| json!({ "message": l.message, "range": span_json(report, l.span) })).collect::<Vec<_>>(),
         "fix": d.fix.as_ref().map(|f| json!({
             "description": f.description,
+            "applicability": if f.safe { "safe" } else { "unsafe" },
             "edits": f.edits.iter().map(|e| json!({ "range": span_json(report, e.span), "content": e.content })).collect::<Vec<_>>(),
         })),
         "suppression": d.suppression.as_ref().map(|s| json!({ "kind": s.kind, "reason": s.reason })),

@@ -48,7 +48,14 @@ impl miette::Diagnostic for Pretty<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let mut help = self.d.help.clone()?;
         if let Some(fix) = &self.d.fix {
-            help.push_str(&format!(" (fix available: {})", fix.description));
+            if fix.safe {
+                help.push_str(&format!(" (fix available: {})", fix.description));
+            } else {
+                help.push_str(&format!(
+                    " (unsafe fix available with --unsafe-fixes: {})",
+                    fix.description
+                ));
+            }
         }
         Some(Box::new(help))
     }

@@ -1,4 +1,4 @@
-use super::concurrently_fix;
+use super::attach_concurrently_fix;
 use crate::registry::{Cx, Rule};
 use crate::sql::{SqlUnit, StmtKind};
 
@@ -60,9 +60,7 @@ impl Rule for CreateIndexWithoutConcurrently {
                 .report(stmt.span, format!("{name} is built on `{}` without CONCURRENTLY, blocking writes to the table until the build ends", ci.table))
                 .label("blocks INSERT, UPDATE and DELETE while it builds")
                 .help("use CREATE INDEX CONCURRENTLY, and run the migration outside a transaction block");
-            if let Some(edit) = concurrently_fix(unit, stmt) {
-                d.fix("add CONCURRENTLY", vec![edit]);
-            }
+            attach_concurrently_fix(d, unit, i);
         }
     }
 }

@@ -1,4 +1,4 @@
-use super::concurrently_fix;
+use super::attach_concurrently_fix;
 use crate::registry::{Cx, Rule};
 use crate::sql::{SqlUnit, StmtKind};
 
@@ -68,10 +68,8 @@ impl Rule for DropIndexWithoutConcurrently {
                 .report(stmt.span, format!("{} {} {} dropped without CONCURRENTLY, taking an ACCESS EXCLUSIVE lock on {}", if names.len() == 1 { "index" } else { "indexes" }, list.join(", "), if names.len() == 1 { "is" } else { "are" }, if names.len() == 1 { "its table" } else { "their tables" }))
                 .label("blocks every query on the table while it waits and runs")
                 .help("use DROP INDEX CONCURRENTLY (one index per statement, outside a transaction block)");
-            if names.len() == 1
-                && let Some(edit) = concurrently_fix(unit, stmt)
-            {
-                d.fix("add CONCURRENTLY", vec![edit]);
+            if names.len() == 1 {
+                attach_concurrently_fix(d, unit, i);
             }
         }
     }

@@ -28,10 +28,11 @@ pub use mysql_alter_without_algorithm::MysqlAlterWithoutAlgorithm;
 pub use reindex_without_concurrently::ReindexWithoutConcurrently;
 pub use vacuum_full::VacuumFull;
 
-use crate::parse::sql::lexer::Tok;
+use crate::diagnostic::Edit;
+use crate::parse::sql::lexer::{Tok, TokKind};
 use crate::registry::Rule;
 use crate::source::Span;
-use crate::sql::{SqlUnit, Statement};
+use crate::sql::{Direction, SqlUnit, Statement, StmtKind};
 
 pub static RULES: &[&dyn Rule] = &[
     &CreateIndexWithoutConcurrently,
@@ -55,11 +56,81 @@ fn keyword_token<'a>(unit: &'a SqlUnit, stmt: &Statement, kw: &str) -> Option<&'
         .find(|t| t.is_kw(&unit.source.text, kw))
 }
 
-/// An edit that inserts ` CONCURRENTLY` after the statement's `INDEX` keyword.
-fn concurrently_fix(unit: &SqlUnit, stmt: &Statement) -> Option<crate::diagnostic::Edit> {
-    let index = keyword_token(unit, stmt, "INDEX")?;
-    Some(crate::diagnostic::Edit {
+/// The fix of an index built or dropped without `CONCURRENTLY`: the keyword, and when the
+/// migration tool runs the script in its transaction, the tool's switch to run it without one
+/// (goose `-- +goose NO TRANSACTION`, dbmate `transaction:false` on a section holding only this
+/// statement). Safe when every statement of the script is index work (the switch takes nothing
+/// else out of a transaction); unsafe otherwise. None inside an explicit `BEGIN`: moving the
+/// statement out is the author's call. A tool without such a switch is left to `check --fix`'s
+/// re-lint, which refuses a fix that leaves the statement in a transaction.
+fn attach_concurrently_fix(d: &mut crate::diagnostic::Diagnostic, unit: &SqlUnit, i: usize) {
+    let stmt = &unit.statements[i];
+    if stmt.in_transaction {
+        return;
+    }
+    let Some(index) = keyword_token(unit, stmt, "INDEX") else {
+        return;
+    };
+    let mut edits = vec![Edit {
         span: Span::at(index.span().end),
         content: " CONCURRENTLY".into(),
-    })
+    }];
+    if unit.in_transaction(i)
+        && let Some(switch) = no_transaction_switch(unit)
+    {
+        edits.push(switch);
+    }
+    let index_work_only = unit.statements.iter().all(|s| {
+        matches!(
+            s.kind,
+            StmtKind::CreateIndex(_) | StmtKind::DropIndex { .. } | StmtKind::Set { .. }
+        )
+    });
+    if index_work_only {
+        d.fix("add CONCURRENTLY", edits);
+    } else {
+        d.unsafe_fix(
+            "add CONCURRENTLY (the migration's other statements then run without a transaction)",
+            edits,
+        );
+    }
+}
+
+/// The edit that tells the script's tool to run it without a transaction, when the tool has a
+/// per-file switch: goose's `-- +goose NO TRANSACTION` (every statement runs alone), dbmate's
+/// `transaction:false` on the section's marker when the section holds one statement (dbmate
+/// sends a section as one multi-statement query, itself a transaction).
+fn no_transaction_switch(unit: &SqlUnit) -> Option<Edit> {
+    let text: &str = &unit.source.text;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let marker = |t: &&Tok| {
+        let c = t.span().text(text).trim_start_matches('-').trim();
+        (t.kind == TokKind::LineComment).then_some(c)
+    };
+    for t in unit.tokens {
+        let Some(c) = marker(&t) else { continue };
+        let lower = c.to_ascii_lowercase();
+        if lower.starts_with("+goose up") {
+            // Before the Up marker's line.
+            return Some(Edit {
+                span: Span::at(t.span().start),
+                content: format!("-- +goose NO TRANSACTION{newline}"),
+            });
+        }
+        let section = match unit.direction {
+            Direction::Down => "migrate:down",
+            _ => "migrate:up",
+        };
+        if lower.split_whitespace().next() == Some(section)
+            && !lower.contains("transaction:")
+            && unit.statements.len() == 1
+        {
+            let end = t.span().start + t.span().text(text).trim_end().len();
+            return Some(Edit {
+                span: Span::at(end),
+                content: " transaction:false".into(),
+            });
+        }
+    }
+    None
 }
