@@ -325,6 +325,9 @@ pub fn collapse_unpractised(
             d.message = format!("{}. The project's practice: {which}{more}", d.message);
             d.severity = d.severity.min(Severity::Info);
             d.stands_for = places;
+            // A note about the project's practice, not a place to change: `check --fix` would
+            // otherwise rewrite one old migration per run, newest first.
+            d.fix = None;
             d.help = Some(format!(
                 "{}; if these migrations run while the database serves traffic, set `online = \"always\"` under `[migrations]` in schemaguard.toml to report every place (`online = \"never\"`: they run offline)",
                 d.help.as_deref().unwrap_or("follow the practice")

@@ -119,37 +119,50 @@ pub fn run(
         trial.extend(candidates.iter().map(|(p, t)| (p.clone(), t.clone())));
         let after_reports = lint(&trial, true);
         let after = findings(&after_reports);
-        let displays: HashMap<&str, &PathBuf> = after_reports
+        // The rules whose fixes this round applies: more findings of them elsewhere are the
+        // hazard being fixed, shown where the project's practice no longer collapses it (a
+        // set that now builds indexes CONCURRENTLY is held to it everywhere), not a new one.
+        let fixing: HashSet<&str> = offered.values().flatten().map(|d| d.rule.code).collect();
+        let set_of: HashMap<&PathBuf, Option<&str>> = after_reports
             .iter()
-            .map(|r| (r.source.display.as_str(), &r.source.path))
+            .map(|r| {
+                let set = r.migration_set.as_ref().map(|s| s.root.as_str());
+                (&r.source.path, set)
+            })
             .collect();
-        // The files that gained a finding, with what they gained.
-        let mut gained: HashMap<PathBuf, Vec<String>> = HashMap::new();
-        for (display, found) in &after {
+        // What each changed file is blamed for: what it gained itself, and what a file of its
+        // migration set gained (the catalog and the practice are the set's); a gain in a file
+        // of no changed set is laid at every change of the round.
+        let mut blamed: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        for r in &after_reports {
+            let display = &r.source.display;
             let old = before.get(display);
-            for (code, (n, message)) in found {
+            for (code, (n, message)) in &after[display] {
                 let had = old.and_then(|o| o.get(code)).map_or(0, |h| h.0);
-                if *n > had
-                    && let Some(path) = displays.get(display.as_str())
-                {
-                    gained
-                        .entry((*path).clone())
-                        .or_default()
-                        .push(message.clone());
+                if *n <= had || fixing.contains(code) {
+                    continue;
+                }
+                let path = &r.source.path;
+                let set = set_of.get(path).copied().flatten();
+                let mut culprits: Vec<&PathBuf> = if candidates.contains_key(path) {
+                    vec![path]
+                } else {
+                    candidates
+                        .keys()
+                        .filter(|c| set.is_some() && set_of.get(c).copied().flatten() == set)
+                        .collect()
+                };
+                if culprits.is_empty() {
+                    culprits = candidates.keys().collect();
+                }
+                for c in culprits {
+                    blamed.entry(c.clone()).or_default().push(message.clone());
                 }
             }
         }
-        // A finding gained in a file no fix touched cannot be laid at one file's door: every
-        // change of the round is then held back and retried one fix at a time.
-        let elsewhere = gained.keys().any(|p| !candidates.contains_key(p));
         for (path, text) in candidates {
             let used = &offered[&path];
-            let bad = if elsewhere {
-                Some(gained.values().flatten().cloned().collect::<Vec<_>>())
-            } else {
-                gained.get(&path).cloned()
-            };
-            match bad {
+            match blamed.remove(&path) {
                 None => {
                     applied
                         .entry(path.clone())
@@ -157,18 +170,18 @@ pub fn run(
                         .extend(used.iter().map(|d| d.rule.code));
                     texts.insert(path, text);
                 }
-                Some(new) if used.len() > 1 || (elsewhere && !one_at_a_time.contains(&path)) => {
-                    let _ = new;
+                // Several fixes at once: retried one at a time, to find the one to leave out.
+                Some(_) if !one_at_a_time.contains(&path) => {
                     one_at_a_time.insert(path);
                 }
                 Some(new) => {
                     let display = originals[&path].0.clone();
+                    let report = reports
+                        .iter()
+                        .find(|r| r.source.path == path)
+                        .expect("the file of the fix");
                     for d in used {
                         refused.insert((display.clone(), d.rule.code, d.message.clone()));
-                        let report = reports
-                            .iter()
-                            .find(|r| r.source.path == path)
-                            .expect("the file of the fix");
                         outcome.refused.push(Refused {
                             display: display.clone(),
                             line: report.source.line_col(d.span.start).line,

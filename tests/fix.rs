@@ -360,3 +360,92 @@ fn fix_is_a_usage_error_with_stdin_and_with_diff() {
     let (code, _, err) = schemaguard(dir.path(), &["check", "--fix", "--diff"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn the_lock_timeout_prologue_is_an_unsafe_fix_at_the_statements_indentation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/migrations/000001_init.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+    );
+    write(
+        d,
+        "db/migrations/000002_note.up.sql",
+        "-- Adds a note.\n    ALTER TABLE orders ADD COLUMN note text;\n",
+    );
+    let (_, out, err) = schemaguard(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "LK010",
+            "--fix",
+            "--format",
+            "concise",
+        ],
+    );
+    assert!(
+        err.contains("1 more fix is available with --unsafe-fixes."),
+        "{out}{err}"
+    );
+    let (_, out, err) = schemaguard(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "LK010",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+        ],
+    );
+    assert!(err.contains("Fixed 1 finding in 1 file."), "{out}{err}");
+    assert!(!out.contains("LK010"), "{out}");
+    assert_eq!(
+        read(d, "db/migrations/000002_note.up.sql"),
+        "-- Adds a note.\n    SET lock_timeout = '2s';\n    ALTER TABLE orders ADD COLUMN note text;\n"
+    );
+}
+
+#[test]
+fn a_note_about_the_projects_practice_carries_no_fix() {
+    // Six migrations, none setting lock_timeout: LK010 becomes one info note about the
+    // project's practice, and --fix does not rewrite old migrations one per run.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "db/migrations/000001_init.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+    );
+    for n in 2..=7 {
+        write(
+            d,
+            &format!("db/migrations/00000{n}_c{n}.up.sql"),
+            &format!("ALTER TABLE orders ADD COLUMN c{n} text;\n"),
+        );
+    }
+    let (_, out, err) = schemaguard(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "LK010",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+        ],
+    );
+    assert!(
+        out.contains("LK010 [info]") && out.contains("The project's practice"),
+        "{out}"
+    );
+    assert!(err.contains("No fixes to apply."), "{err}");
+}

@@ -58,6 +58,8 @@ impl Rule for MissingLockTimeout {
             return;
         }
         let mut timeout_set = false;
+        // The fix of every place: the timeout before the first (the engine keeps one finding).
+        let mut first: Option<&Statement> = None;
         for (i, stmt) in unit.statements.iter().enumerate() {
             if sets_lock_timeout(unit, stmt) {
                 timeout_set = true;
@@ -76,11 +78,45 @@ impl Rule for MissingLockTimeout {
             // Every such statement is reported: the engine keeps the first and counts the rest
             // (the rule is once per file), and drops the finding when its only place is one
             // another rule already reports.
-            cx.report(stmt.span, format!("this statement waits for a strong lock{on} with no lock_timeout set: while it waits, every query on the table queues behind it"))
+            let d = cx.report(stmt.span, format!("this statement waits for a strong lock{on} with no lock_timeout set: while it waits, every query on the table queues behind it"))
                 .label("no lock_timeout before this")
                 .help("start the migration with `SET lock_timeout = '2s';` and retry on timeout, or set `lock-timeout-set-by-tool = true` if your tool does it");
+            let first = *first.get_or_insert(stmt);
+            if let Some(edit) = prologue(unit, first) {
+                // Unsafe: under contention the migration now fails (to be retried) where it
+                // used to wait.
+                d.unsafe_fix("set lock_timeout = '2s' before it", vec![edit]);
+            }
         }
     }
+}
+
+/// The edit that puts `SET lock_timeout = '2s';` before the statement, on a line of its own at
+/// the statement's indentation; only in SQL files (a changelog's change tags are not SQL).
+fn prologue(unit: &SqlUnit, stmt: &Statement) -> Option<crate::diagnostic::Edit> {
+    let text: &str = &unit.source.text;
+    let is_sql = unit
+        .source
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
+    if !is_sql {
+        return None;
+    }
+    let line_start = text[..stmt.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..stmt.span.start];
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    Some(if indent.trim().is_empty() {
+        crate::diagnostic::Edit {
+            span: crate::source::Span::at(line_start),
+            content: format!("{indent}SET lock_timeout = '2s';{newline}"),
+        }
+    } else {
+        crate::diagnostic::Edit {
+            span: crate::source::Span::at(stmt.span.start),
+            content: "SET lock_timeout = '2s'; ".into(),
+        }
+    })
 }
 
 /// `SET [LOCAL] lock_timeout = <non-zero>` or `SELECT set_config('lock_timeout', ...)`.
