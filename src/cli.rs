@@ -66,6 +66,16 @@ pub enum DebugCommand {
         #[arg(long)]
         failures: bool,
     },
+    /// Every statement of the SQL files, one JSON line each: file, dialect, line, how it parsed
+    /// (`parsed`, `recognized`, `failed`), whether it holds a template placeholder or is a
+    /// client command, and its text. What `scripts/pg-oracle.py` compares with PostgreSQL's
+    /// own parser.
+    Statements {
+        paths: Vec<PathBuf>,
+        /// SQL dialect for every file (default: told per file).
+        #[arg(long, value_parser = parse_dialect)]
+        dialect: Option<Dialect>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -1091,6 +1101,64 @@ fn debug(cmd: DebugCommand) -> Result<i32, CliError> {
                 f,
                 100.0 * f as f64 / total as f64
             );
+            Ok(0)
+        }
+        DebugCommand::Statements { paths, dialect } => {
+            let overrides = Overrides {
+                dialect,
+                ..Default::default()
+            };
+            let settings = Settings::resolve(None, &overrides).map_err(CliError::Config)?;
+            let found = discover::discover(&paths, &settings);
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for c in found
+                .files
+                .iter()
+                .filter(|c| c.kind == discover::FileKind::Sql)
+            {
+                let Ok(source) =
+                    crate::source::read_source(&c.path, &c.display, settings.max_file_size)
+                else {
+                    continue;
+                };
+                let d = lint::sql_dialect(&source, &settings);
+                let parsed = crate::parse::sql::parse(&source, d);
+                for s in &parsed.statements {
+                    let toks = &parsed.tokens[s.tokens.clone()];
+                    let has =
+                        |k: crate::parse::sql::lexer::TokKind| toks.iter().any(|t| t.kind == k);
+                    use crate::parse::sql::lexer::TokKind as K;
+                    let state = match &s.parse {
+                        crate::sql::ParseState::Parsed => "parsed",
+                        crate::sql::ParseState::Recognized => "recognized",
+                        crate::sql::ParseState::Failed { .. } => "failed",
+                    };
+                    let row = serde_json::json!({
+                        "file": c.display,
+                        "dialect": d.as_str(),
+                        "line": source.line_col(s.span.start).line,
+                        "state": state,
+                        // psql fills `:name`, `:'name'` and `:"name"` in before the server
+                        // sees them.
+                        "template": has(K::Template)
+                            || toks.iter().any(|t| t.span().text(&source.text).contains("{{"))
+                            || toks.windows(2).any(|w| {
+                                let colon = w[0].span().text(&source.text) == ":";
+                                colon && w[0].span().end == w[1].span().start
+                                    && matches!(w[1].kind, K::String | K::QuotedIdent | K::Word)
+                            })
+                            || toks.iter().any(|t| t.kind == K::Param && t.span().text(&source.text).starts_with(':')),
+                        "client": has(K::MetaCommand) || has(K::DelimiterCommand) || has(K::Delimiter),
+                        // Every token of the statement: a comment that never ends is its own.
+                        "text": match (toks.first(), toks.iter().rfind(|t| t.kind != K::CopyData)) {
+                            (Some(a), Some(b)) => &source.text[a.span().start..b.span().end],
+                            _ => s.span.text(&source.text),
+                        },
+                    });
+                    writeln!(out, "{row}")?;
+                }
+            }
+            out.flush()?;
             Ok(0)
         }
     }

@@ -225,6 +225,11 @@ pub fn from_content(text: &str) -> Option<Dialect> {
         "utf8mb4",
         "ON UPDATE CURRENT_TIMESTAMP",
         "DELIMITER ",
+        // ALTER TABLE ... MODIFY [COLUMN]: MySQL's (and Oracle's), never PostgreSQL's.
+        " MODIFY COLUMN ",
+        " modify column ",
+        " MODIFY ",
+        " modify ",
     ] {
         if upper_hits(m) {
             mysql += 2;

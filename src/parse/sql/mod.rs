@@ -198,18 +198,38 @@ fn parse_one(
                 dialect,
                 stmt_span: span,
             };
-            (conv.statement(&ast), ParseState::Parsed)
+            let kind = conv.statement(&ast);
+            match refused_by_engine(&kind, text, code, dialect) {
+                Some(message) => (
+                    kind,
+                    ParseState::Failed {
+                        message,
+                        span: Span::at(span.start),
+                    },
+                ),
+                None => (kind, ParseState::Parsed),
+            }
         }
         // The recogniser reads statements loosely; one with unbalanced parentheses, or a stray
         // comma (`a int,)`, `x,,y`, a trailing one), is broken whatever its kind, so sqlparser's
         // error stands.
         Ok(Err(err)) => match (!matches!(err, ParserError::RecursionLimitExceeded)
             && parens_balanced(code)
-            && !stray_comma(code, dialect))
+            && !stray_comma(code, dialect)
+            && !foreign_quotes(text, code, dialect))
         .then(|| recognize::recognize(text, code, dialect))
         .flatten()
         {
-            Some(kind) => (kind, ParseState::Recognized),
+            Some(kind) => match refused_by_engine(&kind, text, code, dialect) {
+                Some(message) => (
+                    kind,
+                    ParseState::Failed {
+                        message,
+                        span: Span::at(span.start),
+                    },
+                ),
+                None => (kind, ParseState::Recognized),
+            },
             None => {
                 let (message, at) = describe_error(&err, &map, code, span);
                 // A CREATE TABLE we cannot read still creates its table: later statements on
@@ -479,6 +499,69 @@ fn stray_comma(code: &[Tok], dialect: Dialect) -> bool {
         || code
             .windows(2)
             .any(|w| comma(&w[0]) && (w[1].kind == TokKind::RParen || comma(&w[1])))
+}
+
+/// What the engine refuses that sqlparser (or the recogniser) reads in every dialect: in
+/// PostgreSQL, MySQL's `MODIFY`/`CHANGE` column, a column placed with `AFTER col` or `FIRST`,
+/// and `DROP INDEX name ON table`.
+fn refused_by_engine(
+    kind: &StmtKind,
+    text: &str,
+    code: &[Tok],
+    dialect: Dialect,
+) -> Option<String> {
+    // PostgreSQL only, not a file whose engine is unknown (read leniently).
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    if let StmtKind::DropIndex { table: Some(_), .. } = kind {
+        return Some(
+            "PostgreSQL drops an index by its name alone: DROP INDEX name (no ON table)".into(),
+        );
+    }
+    let StmtKind::AlterTable(at) = kind else {
+        return None;
+    };
+    if at
+        .actions
+        .iter()
+        .any(|a| matches!(a.action, crate::sql::AlterAction::ModifyColumn { .. }))
+    {
+        return Some(
+            "PostgreSQL has no MODIFY or CHANGE: use ALTER COLUMN ... TYPE (and SET/DROP NOT NULL, SET DEFAULT)"
+                .into(),
+        );
+    }
+    let mut depth = 0i32;
+    let placed = code.iter().enumerate().any(|(i, t)| {
+        match t.kind {
+            TokKind::LParen => depth += 1,
+            TokKind::RParen => depth -= 1,
+            _ => {}
+        }
+        let next = code.get(i + 1);
+        depth == 0
+            && ((t.is_kw(text, "AFTER") && next.is_some_and(|n| n.kind != TokKind::Comma))
+                || (t.is_kw(text, "FIRST")
+                    && next.is_none_or(|n| matches!(n.kind, TokKind::Comma))))
+    });
+    (placed
+        && at
+            .actions
+            .iter()
+            .any(|a| matches!(a.action, crate::sql::AlterAction::AddColumn { .. })))
+    .then(|| {
+        "PostgreSQL cannot place a column (AFTER, FIRST): a new column is always the last".into()
+    })
+}
+
+/// A MySQL backtick-quoted name in PostgreSQL, which has no such quotes: the statement is
+/// another engine's (a file that holds both), and the database refuses it.
+fn foreign_quotes(text: &str, code: &[Tok], dialect: Dialect) -> bool {
+    dialect == Dialect::Postgres
+        && code
+            .iter()
+            .any(|t| t.kind == TokKind::QuotedIdent && t.span().text(text).starts_with('`'))
 }
 
 fn parens_balanced(code: &[Tok]) -> bool {

@@ -17,7 +17,7 @@ pub fn recognize(text: &str, toks: &[Tok], dialect: Dialect) -> Option<StmtKind>
     let mut c = Cursor::new(text, toks);
     let first = c.word_upper()?;
     match first.as_str() {
-        "DROP" => drop_stmt(&mut c),
+        "DROP" => drop_stmt(&mut c, dialect),
         "REINDEX" => reindex(&mut c),
         "CLUSTER" => cluster(&mut c),
         "VACUUM" => vacuum(&mut c),
@@ -152,7 +152,7 @@ fn object_kind(c: &mut Cursor) -> Option<ObjectKind> {
     Some(kind)
 }
 
-fn drop_stmt(c: &mut Cursor) -> Option<StmtKind> {
+fn drop_stmt(c: &mut Cursor, dialect: Dialect) -> Option<StmtKind> {
     c.next(); // DROP
     let kind = object_kind(c)?;
     let concurrently = kind == ObjectKind::Index && c.eat("CONCURRENTLY");
@@ -187,7 +187,8 @@ fn drop_stmt(c: &mut Cursor) -> Option<StmtKind> {
         names.push(c.object_name()?);
     }
     let mut table = None;
-    if kind == ObjectKind::Index && c.eat("ON") {
+    // MySQL's `DROP INDEX name ON table`; PostgreSQL refuses it.
+    if kind == ObjectKind::Index && dialect != Dialect::Postgres && c.eat("ON") {
         table = Some(c.object_name()?);
         // MySQL online DDL options: `ALGORITHM [=] x`, `LOCK [=] x`.
         while c.is("ALGORITHM") || c.is("LOCK") {
@@ -731,14 +732,19 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
             if c.eat("CONSTRAINT") || c.eat_seq(&["FOREIGN", "KEY"]) || c.eat("CHECK") {
                 let if_exists = c.eat_seq(&["IF", "EXISTS"]);
                 let name = c.ident()?;
-                return Some(AlterAction::DropConstraint { name, if_exists });
+                // Nothing follows the name but CASCADE/RESTRICT: words after it are a
+                // statement that lost its `;` (`... DROP CONSTRAINT pk ALTER TABLE ...`).
+                c.eat("CASCADE");
+                c.eat("RESTRICT");
+                return (c.at_end() || c.is("SETTINGS"))
+                    .then_some(AlterAction::DropConstraint { name, if_exists });
             }
             if c.eat_seq(&["PRIMARY", "KEY"]) {
-                return Some(AlterAction::DropPrimaryKey);
+                return c.at_end().then_some(AlterAction::DropPrimaryKey);
             }
             if c.eat("INDEX") || c.eat("KEY") {
                 let name = c.ident()?;
-                return Some(AlterAction::DropIndex { name });
+                return c.at_end().then_some(AlterAction::DropIndex { name });
             }
             if c.is("PARTITION") || c.is("DEFAULT") || c.is("EXPRESSION") || c.is("IDENTITY") {
                 return Some(AlterAction::Other {
@@ -834,7 +840,8 @@ fn alter_action(c: &mut Cursor, dialect: Dialect) -> Option<AlterAction> {
             let to = c.ident()?;
             Some(AlterAction::RenameColumn { from, to })
         }
-        "MODIFY" | "CHANGE" => {
+        // MySQL's (and Oracle's); PostgreSQL refuses them.
+        "MODIFY" | "CHANGE" if dialect != Dialect::Postgres => {
             c.next();
             c.eat("COLUMN");
             let old_name = if head == "CHANGE" {
