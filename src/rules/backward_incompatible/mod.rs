@@ -14,6 +14,7 @@ mod drop_view;
 mod plan_destroys_database;
 mod rename_column;
 mod rename_enum_value;
+mod rename_schema;
 mod rename_table;
 mod rename_type;
 mod rename_unknown_column;
@@ -34,6 +35,7 @@ pub use drop_view::DropView;
 pub use plan_destroys_database::PlanDestroysDatabase;
 pub use rename_column::RenameColumn;
 pub use rename_enum_value::RenameEnumValue;
+pub use rename_schema::RenameSchema;
 pub use rename_table::RenameTable;
 pub use rename_type::RenameType;
 pub use rename_unknown_column::RenameUnknownColumn;
@@ -62,4 +64,5 @@ pub static RULES: &[&dyn Rule] = &[
     &DropSequence,
     &RenameUnknownColumn,
     &PlanDestroysDatabase,
+    &RenameSchema,
 ];

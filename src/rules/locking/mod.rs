@@ -6,6 +6,7 @@ mod cluster;
 mod concurrently_in_transaction;
 mod constraint_without_not_valid;
 mod create_index_without_concurrently;
+mod detach_partition_without_concurrently;
 mod drop_index_without_concurrently;
 mod missing_lock_timeout;
 mod mixed_schema_and_data_change;
@@ -20,6 +21,7 @@ pub use cluster::Cluster;
 pub use concurrently_in_transaction::ConcurrentlyInTransaction;
 pub use constraint_without_not_valid::ConstraintWithoutNotValid;
 pub use create_index_without_concurrently::CreateIndexWithoutConcurrently;
+pub use detach_partition_without_concurrently::DetachPartitionWithoutConcurrently;
 pub use drop_index_without_concurrently::DropIndexWithoutConcurrently;
 pub use missing_lock_timeout::MissingLockTimeout;
 pub use mixed_schema_and_data_change::MixedSchemaAndDataChange;
@@ -48,6 +50,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MultipleAltersSameTable,
     &MysqlAlterWithoutAlgorithm,
     &MixedSchemaAndDataChange,
+    &DetachPartitionWithoutConcurrently,
 ];
 
 /// The first code token of `stmt` that is keyword `kw`.
@@ -64,15 +67,25 @@ fn keyword_token<'a>(unit: &'a SqlUnit, stmt: &Statement, kw: &str) -> Option<&'
 /// statement out is the author's call. A tool without such a switch is left to `check --fix`'s
 /// re-lint, which refuses a fix that leaves the statement in a transaction.
 fn attach_concurrently_fix(d: &mut crate::diagnostic::Diagnostic, unit: &SqlUnit, i: usize) {
-    let stmt = &unit.statements[i];
-    if stmt.in_transaction {
-        return;
-    }
-    let Some(index) = keyword_token(unit, stmt, "INDEX") else {
+    let Some(index) = keyword_token(unit, &unit.statements[i], "INDEX") else {
         return;
     };
+    attach_concurrently_fix_at(d, unit, i, index.span().end);
+}
+
+/// [`attach_concurrently_fix`] with ` CONCURRENTLY` inserted at `at` (after `DETACH PARTITION
+/// name`, say).
+fn attach_concurrently_fix_at(
+    d: &mut crate::diagnostic::Diagnostic,
+    unit: &SqlUnit,
+    i: usize,
+    at: usize,
+) {
+    if unit.statements[i].in_transaction {
+        return;
+    }
     let mut edits = vec![Edit {
-        span: Span::at(index.span().end),
+        span: Span::at(at),
         content: " CONCURRENTLY".into(),
     }];
     if unit.in_transaction(i)
@@ -80,11 +93,13 @@ fn attach_concurrently_fix(d: &mut crate::diagnostic::Diagnostic, unit: &SqlUnit
     {
         edits.push(switch);
     }
-    let index_work_only = unit.statements.iter().all(|s| {
-        matches!(
-            s.kind,
-            StmtKind::CreateIndex(_) | StmtKind::DropIndex { .. } | StmtKind::Set { .. }
-        )
+    let index_work_only = unit.statements.iter().all(|s| match &s.kind {
+        StmtKind::CreateIndex(_) | StmtKind::DropIndex { .. } | StmtKind::Set { .. } => true,
+        StmtKind::AlterTable(at) => at
+            .actions
+            .iter()
+            .all(|a| matches!(a.action, crate::sql::AlterAction::DetachPartition { .. })),
+        _ => false,
     });
     if index_work_only {
         d.fix("add CONCURRENTLY", edits);
