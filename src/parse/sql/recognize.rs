@@ -289,24 +289,32 @@ fn cluster(c: &mut Cursor) -> Option<StmtKind> {
         .then_some(StmtKind::Cluster { table: Some(first) })
 }
 
+/// Reads a parenthesised option list (`(FULL, ANALYZE)`, `(CONCURRENTLY false)`) when the
+/// cursor is at one: whether it turns `option` on (`FULL`, `FULL true`, `FULL 1`; not `FULL
+/// false`, `off` or `0`).
+fn option_list_turns_on(c: &mut Cursor, option: &str) -> bool {
+    if !c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
+        return false;
+    }
+    let start = c.pos;
+    c.skip_group();
+    let opts = &c.toks[start..c.pos];
+    opts.iter().enumerate().any(|(i, t)| {
+        t.is_kw(c.text, option)
+            && !matches!(
+                opts.get(i + 1)
+                    .map(|n| n.span().text(c.text).to_ascii_lowercase())
+                    .as_deref(),
+                Some("false" | "off" | "0")
+            )
+    })
+}
+
 /// `REPACK [(option, ...)] [table [(columns)] [USING INDEX [index]]]`, or `REPACK [(...)] USING
 /// INDEX` for every clustered table.
 fn repack(c: &mut Cursor) -> Option<StmtKind> {
     c.next();
-    let mut concurrently = false;
-    if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
-        let start = c.pos;
-        c.skip_group();
-        let opts = &c.toks[start..c.pos];
-        for (i, t) in opts.iter().enumerate() {
-            if t.is_kw(c.text, "CONCURRENTLY") {
-                let next = opts
-                    .get(i + 1)
-                    .map(|n| n.span().text(c.text).to_ascii_lowercase());
-                concurrently |= !matches!(next.as_deref(), Some("false" | "off" | "0"));
-            }
-        }
-    }
+    let concurrently = option_list_turns_on(c, "CONCURRENTLY");
     let table = if c.at_end() || c.is("USING") {
         None
     } else {
@@ -327,21 +335,7 @@ fn repack(c: &mut Cursor) -> Option<StmtKind> {
 
 fn vacuum(c: &mut Cursor) -> Option<StmtKind> {
     c.next();
-    let mut full = false;
-    if c.peek().is_some_and(|t| t.kind == TokKind::LParen) {
-        let start = c.pos;
-        c.skip_group();
-        // `FULL`, `FULL true`, `FULL 1` turn it on; `FULL false` does not.
-        let opts = &c.toks[start..c.pos];
-        for (i, t) in opts.iter().enumerate() {
-            if t.is_kw(c.text, "FULL") {
-                let next = opts
-                    .get(i + 1)
-                    .map(|n| n.span().text(c.text).to_ascii_lowercase());
-                full |= !matches!(next.as_deref(), Some("false" | "off" | "0"));
-            }
-        }
-    }
+    let mut full = option_list_turns_on(c, "FULL");
     loop {
         match c.word_upper().as_deref() {
             Some("FULL") => {
