@@ -18,7 +18,7 @@ mod rename_schema;
 mod rename_table;
 mod rename_type;
 mod rename_unknown_column;
-mod set_not_null;
+pub(crate) mod set_not_null;
 mod truncate_table;
 
 pub use add_required_column::AddRequiredColumn;

@@ -104,6 +104,17 @@ enum Proof {
     AddedWithDefault,
 }
 
+/// Whether an earlier statement of the script proved the column (normalised) of the table (by
+/// key) holds no NULL: see [`proven_not_null`]. LK015 reads it too.
+pub(crate) fn proven_not_null_before(
+    unit: &SqlUnit,
+    before: usize,
+    table: &str,
+    column: &str,
+) -> bool {
+    proven_not_null(unit, before, table, column).is_some()
+}
+
 /// Whether an earlier statement proved the column holds no NULL: a validated
 /// `CHECK (column IS NOT NULL)` on the table, or the column was added with a non-null default
 /// (every existing row got it, and inserts that omit the column get it too).

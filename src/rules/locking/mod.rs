@@ -12,6 +12,7 @@ mod missing_lock_timeout;
 mod mixed_schema_and_data_change;
 mod multiple_alters_same_table;
 mod mysql_alter_without_algorithm;
+mod primary_key_on_nullable_column;
 mod reindex_without_concurrently;
 mod vacuum_full;
 
@@ -27,6 +28,7 @@ pub use missing_lock_timeout::MissingLockTimeout;
 pub use mixed_schema_and_data_change::MixedSchemaAndDataChange;
 pub use multiple_alters_same_table::MultipleAltersSameTable;
 pub use mysql_alter_without_algorithm::MysqlAlterWithoutAlgorithm;
+pub use primary_key_on_nullable_column::PrimaryKeyOnNullableColumn;
 pub use reindex_without_concurrently::ReindexWithoutConcurrently;
 pub use vacuum_full::VacuumFull;
 
@@ -51,6 +53,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MysqlAlterWithoutAlgorithm,
     &MixedSchemaAndDataChange,
     &DetachPartitionWithoutConcurrently,
+    &PrimaryKeyOnNullableColumn,
 ];
 
 /// The first code token of `stmt` that is keyword `kw`.
