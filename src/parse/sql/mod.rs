@@ -315,6 +315,8 @@ fn unknown_to_sqlparser(text: &str, code: &[Tok], dialect: Dialect) -> Vec<(usiz
     let postgres = dialect.is_postgres_like() || dialect == Dialect::Generic;
     let kw = |i: usize, k: &str| code.get(i).is_some_and(|t| t.is_kw(text, k));
     let kind = |i: usize| code.get(i).map(|t| t.kind);
+    // The kind of the token before `i` (none before the first).
+    let before = |i: usize| i.checked_sub(1).and_then(kind);
     let word = |i: usize| {
         code.get(i)
             .filter(|t| matches!(t.kind, TokKind::Word | TokKind::QuotedIdent))
@@ -349,7 +351,7 @@ fn unknown_to_sqlparser(text: &str, code: &[Tok], dialect: Dialect) -> Vec<(usiz
             }
             TokKind::Dot
                 if option_lists.last() == Some(&depth)
-                    && kind(i - 1) == Some(TokKind::Word)
+                    && before(i) == Some(TokKind::Word)
                     && kind(i + 1) == Some(TokKind::Word)
                     && code[i - 1].span().end == t.span().start
                     && t.span().end == code[i + 1].span().start =>
@@ -364,7 +366,7 @@ fn unknown_to_sqlparser(text: &str, code: &[Tok], dialect: Dialect) -> Vec<(usiz
                     && (t.is_kw(text, "CHARSET") || t.is_kw(text, "BINARY"))
                     && ((is_create && depth >= 1) || is_alter)
                     && i > 0
-                    && (kind(i - 1) == Some(TokKind::RParen)
+                    && (before(i) == Some(TokKind::RParen)
                         || word(i - 1).is_some_and(|w| {
                             matches!(
                                 w.as_str(),
@@ -424,9 +426,11 @@ fn unknown_to_sqlparser(text: &str, code: &[Tok], dialect: Dialect) -> Vec<(usiz
                 if option_lists.last() == Some(&depth)
                     && is_create
                     && t.span().len() >= 3
+                    // Its last two bytes are replaced: never inside a character.
+                    && t.span().text(text).is_ascii()
                     && matches!(kind(i + 1), Some(TokKind::Comma | TokKind::RParen))
                     && matches!(
-                        kind(i - 1),
+                        before(i),
                         Some(TokKind::Comma | TokKind::LParen | TokKind::Dot)
                     ) =>
             {
