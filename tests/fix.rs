@@ -449,3 +449,77 @@ fn a_note_about_the_projects_practice_carries_no_fix() {
     );
     assert!(err.contains("No fixes to apply."), "{err}");
 }
+
+#[test]
+fn fix_on_prisma_sqitch_and_liquibase_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Prisma: a migration of one statement runs without a transaction.
+    write(
+        d,
+        "app/prisma/migrations/migration_lock.toml",
+        "provider = \"postgresql\"\n",
+    );
+    write(
+        d,
+        "app/prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"T\" (id bigint PRIMARY KEY, a text);\n",
+    );
+    write(
+        d,
+        "app/prisma/migrations/20240102000000_idx/migration.sql",
+        "-- CreateIndex\nCREATE INDEX \"T_a_idx\" ON \"T\"(\"a\");\n",
+    );
+    // sqitch: deploy scripts hold their own BEGIN (no fix), a revert without one is fixed.
+    write(
+        d,
+        "db/sqitch.plan",
+        "%syntax-version=1.0.0\n%project=x\n\ninit 2024-01-01T00:00:00Z a <a@b> # init\nidx 2024-01-02T00:00:00Z a <a@b> # idx\n",
+    );
+    write(
+        d,
+        "db/deploy/init.sql",
+        "BEGIN;\nCREATE TABLE t (id bigint PRIMARY KEY, a text);\nCOMMIT;\n",
+    );
+    write(
+        d,
+        "db/deploy/idx.sql",
+        "BEGIN;\nCREATE INDEX t_a_idx ON t (a);\nCOMMIT;\n",
+    );
+    write(d, "db/revert/init.sql", "DROP TABLE t;\n");
+    write(d, "db/revert/idx.sql", "DROP INDEX t_a_idx;\n");
+    // Liquibase: a changeSet runs in a transaction; the fix would leave CONCURRENTLY in it.
+    let changelog = "--liquibase formatted sql\n\n--changeset dev:1\nALTER TABLE accounts ADD COLUMN a text;\n\n--changeset dev:2\nCREATE INDEX accounts_a_idx ON accounts (a);\n";
+    write(d, "lb/changelog.sql", changelog);
+    let (code, out, err) = schemaguard(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "LK001,LK002",
+            "--fix",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("Fixed 2 findings in 2 files."), "{err}");
+    assert_eq!(
+        read(d, "app/prisma/migrations/20240102000000_idx/migration.sql"),
+        "-- CreateIndex\nCREATE INDEX CONCURRENTLY \"T_a_idx\" ON \"T\"(\"a\");\n"
+    );
+    assert_eq!(
+        read(d, "db/revert/idx.sql"),
+        "DROP INDEX CONCURRENTLY t_a_idx;\n"
+    );
+    assert_eq!(
+        read(d, "db/deploy/idx.sql"),
+        "BEGIN;\nCREATE INDEX t_a_idx ON t (a);\nCOMMIT;\n"
+    );
+    assert_eq!(read(d, "lb/changelog.sql"), changelog);
+    assert!(
+        err.contains("lb/changelog.sql:7: LK001 fix not applied: it would bring `LK004"),
+        "{err}"
+    );
+}
