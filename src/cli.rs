@@ -1038,6 +1038,25 @@ pub fn rule_table_of(rules: &[&dyn Rule]) -> String {
     s
 }
 
+/// The settings of a debug command (no config; the dialect given, if any) and the SQL files
+/// under its paths.
+fn debug_sql_files(
+    paths: &[PathBuf],
+    dialect: Option<Dialect>,
+) -> Result<(Settings, Vec<discover::Candidate>), CliError> {
+    let overrides = Overrides {
+        dialect,
+        ..Default::default()
+    };
+    let settings = Settings::resolve(None, &overrides).map_err(CliError::Config)?;
+    let sql = discover::discover(paths, &settings)
+        .files
+        .into_iter()
+        .filter(|c| c.kind == discover::FileKind::Sql)
+        .collect();
+    Ok((settings, sql))
+}
+
 fn debug(cmd: DebugCommand) -> Result<i32, CliError> {
     match cmd {
         DebugCommand::ParseStats {
@@ -1045,17 +1064,7 @@ fn debug(cmd: DebugCommand) -> Result<i32, CliError> {
             dialect,
             failures,
         } => {
-            let overrides = Overrides {
-                dialect,
-                ..Default::default()
-            };
-            let settings = Settings::resolve(None, &overrides).map_err(CliError::Config)?;
-            let found = discover::discover(&paths, &settings);
-            let sql: Vec<_> = found
-                .files
-                .iter()
-                .filter(|c| c.kind == discover::FileKind::Sql)
-                .collect();
+            let (settings, sql) = debug_sql_files(&paths, dialect)?;
             use rayon::prelude::*;
             let rows: Vec<serde_json::Value> = sql
                 .par_iter()
@@ -1104,18 +1113,9 @@ fn debug(cmd: DebugCommand) -> Result<i32, CliError> {
             Ok(0)
         }
         DebugCommand::Statements { paths, dialect } => {
-            let overrides = Overrides {
-                dialect,
-                ..Default::default()
-            };
-            let settings = Settings::resolve(None, &overrides).map_err(CliError::Config)?;
-            let found = discover::discover(&paths, &settings);
+            let (settings, sql) = debug_sql_files(&paths, dialect)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            for c in found
-                .files
-                .iter()
-                .filter(|c| c.kind == discover::FileKind::Sql)
-            {
+            for c in &sql {
                 let Ok(source) =
                     crate::source::read_source(&c.path, &c.display, settings.max_file_size)
                 else {

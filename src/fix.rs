@@ -71,6 +71,9 @@ pub fn run(
     // Files whose fixes together were refused: their fixes are tried one at a time.
     let mut one_at_a_time: HashSet<PathBuf> = HashSet::new();
     let mut unsafe_skipped = HashSet::new();
+    // Every rule's findings on `texts` as they stand: the last round's trial when all of it was
+    // kept (the same texts), so a round lints the run twice, not three times.
+    let mut settled: Option<Findings> = None;
     for _ in 0..MAX_ROUNDS {
         let reports = lint(&texts, false);
         let mut candidates: Overrides = HashMap::new();
@@ -114,7 +117,10 @@ pub fn run(
         if candidates.is_empty() {
             break;
         }
-        let before = findings(&lint(&texts, true));
+        let before = match settled.take() {
+            Some(before) => before,
+            None => findings(&lint(&texts, true)),
+        };
         let mut trial = texts.clone();
         trial.extend(candidates.iter().map(|(p, t)| (p.clone(), t.clone())));
         let after_reports = lint(&trial, true);
@@ -160,6 +166,7 @@ pub fn run(
                 }
             }
         }
+        let all_kept = blamed.is_empty();
         for (path, text) in candidates {
             let used = &offered[&path];
             match blamed.remove(&path) {
@@ -191,6 +198,9 @@ pub fn run(
                     }
                 }
             }
+        }
+        if all_kept {
+            settled = Some(after);
         }
     }
     let mut fixed: Vec<Fixed> = texts
@@ -259,11 +269,14 @@ fn apply<'d>(text: &str, fixes: &[&'d Diagnostic], limit: usize) -> (String, Vec
     (out, used)
 }
 
+/// Per file (by display name), per rule: how many active findings, and the last one's message.
+type Findings = HashMap<String, HashMap<&'static str, (usize, String)>>;
+
 /// Every active finding of a run, by file, counted by rule, with the message of the last one.
 /// Counted by rule, not by message: a message that counts its places ("and 1 more place in
 /// this file") changes when the fix removes one of them.
-fn findings(reports: &[FileReport]) -> HashMap<String, HashMap<&'static str, (usize, String)>> {
-    let mut out: HashMap<String, HashMap<&'static str, (usize, String)>> = HashMap::new();
+fn findings(reports: &[FileReport]) -> Findings {
+    let mut out: Findings = HashMap::new();
     for r in reports {
         let file = out.entry(r.source.display.clone()).or_default();
         for d in r.active() {

@@ -539,7 +539,7 @@ pub fn suppression_edit(
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let eol = crate::source::line_ending(text);
     Some(TextEdit::new(
         Range::new(Position::new(line as u32, 0), Position::new(line as u32, 0)),
         format!("{indent}{open} schemaguard: ignore[{code}] <reason>{close}{eol}"),

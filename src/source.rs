@@ -295,6 +295,12 @@ pub struct SourceFile {
     pub had_bom: bool,
 }
 
+/// The line ending a text uses: `\r\n` when it has any, else `\n`. Edits that add lines (a
+/// suppression comment, a fix) write the file's own.
+pub fn line_ending(text: &str) -> &'static str {
+    if text.contains("\r\n") { "\r\n" } else { "\n" }
+}
+
 impl SourceFile {
     pub fn new(
         path: impl Into<PathBuf>,

@@ -7,6 +7,16 @@ mod common;
 use common::{git, schemaguard, write};
 use std::path::Path;
 
+/// `schemaguard check --isolated ARGS` in `dir`.
+fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let all: Vec<&str> = ["check", "--isolated"]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
+    schemaguard(dir, &all)
+}
+
 fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap()
 }
@@ -108,18 +118,7 @@ const RULES: [&str; 2] = ["--select", "LK001,LK002"];
 fn fix_applies_each_frameworks_fix_and_a_second_run_changes_nothing() {
     let dir = project();
     let d = dir.path();
-    let (code, out, err) = schemaguard(
-        d,
-        &[
-            "check",
-            "--isolated",
-            RULES[0],
-            RULES[1],
-            "--fix",
-            "--format",
-            "concise",
-        ],
-    );
+    let (code, out, err) = check(d, &[RULES[0], RULES[1], "--fix", "--format", "concise"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("Fixed 7 findings in 5 files."), "{err}");
 
@@ -186,18 +185,7 @@ fn fix_applies_each_frameworks_fix_and_a_second_run_changes_nothing() {
     .iter()
     .map(|f| read(d, f))
     .collect();
-    let (code, _, err) = schemaguard(
-        d,
-        &[
-            "check",
-            "--isolated",
-            RULES[0],
-            RULES[1],
-            "--fix",
-            "--format",
-            "concise",
-        ],
-    );
+    let (code, _, err) = check(d, &[RULES[0], RULES[1], "--fix", "--format", "concise"]);
     assert_eq!(code, 0);
     assert!(err.contains("No fixes to apply."), "{err}");
     let again: Vec<String> = [
@@ -223,24 +211,14 @@ fn unsafe_fixes_apply_the_fixes_that_change_behaviour() {
     // The ALTER would lose goose's transaction with the switch: unsafe.
     let mixed = "-- +goose Up\nCREATE INDEX orders_customer_idx ON orders (customer_id);\nALTER TABLE orders ADD COLUMN note text;\n";
     write(d, "db/migrations/20240102000000_mixed.sql", mixed);
-    let (_, _, err) = schemaguard(d, &["check", "--isolated", "--select", "LK001", "--fix"]);
+    let (_, _, err) = check(d, &["--select", "LK001", "--fix"]);
     assert!(
         err.contains("No fixes to apply.")
             && err.contains("1 more fix is available with --unsafe-fixes."),
         "{err}"
     );
     assert_eq!(read(d, "db/migrations/20240102000000_mixed.sql"), mixed);
-    let (_, _, err) = schemaguard(
-        d,
-        &[
-            "check",
-            "--isolated",
-            "--select",
-            "LK001",
-            "--fix",
-            "--unsafe-fixes",
-        ],
-    );
+    let (_, _, err) = check(d, &["--select", "LK001", "--fix", "--unsafe-fixes"]);
     assert!(err.contains("Fixed 1 finding in 1 file."), "{err}");
     assert_eq!(
         read(d, "db/migrations/20240102000000_mixed.sql"),
@@ -253,10 +231,7 @@ fn diff_prints_the_fixes_writes_nothing_and_exits_1() {
     let dir = project();
     let d = dir.path();
     let before = read(d, "goose/20240102000000_idx.sql");
-    let (code, out, err) = schemaguard(
-        d,
-        &["check", "--isolated", RULES[0], RULES[1], "--diff", "goose"],
-    );
+    let (code, out, err) = check(d, &[RULES[0], RULES[1], "--diff", "goose"]);
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(read(d, "goose/20240102000000_idx.sql"), before);
     assert!(
@@ -267,17 +242,7 @@ fn diff_prints_the_fixes_writes_nothing_and_exits_1() {
     assert!(out.contains("\n-CREATE INDEX orders_customer_idx ON orders (customer_id);\n+CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"), "{out}");
     assert!(err.contains("Would fix 2 findings in 1 file."), "{err}");
     // Nothing to fix: exit 0, no diff.
-    let (code, out, _) = schemaguard(
-        d,
-        &[
-            "check",
-            "--isolated",
-            "--select",
-            "BC001",
-            "--diff",
-            "goose",
-        ],
-    );
+    let (code, out, _) = check(d, &["--select", "BC001", "--diff", "goose"]);
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
@@ -304,11 +269,9 @@ fn fix_with_a_diff_base_never_touches_an_applied_migration() {
         "db/migrations/000003_b.up.sql",
         "CREATE INDEX t_b_idx ON t (b);\n",
     );
-    let (code, out, err) = schemaguard(
+    let (code, out, err) = check(
         d,
         &[
-            "check",
-            "--isolated",
             "--select",
             "LK001",
             "--fix",
@@ -344,7 +307,7 @@ fn fix_keeps_a_byte_order_mark_and_crlf_line_ends() {
         "db/migrations/20240102000000_idx.sql",
         "\u{feff}-- +goose Up\r\nCREATE INDEX orders_customer_idx ON orders (customer_id);\r\n",
     );
-    let (_, _, err) = schemaguard(d, &["check", "--isolated", "--select", "LK001", "--fix"]);
+    let (_, _, err) = check(d, &["--select", "LK001", "--fix"]);
     assert!(err.contains("Fixed 1 finding in 1 file."), "{err}");
     assert_eq!(
         read(d, "db/migrations/20240102000000_idx.sql"),
@@ -375,27 +338,14 @@ fn the_lock_timeout_prologue_is_an_unsafe_fix_at_the_statements_indentation() {
         "db/migrations/000002_note.up.sql",
         "-- Adds a note.\n    ALTER TABLE orders ADD COLUMN note text;\n",
     );
-    let (_, out, err) = schemaguard(
-        d,
-        &[
-            "check",
-            "--isolated",
-            "--select",
-            "LK010",
-            "--fix",
-            "--format",
-            "concise",
-        ],
-    );
+    let (_, out, err) = check(d, &["--select", "LK010", "--fix", "--format", "concise"]);
     assert!(
         err.contains("1 more fix is available with --unsafe-fixes."),
         "{out}{err}"
     );
-    let (_, out, err) = schemaguard(
+    let (_, out, err) = check(
         d,
         &[
-            "check",
-            "--isolated",
             "--select",
             "LK010",
             "--fix",
@@ -430,11 +380,9 @@ fn a_note_about_the_projects_practice_carries_no_fix() {
             &format!("ALTER TABLE orders ADD COLUMN c{n} text;\n"),
         );
     }
-    let (_, out, err) = schemaguard(
+    let (_, out, err) = check(
         d,
         &[
-            "check",
-            "--isolated",
             "--select",
             "LK010",
             "--fix",
@@ -491,17 +439,9 @@ fn fix_on_prisma_sqitch_and_liquibase_folders() {
     // Liquibase: a changeSet runs in a transaction; the fix would leave CONCURRENTLY in it.
     let changelog = "--liquibase formatted sql\n\n--changeset dev:1\nALTER TABLE accounts ADD COLUMN a text;\n\n--changeset dev:2\nCREATE INDEX accounts_a_idx ON accounts (a);\n";
     write(d, "lb/changelog.sql", changelog);
-    let (code, out, err) = schemaguard(
+    let (code, out, err) = check(
         d,
-        &[
-            "check",
-            "--isolated",
-            "--select",
-            "LK001,LK002",
-            "--fix",
-            "--format",
-            "concise",
-        ],
+        &["--select", "LK001,LK002", "--fix", "--format", "concise"],
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("Fixed 2 findings in 2 files."), "{err}");

@@ -105,7 +105,7 @@ fn prologue(unit: &SqlUnit, stmt: &Statement) -> Option<crate::diagnostic::Edit>
     }
     let line_start = text[..stmt.span.start].rfind('\n').map_or(0, |i| i + 1);
     let indent = &text[line_start..stmt.span.start];
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let newline = crate::source::line_ending(text);
     Some(if indent.trim().is_empty() {
         crate::diagnostic::Edit {
             span: crate::source::Span::at(line_start),

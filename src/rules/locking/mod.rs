@@ -120,7 +120,7 @@ fn attach_concurrently_fix_at(
 /// sends a section as one multi-statement query, itself a transaction).
 fn no_transaction_switch(unit: &SqlUnit) -> Option<Edit> {
     let text: &str = &unit.source.text;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let newline = crate::source::line_ending(text);
     let marker = |t: &&Tok| {
         let c = t.span().text(text).trim_start_matches('-').trim();
         (t.kind == TokKind::LineComment).then_some(c)
