@@ -210,7 +210,7 @@ pub fn run(
                 {
                     unit.set_tool_transaction(script.stmts.start, &script.autocommit);
                 }
-                run_unit(&unit, f, settings, &mut diags);
+                run_unit(&unit, f, script, settings, &mut diags);
             }
             host_errors(f, settings, &mut diags);
             diags
@@ -331,12 +331,25 @@ fn unit_for<'a>(
     unit
 }
 
-fn run_unit(unit: &SqlUnit, f: &Loaded, settings: &Settings, diags: &mut Vec<Diagnostic>) {
+fn run_unit(
+    unit: &SqlUnit,
+    f: &Loaded,
+    script: &Script,
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // A script that runs only on an embedded engine (a Liquibase changeSet with `dbms="h2"`)
+    // is what the project's tests and local runs use, whatever the file's role.
+    let role = if script.embedded_only {
+        crate::roles::Role::EmbeddedEngine
+    } else {
+        f.model.role
+    };
     for rule in &settings.rules {
         // A dump (pg_dump, mysqldump...) is a snapshot of a schema or its data, not a change
         // applied to a live database: its DROP ... IF EXISTS, TRUNCATE and index builds are not
         // migration hazards. Parse errors, naming and secrets still apply.
-        if !f.model.role.runs(rule.meta()) {
+        if !role.runs(rule.meta()) {
             continue;
         }
         if rule.meta().practice.is_some()
@@ -463,7 +476,7 @@ fn run_set(
             let tx = in_transaction(set.framework, m, u.script, u.statements, true);
             mark_transaction(&mut unit, u.script, tx);
             let mut diags = Vec::new();
-            run_unit(&unit, f, settings, &mut diags);
+            run_unit(&unit, f, u.script, settings, &mut diags);
             out.extend(diags.into_iter().map(|d| (u.file, d)));
         }
         let reported = [m.up, m.down]
@@ -535,7 +548,7 @@ fn run_set(
             let tx = in_transaction(set.framework, m, d.script, d.statements, false);
             mark_transaction(&mut unit, d.script, tx);
             let mut diags = Vec::new();
-            run_unit(&unit, f, settings, &mut diags);
+            run_unit(&unit, f, d.script, settings, &mut diags);
             out.extend(diags.into_iter().map(|d2| (d.file, d2)));
         }
     }

@@ -36,7 +36,7 @@ pub enum Role {
     Example,
     /// Configuration for development or CI only (`docker-compose.dev.yml`, `.github/`).
     DevOnly,
-    /// Archived code that is kept but no longer deployed (`_archived/`, `attic/`).
+    /// Archived code that is kept but no longer deployed (`_archived/`, `attic/`, `deprecated/`).
     Archived,
     /// Migrations for an embedded engine (H2, HSQLDB, Derby) kept beside the same project's
     /// migrations for a server engine: what its tests and local runs use.
@@ -224,7 +224,8 @@ pub fn from_path(display: &str) -> Option<Role> {
             }
             // Not CI folders (`.github/`): workflows run with real secrets.
             ".devcontainer" | "dev" | "local" | "hack" => return Some(Role::DevOnly),
-            "_archived" | "archived" | "archive" | "_archive" | "attic" | "obsolete" => {
+            "_archived" | "archived" | "archive" | "_archive" | "attic" | "obsolete"
+            | "deprecated" => {
                 return Some(Role::Archived);
             }
             _ => {}
@@ -442,6 +443,10 @@ mod tests {
                 Some(Role::Archived),
             ),
             ("db/archive/V1__init.sql", Some(Role::Archived)),
+            (
+                "deprecated/aws/sentry/aurora-postgres.tf",
+                Some(Role::Archived),
+            ),
             ("archives/V1__init.sql", None),
         ];
         for (path, want) in cases {

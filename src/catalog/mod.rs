@@ -118,6 +118,16 @@ fn norm_ident(s: &str) -> String {
 }
 
 impl Catalog {
+    /// Whether no migration has created anything yet: the schema before a set's first one.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+            && self.indexes.is_empty()
+            && self.types.is_empty()
+            && self.views.is_empty()
+            && self.sequences.is_empty()
+            && self.others.is_empty()
+    }
+
     pub fn table(&self, name: &ObjectName) -> Option<&Table> {
         self.tables.get(&name.key()).map(|t| &**t)
     }

@@ -316,14 +316,52 @@ fn change_set_dialect(tree: &Tree, cs: &Element) -> Option<Dialect> {
     })
 }
 
+/// Embedded engines Liquibase knows, which projects run their tests and local setups on.
+const EMBEDDED: &[&str] = &["h2", "hsqldb", "derby"];
+
+/// The database names of a `dbms` value (`mysql, hsqldb`), lowercased; `None` when it negates
+/// one (`!postgresql`) or says `all`.
+fn dbms_names(v: &str) -> Option<Vec<String>> {
+    let names: Vec<String> = v
+        .split(',')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    (!names.is_empty() && names.iter().all(|n| !n.starts_with('!') && n != "all")).then_some(names)
+}
+
+/// Whether a changeSet runs only on embedded engines (`dbms="h2"`, `<dbms type="hsqldb"/>`).
+fn embedded_only(tree: &Tree, cs: &Element) -> bool {
+    let only = |v: Option<&str>| {
+        v.and_then(dbms_names)
+            .is_some_and(|names| names.iter().all(|n| EMBEDDED.contains(&n.as_str())))
+    };
+    only(cs.value("dbms"))
+        || tree
+            .children(cs)
+            .filter(|c| c.name == "preConditions")
+            .flat_map(|pre| tree.children(pre))
+            .any(|e| e.name == "dbms" && only(e.value("type")))
+}
+
 /// The dialect a Liquibase database name (`postgresql`, `mssql`…) stands for, when the value
-/// names exactly one we know.
+/// names exactly one we know. In a list, the embedded engines aside (`mysql, hsqldb` is MySQL:
+/// the SQL is written for the server engine and runs on the embedded one too).
 fn dialect_named(v: &str) -> Option<Dialect> {
-    let v = v.trim().to_ascii_lowercase();
-    if v.contains(',') || v.starts_with('!') {
-        return None;
+    let names = dbms_names(v)?;
+    let servers: Vec<&String> = names
+        .iter()
+        .filter(|n| !EMBEDDED.contains(&n.as_str()))
+        .collect();
+    match servers.as_slice() {
+        [] => Some(Dialect::Other),
+        [one] => one_dialect(one),
+        _ => None,
     }
-    Some(match v.as_str() {
+}
+
+fn one_dialect(v: &str) -> Option<Dialect> {
+    Some(match v {
         "postgresql" | "postgres" => Dialect::Postgres,
         "cockroachdb" => Dialect::Other,
         "mysql" | "mariadb" => Dialect::Mysql,
@@ -342,10 +380,10 @@ fn change_set(tree: &Tree, cs: &Element, b: &mut Builder, sql_src: &SourceFile) 
         b.dialect = d;
     }
     let info = change_set_inner(tree, cs, b, sql_src);
-    if let Some(d) = cs_dialect {
-        for s in &mut b.model.scripts[info.up..] {
-            s.dialect = Some(d);
-        }
+    let embedded = embedded_only(tree, cs);
+    for s in &mut b.model.scripts[info.up..] {
+        s.dialect = cs_dialect.or(s.dialect);
+        s.embedded_only = embedded;
     }
     b.dialect = file_dialect;
     info

@@ -42,6 +42,9 @@ pub struct Script {
     /// The dialect of this script when it differs from the file's (a Liquibase changeSet with
     /// `dbms="mysql"`).
     pub dialect: Option<Dialect>,
+    /// It runs only on embedded engines (a Liquibase changeSet with `dbms="h2, hsqldb"`): the
+    /// engine of the project's tests and local runs, not of its deployments.
+    pub embedded_only: bool,
     /// Keys of the tables the script runs only when empty (a Liquibase precondition that
     /// requires `SELECT COUNT(*) FROM t` to be 0): rules about existing rows leave them alone.
     pub empty_tables: Vec<String>,
@@ -60,6 +63,7 @@ impl Script {
             declared_empty: false,
             autocommit: Vec::new(),
             dialect: None,
+            embedded_only: false,
             empty_tables: Vec::new(),
         }
     }

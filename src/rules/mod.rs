@@ -147,7 +147,8 @@ pub fn renamed_into_before(unit: &SqlUnit, index: usize, kind: ObjectKind, key: 
 
 /// Reports every `DROP <kind>` of the unit that removes an object deployed code may use: not
 /// created earlier in the unit, not dropped to be recreated (the usual way to change a view or
-/// function), and not in a down migration.
+/// function), not dropped `IF EXISTS` before the migration set has created anything, and not in a
+/// down migration.
 pub fn report_drops(
     unit: &SqlUnit,
     cx: &mut crate::registry::Cx,
@@ -162,12 +163,17 @@ pub fn report_drops(
             kind,
             names,
             cascade,
-            ..
+            if_exists,
         } = &stmt.kind
         else {
             continue;
         };
         if !kinds.contains(kind) {
+            continue;
+        }
+        // `DROP … IF EXISTS` before the set's history has created anything (the reset section
+        // of a first migration): no deployed code uses what this history never made.
+        if *if_exists && unit.catalog.is_some_and(crate::catalog::Catalog::is_empty) {
             continue;
         }
         for name in names {

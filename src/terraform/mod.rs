@@ -186,6 +186,46 @@ pub struct CredentialRefs {
     pub locals: HashMap<String, Vec<CredentialUse>>,
 }
 
+/// Whether a Terraform version constraint (`">= 0.12, < 0.14"`, `"~> 0.11.2"`) admits some
+/// version at or after `min`. Only upper bounds can exclude it; an unreadable clause excludes
+/// nothing.
+pub fn version_admits(constraint: &str, min: [u64; 3]) -> bool {
+    let parse = |v: &str| -> Option<Vec<u64>> {
+        let v = v.trim().trim_start_matches('v');
+        let core = v.split(['-', '+']).next()?;
+        core.split('.')
+            .map(|p| p.parse::<u64>().ok())
+            .collect::<Option<Vec<u64>>>()
+            .filter(|p| !p.is_empty() && p.len() <= 3)
+    };
+    let full = |p: &[u64]| [p[0], *p.get(1).unwrap_or(&0), *p.get(2).unwrap_or(&0)];
+    constraint.split(',').all(|clause| {
+        let c = clause.trim();
+        let (op, rest) = ["~>", ">=", "<=", "!=", "=", ">", "<"]
+            .iter()
+            .find_map(|op| c.strip_prefix(op).map(|r| (*op, r)))
+            .unwrap_or(("=", c));
+        let Some(v) = parse(rest) else { return true };
+        let at = full(&v);
+        match op {
+            "=" => at >= min,
+            "<" => min < at,
+            "<=" => min <= at,
+            // `~> 0.12.0` allows 0.12.x; `~> 0.12` allows everything before 1.0.
+            "~>" => {
+                let mut upper = v.clone();
+                if upper.len() > 1 {
+                    upper.pop();
+                }
+                let last = upper.len() - 1;
+                upper[last] += 1;
+                min < full(&upper)
+            }
+            _ => true,
+        }
+    })
+}
+
 /// What the linter is handed for one file: the file and its module.
 #[derive(Clone, Copy)]
 pub struct TfUnit<'m> {
@@ -308,6 +348,21 @@ impl TfModule {
             resources,
             credentials: OnceLock::new(),
         }
+    }
+
+    /// Whether the module's `terraform { required_version = "…" }` constraints admit some
+    /// Terraform release at or after `min` (`[0, 14, 0]`): a module pinned to `~> 0.12.0` cannot
+    /// use what 0.14 added. `true` when no file constrains it or a constraint is not a literal.
+    pub fn admits_terraform(&self, min: [u64; 3]) -> bool {
+        self.files
+            .iter()
+            .filter(|f| f.kind != TfFileKind::Vars)
+            .flat_map(|f| f.parsed.body.blocks_named("terraform"))
+            .filter_map(|b| b.body.attribute("required_version"))
+            .all(|a| match &a.value.kind {
+                hcl::ExprKind::String(c) => version_admits(c, min),
+                _ => true,
+            })
     }
 
     /// The variables and locals that feed credential attributes (computed once per module).
@@ -994,6 +1049,35 @@ fn binary(op: BinaryOp, a: &Node, b: &Node) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_constraints_bound_what_a_module_can_use() {
+        let v14 = [0, 14, 0];
+        for pinned in [
+            "~> 0.12.0",
+            "~> 0.11.2",
+            "= 0.11.14",
+            "0.12.31",
+            "< 0.14",
+            ">= 0.11, <= 0.13.7",
+            "~> 0.13.0, >= 0.13.2",
+        ] {
+            assert!(!version_admits(pinned, v14), "{pinned}");
+        }
+        for open in [
+            ">= 0.11.2",
+            "~> 0.12",
+            ">= 1.0.0",
+            "~> 1.0",
+            ">= 1.9, < 2.0",
+            "<= 0.14",
+            "= 0.14.0",
+            "",
+            "latest",
+        ] {
+            assert!(version_admits(open, v14), "{open}");
+        }
+    }
 
     fn module(files: &[(&str, &str)]) -> TfModule {
         TfModule::new(

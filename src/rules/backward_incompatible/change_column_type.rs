@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::registry::{Cx, Rule};
 use crate::rules::for_each_alter;
 use crate::sql::types::{SqlType, TypeChange};
-use crate::sql::{AlterAction, Dialect, SqlUnit};
+use crate::sql::{AlterAction, AlterTypeAction, Dialect, SqlUnit, StmtKind};
 
 crate::declare_rule! {
     /// ## What it does
@@ -16,6 +16,10 @@ crate::declare_rule! {
     /// under every character set when it does not) and appending `ENUM` values (MySQL). Fewer
     /// fractional digits round stored values: a narrowing. MySQL's `datetime` to `datetime(6)`
     /// is a widening that copies the table.
+    ///
+    /// Moving a column to a new enum that is then renamed to the old one's name (the idiom
+    /// Prisma writes to remove a label) is reported as what it is: a warning naming the labels
+    /// the copy lacks, and the table rewrite.
     ///
     /// ## Why is this bad?
     /// A narrowing change (`bigint` to `int`, `text` to `varchar(50)`) fails on existing data or
@@ -71,6 +75,37 @@ impl Rule for ChangeColumnType {
             };
             let old = unit.known_column_type(&at.name, &column.norm(), i);
             let target = format!("`{}.{}`", at.name, column);
+            if let Some(swap) = enum_swap(unit, i, old, new_type) {
+                let (message, label) = match &swap.removed {
+                    Some(removed) if !removed.is_empty() => (
+                        format!(
+                            "{target} moves to a copy of the enum `{}` without {}: a row holding a removed label fails the cast, deployed code still writing one breaks, and PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock",
+                            swap.renamed_to,
+                            quote_list(removed)
+                        ),
+                        "labels removed",
+                    ),
+                    Some(_) => (
+                        format!(
+                            "{target} moves to a copy of the enum `{}` that keeps every label; PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock",
+                            swap.renamed_to
+                        ),
+                        "rewrites the table",
+                    ),
+                    None => (
+                        format!(
+                            "{target} moves to a new enum renamed to `{}` below: rows and deployed code using a label it lacks break, and PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock",
+                            swap.renamed_to
+                        ),
+                        "enum replaced",
+                    ),
+                };
+                cx.report(new_type.span, message)
+                    .severity(Severity::Warning)
+                    .label(label)
+                    .help("stop writing the removed labels and update the rows holding them in an earlier release; on a large table, plan for the rewrite");
+                return;
+            }
             let change = |o: &SqlType| match o.change_to(new_type, unit.dialect) {
                 TypeChange::WideningWithRewrite
                     if !mysql
@@ -119,6 +154,97 @@ impl Rule for ChangeColumnType {
             }
         });
     }
+}
+
+/// The enum replacement idiom (Prisma writes it to remove a label): a new enum is created, the
+/// column moves to it, and the new enum is renamed to the old one's name.
+struct EnumSwap {
+    /// The name the new enum takes.
+    renamed_to: String,
+    /// The old labels the new enum lacks, when both lists are known.
+    removed: Option<Vec<String>>,
+}
+
+/// Whether the type change at `index` is the enum replacement idiom: `new_type` is an enum the
+/// unit created before, and a later statement renames it to the column's old type's name (or,
+/// when the old type is unknown, to the name of a type the unit renames away).
+fn enum_swap(
+    unit: &SqlUnit,
+    index: usize,
+    old: Option<&SqlType>,
+    new_type: &SqlType,
+) -> Option<EnumSwap> {
+    let same = |key: &str, type_name: &str| key.to_ascii_lowercase() == type_name;
+    let new_values = unit.statements[..index]
+        .iter()
+        .rev()
+        .find_map(|s| match &s.kind {
+            StmtKind::CreateType {
+                name,
+                enum_values: Some(values),
+            } if same(&name.key(), &new_type.name) => Some(values),
+            _ => None,
+        })?;
+    let later = &unit.statements[index + 1..];
+    let renamed_to = later.iter().find_map(|s| match &s.kind {
+        StmtKind::AlterType {
+            name,
+            action: AlterTypeAction::Rename { to },
+        } if same(&name.key(), &new_type.name) => Some(to.norm()),
+        _ => None,
+    })?;
+    let renamed_away = || {
+        unit.statements.iter().any(|s| {
+            matches!(&s.kind, StmtKind::AlterType { name, action: AlterTypeAction::Rename { .. } }
+                if name.key().eq_ignore_ascii_case(&renamed_to))
+        })
+    };
+    match old {
+        Some(o) if !same(&renamed_to, &o.name) => return None,
+        None if !renamed_away() => return None,
+        _ => {}
+    }
+    // The old enum's labels: created earlier in the unit, or known to the catalog.
+    let old_values = unit.statements[..index]
+        .iter()
+        .rev()
+        .find_map(|s| match &s.kind {
+            StmtKind::CreateType {
+                name,
+                enum_values: Some(values),
+            } if name.key().eq_ignore_ascii_case(&renamed_to) => Some(values.clone()),
+            _ => None,
+        })
+        .or_else(|| {
+            unit.catalog?
+                .types
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&renamed_to))
+                .and_then(|(_, v)| v.clone())
+        });
+    let removed = old_values.map(|old| {
+        old.into_iter()
+            .filter(|v| !new_values.contains(v))
+            .collect::<Vec<_>>()
+    });
+    Some(EnumSwap {
+        renamed_to,
+        removed,
+    })
+}
+
+/// `'A', 'B'` (at most five, then "and N more").
+fn quote_list(values: &[String]) -> String {
+    let mut out: Vec<String> = values.iter().take(5).map(|v| format!("'{v}'")).collect();
+    if values.len() > 5 {
+        out.push(format!("{} more", values.len() - 5));
+    }
+    let label = if values.len() == 1 {
+        "the label"
+    } else {
+        "the labels"
+    };
+    format!("{label} {}", out.join(", "))
 }
 
 /// `timestamp` to `timestamptz` or back.

@@ -11,6 +11,9 @@ crate::declare_rule! {
     /// A literal default on such a variable is a hard-coded password: `hardcoded-database-password`
     /// (SD008) reports it.
     ///
+    /// A module whose `required_version` admits no Terraform release from 0.14 on (`~> 0.12.0`)
+    /// is left alone: `sensitive` on a variable came with 0.14.
+    ///
     /// ## Why is this bad?
     /// Terraform prints the values of variables that are not sensitive in `plan` and `apply`
     /// output, so the password lands in CI logs and pull request comments. Marking the variable
@@ -51,6 +54,10 @@ impl Rule for CredentialVariableNotSensitive {
     crate::rule_meta!();
 
     fn check_terraform(&self, unit: &TfUnit, cx: &mut Cx) {
+        // `sensitive` on a variable came with Terraform 0.14.
+        if !unit.module.admits_terraform([0, 14, 0]) {
+            return;
+        }
         let refs = unit.module.credential_refs();
         for b in unit.blocks("variable") {
             let Some(name) = b.label(0) else { continue };
