@@ -15,7 +15,12 @@ crate::declare_rule! {
     /// Each rule is judged on its own: inline `ingress` blocks of `aws_security_group` and
     /// `aws_default_security_group`, `aws_security_group_rule` with `type = "ingress"`, and
     /// `aws_vpc_security_group_ingress_rule`. A group with 5432 open to `10.0.0.0/8` and 443
-    /// open to the world is not flagged. The finding points at the open CIDR.
+    /// open to the world is not flagged. The finding points at the open CIDR. The same holds for
+    /// Azure inbound allow rules (`azurerm_network_security_rule`, a `security_rule` block of
+    /// `azurerm_network_security_group`) whose source is `*`, `0.0.0.0/0` or the `Internet` tag,
+    /// for enabled ingress `google_compute_firewall` rules whose `source_ranges` hold
+    /// `0.0.0.0/0` (an `allow` without `ports` opens every port of its protocol), and for the
+    /// legacy `aws_db_security_group` with an `ingress` `cidr` of `0.0.0.0/0`.
     ///
     /// ## Why is this bad?
     /// A database port open to the internet is scanned within minutes of going up; from then on
@@ -118,7 +123,147 @@ fn check_rule(object: &Object, el: &Node, vpc_rule: bool, cx: &mut Cx) {
     let Some((from, to, all_protocols)) = port_range(el, protocol_key) else {
         return;
     };
-    let ports = ports_in(from, to);
+    let ports_span = lookup(el, &["from_port"]).span();
+    let all = all_protocols.then_some("protocol -1");
+    let help = "allow only the networks that need the database, or better their security groups (`security_groups`, `source_security_group_id`, `referenced_security_group_id`)";
+    report_open(object, &cidrs, &[(from, to)], all, ports_span, help, cx);
+}
+
+/// A port or range as Azure and GCP write it: `"5432"`, `"5000-6000"`, `"*"` (every port).
+fn port_spec(text: &str) -> Option<(f64, f64)> {
+    let t = text.trim();
+    if t == "*" {
+        return Some((0.0, 65535.0));
+    }
+    let (from, to) = t.split_once('-').unwrap_or((t, t));
+    Some((from.trim().parse().ok()?, to.trim().parse().ok()?))
+}
+
+/// Port ranges, `(from, to)` inclusive.
+type Ranges = Vec<(f64, f64)>;
+
+/// The port ranges of attributes holding one spec or a list of them, with the first such
+/// attribute; `None` when one of them cannot be known.
+fn port_specs(el: &Node, keys: &[&str]) -> Option<(Ranges, Option<Span>)> {
+    let mut ranges = Vec::new();
+    let mut span = None;
+    for key in keys {
+        match lookup(el, &[key]) {
+            Lookup::Set(n, s) => {
+                span = span.or(Some(s));
+                let single = std::slice::from_ref(n);
+                for it in n.as_list().unwrap_or(single) {
+                    ranges.push(port_spec(&it.scalar_text()?)?);
+                }
+            }
+            Lookup::Unset(_) => {}
+            Lookup::Unknown => return None,
+        }
+    }
+    Some((ranges, span))
+}
+
+/// Azure: an inbound allow rule (`azurerm_network_security_rule`, or a `security_rule` block of
+/// `azurerm_network_security_group`) whose source is any address or the `Internet` tag.
+fn check_azure_rule(object: &Object, el: &Node, cx: &mut Cx) {
+    let is = |key: &str, want: &[&str]| {
+        lookup(el, &[key])
+            .str_or(None)
+            .is_some_and(|v| want.iter().any(|w| v.eq_ignore_ascii_case(w)))
+    };
+    if !is("direction", &["Inbound"]) || !is("access", &["Allow"]) {
+        return;
+    }
+    if !is("protocol", &["Tcp", "*"]) {
+        return;
+    }
+    let mut cidrs = Vec::new();
+    for key in ["source_address_prefix", "source_address_prefixes"] {
+        let Lookup::Set(n, attr_span) = lookup(el, &[key]) else {
+            continue;
+        };
+        let single = std::slice::from_ref(n);
+        for it in n.as_list().unwrap_or(single) {
+            if let Some(v) = it.as_str()
+                && matches!(
+                    v.trim().to_ascii_lowercase().as_str(),
+                    "*" | "0.0.0.0/0" | "::/0" | "internet" | "any"
+                )
+            {
+                let span = if n.as_list().is_some() {
+                    it.span
+                } else {
+                    attr_span
+                };
+                cidrs.push((format!("`{}`", v.trim()), span));
+            }
+        }
+    }
+    if cidrs.is_empty() {
+        return;
+    }
+    let Some((ranges, ports_span)) =
+        port_specs(el, &["destination_port_range", "destination_port_ranges"])
+    else {
+        return;
+    };
+
+    let help = "allow only the networks that need the database, or better its clients' application security group (`source_application_security_group_ids`)";
+    report_open(object, &cidrs, &ranges, None, ports_span, help, cx);
+}
+
+/// GCP: an enabled ingress `google_compute_firewall` whose `source_ranges` hold `0.0.0.0/0` or
+/// `::/0`, judged by its `allow` blocks (no `ports`: every port of the protocol).
+fn check_gcp_firewall(object: &Object, cx: &mut Cx) {
+    let el = object.node;
+    let direction = lookup(el, &["direction"]).str_or(Some("INGRESS"));
+    if !direction.is_some_and(|d| d.eq_ignore_ascii_case("INGRESS"))
+        || lookup(el, &["disabled"]).bool_or(Some(false)) != Some(false)
+    {
+        return;
+    }
+    let cidrs = open_cidrs(el, &["source_ranges"]);
+    if cidrs.is_empty() {
+        return;
+    }
+    let Some(allows) = el.get("allow").and_then(|e| e.node.as_list()) else {
+        return;
+    };
+    for allow in allows.iter().filter(|a| a.as_map().is_some()) {
+        let Some(protocol) = lookup(allow, &["protocol"]).str_or(None) else {
+            continue;
+        };
+        if !matches!(protocol.to_ascii_lowercase().as_str(), "tcp" | "6" | "all") {
+            continue;
+        }
+        let Some((mut ranges, ports_span)) = port_specs(allow, &["ports"]) else {
+            continue;
+        };
+        if ranges.is_empty() {
+            ranges.push((0.0, 65535.0));
+        }
+
+        let help = "allow only the networks that need the database, or better its clients' service accounts or network tags (`source_service_accounts`, `source_tags`)";
+        report_open(object, &cidrs, &ranges, None, ports_span, help, cx);
+    }
+}
+
+/// Reports each open source of a rule that reaches a database port in one of `ranges`.
+fn report_open(
+    object: &Object,
+    cidrs: &[(String, Span)],
+    ranges: &[(f64, f64)],
+    all_protocols: Option<&str>,
+    ports_span: Option<Span>,
+    help: &str,
+    cx: &mut Cx,
+) {
+    let mut ports: Vec<(u16, &str)> = ranges
+        .iter()
+        .flat_map(|&(from, to)| ports_in(from, to))
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
     if ports.is_empty() {
         return;
     }
@@ -132,35 +277,57 @@ fn check_rule(object: &Object, el: &Node, vpc_rule: bool, cx: &mut Cx) {
     } else {
         String::new()
     };
-    let reach = if all_protocols {
-        format!(
-            "every port (protocol -1), including {}{more}",
-            named.join(", ")
-        )
-    } else if from == to {
-        format!("port {}", named[0])
-    } else {
-        format!(
+    let reach = match ranges {
+        _ if let Some(all) = all_protocols => {
+            format!("every port ({all}), including {}{more}", named.join(", "))
+        }
+        [(from, to)] if from == to => format!("port {}", named[0]),
+        [(from, to)] if *from == 0.0 && *to == 65535.0 => {
+            format!("every port, including {}{more}", named.join(", "))
+        }
+        [(from, to)] => format!(
             "ports {}-{}, which include {}{more}",
-            from as i64,
-            to as i64,
+            *from as i64,
+            *to as i64,
             named.join(", ")
-        )
+        ),
+        _ if ports.len() == 1 => format!("port {}", named[0]),
+        _ => format!("ports {}{more}", named.join(", ")),
     };
-    let ports_span = lookup(el, &["from_port"]).span();
     for (cidr, span) in cidrs {
+        let who = if cidr.starts_with('`') {
+            format!("source {cidr} (the whole internet)")
+        } else {
+            format!("{cidr} (the whole internet)")
+        };
         let d = cx.report(
-            span,
-            format!(
-                "`{}` lets {cidr} (the whole internet) reach {reach}",
-                object.address
-            ),
+            *span,
+            format!("`{}` lets {who} reach {reach}", object.address),
         );
-        d.label("open to the whole internet").help(
-            "allow only the networks that need the database, or better their security groups (`security_groups`, `source_security_group_id`, `referenced_security_group_id`)",
-        );
-        if let Some(ps) = ports_span.filter(|s| *s != span && !all_protocols) {
+        d.label("open to the whole internet").help(help.to_string());
+        if let Some(ps) = ports_span.filter(|s| s != span && all_protocols.is_none()) {
             d.secondary(ps, "the database port");
+        }
+    }
+}
+
+/// The legacy `aws_db_security_group` (EC2-Classic): an `ingress` with `cidr = "0.0.0.0/0"`
+/// lets the internet reach the port of every database instance in the group.
+fn check_db_security_group(object: &Object, cx: &mut Cx) {
+    let Some(list) = object.node.get("ingress").and_then(|e| e.node.as_list()) else {
+        return;
+    };
+    for el in list.iter().filter(|el| el.as_map().is_some()) {
+        for (cidr, span) in open_cidrs(el, &["cidr"]) {
+            cx.report(
+                span,
+                format!(
+                    "`{}` lets {cidr} (the whole internet) reach the database port of every instance in the group",
+                    object.address
+                ),
+            )
+            .label("open to the whole internet")
+            .help("allow only the networks that need the database, or better move the instances into a VPC security group that admits only their clients' groups");
         }
     }
 }
@@ -182,6 +349,16 @@ impl SecurityGroupOpenDatabasePort {
                     check_rule(o, o.node, false, cx);
                 }
                 "aws_vpc_security_group_ingress_rule" => check_rule(o, o.node, true, cx),
+                "aws_db_security_group" => check_db_security_group(o, cx),
+                "azurerm_network_security_rule" => check_azure_rule(o, o.node, cx),
+                "azurerm_network_security_group" => {
+                    if let Some(list) = o.node.get("security_rule").and_then(|e| e.node.as_list()) {
+                        for el in list.iter().filter(|el| el.as_map().is_some()) {
+                            check_azure_rule(o, el, cx);
+                        }
+                    }
+                }
+                "google_compute_firewall" => check_gcp_firewall(o, cx),
                 _ => {}
             }
         }
