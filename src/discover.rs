@@ -73,10 +73,9 @@ pub fn refine(path: &Path, kind: FileKind) -> FileKind {
 /// Classifies a path by its name.
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    // Terraform's JSON syntax is not read by this version (neither the Terraform rules nor
-    // the secrets scan would see it): not ours, rather than counted as linted.
-    if name.ends_with(".tf.json") {
-        return None;
+    // Terraform's JSON syntax: read into the same model as `.tf` files.
+    if name.ends_with(".tf.json") || name.ends_with(".tofu.json") {
+        return Some(FileKind::Terraform);
     }
     if crate::parse::kv::KvFlavor::of(&name).is_some() {
         return Some(FileKind::KeyValue);
@@ -187,12 +186,6 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                     root.clone(),
                     format!("{} files are not linted by this version", kind.name()),
                 )),
-                None if root.to_string_lossy().to_ascii_lowercase().ends_with(".tf.json") => {
-                    out.skipped.push((
-                        root.clone(),
-                        "Terraform's JSON syntax (`.tf.json`) is not read by this version".into(),
-                    ))
-                }
                 None => out
                     .skipped
                     .push((root.clone(), "not a file type schemaguard lints".into())),

@@ -570,10 +570,14 @@ fn parse_kind(source: &SourceFile, kind: FileKind, settings: &Settings) -> FileM
     }
 }
 
-/// What a Terraform file is to its module, from its name (`None`: not HCL, e.g. `.tf.json`).
+/// What a Terraform file is to its module, from its name (`None`: not Terraform).
 fn tf_kind(path: &Path) -> Option<TfFileKind> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if name.ends_with(".tf") || name.ends_with(".tofu") {
+    if name.ends_with(".tf")
+        || name.ends_with(".tofu")
+        || name.ends_with(".tf.json")
+        || name.ends_with(".tofu.json")
+    {
         Some(TfFileKind::Config)
     } else if name.ends_with(".tfvars") {
         Some(TfFileKind::Vars)
@@ -619,6 +623,7 @@ fn lint_module(
                     .unwrap_or("")
                     .to_ascii_lowercase();
                 (name.ends_with(".tf")
+                    || name.ends_with(".tf.json")
                     || name == "terraform.tfvars"
                     || name.ends_with(".auto.tfvars"))
                     && p.is_file()

@@ -195,6 +195,7 @@ print(' '.join(n for n in names if selected(n)))
         "docker-compose.yml",
         "k8s/db.yaml",
         "infra/main.tf.json",
+        "infra/cdktf.tofu.json",
         "README.md",
         "package.json",
         "app.py",
@@ -215,7 +216,7 @@ print(' '.join(n for n in names if selected(n)))
     let selected = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         selected.split_whitespace().collect::<Vec<_>>(),
-        &names[..9],
+        &names[..11],
         "files the hook hands to schemaguard"
     );
 }

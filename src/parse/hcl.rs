@@ -215,6 +215,11 @@ fn body_of(body: &EditBody) -> Body {
     out
 }
 
+/// A template's parts (for `.tf.json` strings, which are templates).
+pub(crate) fn template_kind(t: &Template) -> ExprKind {
+    template(t)
+}
+
 fn template(t: &Template) -> ExprKind {
     let mut parts = Vec::new();
     for el in t.iter() {

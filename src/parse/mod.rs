@@ -1,6 +1,7 @@
 //! Parsers: text -> typed models with byte spans. Rules never see a parser crate's types.
 
 pub mod hcl;
+pub mod hcl_json;
 pub mod json;
 pub mod kv;
 pub mod liquibase;

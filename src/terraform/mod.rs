@@ -285,8 +285,12 @@ impl TfModule {
         let files: Vec<TfFile> = files
             .into_iter()
             .map(|(source, kind)| {
-                let parsed = crate::parse::hcl::parse(&source.text);
                 let name = source.file_name().to_ascii_lowercase();
+                let parsed = if name.ends_with(".json") {
+                    crate::parse::hcl_json::parse(&source.text)
+                } else {
+                    crate::parse::hcl::parse(&source.text)
+                };
                 let auto_vars = kind == TfFileKind::Vars
                     && (name == "terraform.tfvars" || name.ends_with(".auto.tfvars"));
                 TfFile {

@@ -65,8 +65,19 @@ impl Rule for ParseError {
     crate::rule_meta!();
 
     fn check_terraform(&self, unit: &crate::terraform::TfUnit, cx: &mut Cx) {
+        let what = if unit
+            .file()
+            .source
+            .path
+            .extension()
+            .is_some_and(|e| e == "json")
+        {
+            "JSON"
+        } else {
+            "HCL"
+        };
         for f in &unit.file().parsed.errors {
-            Self::report_failure(f, "HCL", cx);
+            Self::report_failure(f, what, cx);
         }
     }
 
