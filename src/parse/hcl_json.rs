@@ -159,13 +159,14 @@ fn blocks(
             ident_span,
             labels: prefix.clone(),
             body: body_of(text, b, attributes_only),
-            span: if bodies_are_one(node) { span } else { b.span },
+            // One body: the whole entry; several: each object.
+            span: if matches!(node.value, Value::List(_)) {
+                b.span
+            } else {
+                span
+            },
         });
     }
-}
-
-fn bodies_are_one(node: &Node) -> bool {
-    !matches!(node.value, Value::List(_))
 }
 
 fn body_of(text: &str, node: &Node, attributes_only: bool) -> Body {
@@ -225,6 +226,7 @@ fn expr(node: &Node) -> Expr {
                 .map(|e| (ObjectKey::Ident(e.key.to_string(), e.span), expr(&e.node)))
                 .collect(),
         ),
+        // The JSON parser never yields an unknown value.
         Value::Unknown(_) => ExprKind::Null,
     };
     Expr {

@@ -174,25 +174,17 @@ fn enum_swap(
     old: Option<&SqlType>,
     new_type: &SqlType,
 ) -> Option<EnumSwap> {
-    let same = |key: &str, type_name: &str| key.to_ascii_lowercase() == type_name;
-    let new_values = unit.statements[..index]
+    // Type names compare as SqlType keeps them: lowercased, unquoted.
+    let new_values = enum_labels_before(unit, index, &new_type.name)?;
+    let renamed_to = unit.statements[index + 1..]
         .iter()
-        .rev()
         .find_map(|s| match &s.kind {
-            StmtKind::CreateType {
+            StmtKind::AlterType {
                 name,
-                enum_values: Some(values),
-            } if same(&name.key(), &new_type.name) => Some(values),
+                action: AlterTypeAction::Rename { to },
+            } if name.key().eq_ignore_ascii_case(&new_type.name) => Some(to.norm()),
             _ => None,
         })?;
-    let later = &unit.statements[index + 1..];
-    let renamed_to = later.iter().find_map(|s| match &s.kind {
-        StmtKind::AlterType {
-            name,
-            action: AlterTypeAction::Rename { to },
-        } if same(&name.key(), &new_type.name) => Some(to.norm()),
-        _ => None,
-    })?;
     let renamed_away = || {
         unit.statements.iter().any(|s| {
             matches!(&s.kind, StmtKind::AlterType { name, action: AlterTypeAction::Rename { .. } }
@@ -200,21 +192,13 @@ fn enum_swap(
         })
     };
     match old {
-        Some(o) if !same(&renamed_to, &o.name) => return None,
+        Some(o) if !renamed_to.eq_ignore_ascii_case(&o.name) => return None,
         None if !renamed_away() => return None,
         _ => {}
     }
     // The old enum's labels: created earlier in the unit, or known to the catalog.
-    let old_values = unit.statements[..index]
-        .iter()
-        .rev()
-        .find_map(|s| match &s.kind {
-            StmtKind::CreateType {
-                name,
-                enum_values: Some(values),
-            } if name.key().eq_ignore_ascii_case(&renamed_to) => Some(values.clone()),
-            _ => None,
-        })
+    let old_values = enum_labels_before(unit, index, &renamed_to)
+        .cloned()
         .or_else(|| {
             unit.catalog?
                 .types
@@ -231,6 +215,21 @@ fn enum_swap(
         renamed_to,
         removed,
     })
+}
+
+/// The labels of the last enum named `name` (compared ignoring ASCII case) that the unit
+/// created before `index`.
+fn enum_labels_before<'a>(unit: &'a SqlUnit, index: usize, name: &str) -> Option<&'a Vec<String>> {
+    unit.statements[..index]
+        .iter()
+        .rev()
+        .find_map(|s| match &s.kind {
+            StmtKind::CreateType {
+                name: n,
+                enum_values: Some(values),
+            } if n.key().eq_ignore_ascii_case(name) => Some(values),
+            _ => None,
+        })
 }
 
 /// `'A', 'B'` (at most five, then "and N more").

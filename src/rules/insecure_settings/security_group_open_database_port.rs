@@ -84,30 +84,35 @@ fn port_range(el: &Node, protocol_key: &str) -> Option<(f64, f64, bool)> {
     }
 }
 
-/// The world-open CIDRs of a rule: (cidr, span) of each `0.0.0.0/0` or `::/0`.
-fn open_cidrs(el: &Node, keys: &[&str]) -> Vec<(String, Span)> {
+/// The values of `keys` (each a scalar or a list) that `open` says admit the whole internet,
+/// trimmed, each with where to point: a list written in place points at the element, a scalar
+/// at the attribute.
+fn open_sources(el: &Node, keys: &[&str], open: fn(&str) -> bool) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     for key in keys {
         let Lookup::Set(n, attr_span) = lookup(el, &[key]) else {
             continue;
         };
         let single = std::slice::from_ref(n);
-        let items = n.as_list().unwrap_or(single);
-        for it in items {
-            if let Some(s) = it.as_str()
-                && (s.trim() == "0.0.0.0/0" || s.trim() == "::/0")
+        for it in n.as_list().unwrap_or(single) {
+            if let Some(s) = it.as_str().map(str::trim)
+                && open(s)
             {
-                // A list written in place points at the element; a scalar at the attribute.
                 let span = if n.as_list().is_some() {
                     it.span
                 } else {
                     attr_span
                 };
-                out.push((s.trim().to_string(), span));
+                out.push((s.to_string(), span));
             }
         }
     }
     out
+}
+
+/// The world-open CIDRs of a rule: (cidr, span) of each `0.0.0.0/0` or `::/0`.
+fn open_cidrs(el: &Node, keys: &[&str]) -> Vec<(String, Span)> {
+    open_sources(el, keys, |s| s == "0.0.0.0/0" || s == "::/0")
 }
 
 fn check_rule(object: &Object, el: &Node, vpc_rule: bool, cx: &mut Cx) {
@@ -177,28 +182,19 @@ fn check_azure_rule(object: &Object, el: &Node, cx: &mut Cx) {
     if !is("protocol", &["Tcp", "*"]) {
         return;
     }
-    let mut cidrs = Vec::new();
-    for key in ["source_address_prefix", "source_address_prefixes"] {
-        let Lookup::Set(n, attr_span) = lookup(el, &[key]) else {
-            continue;
-        };
-        let single = std::slice::from_ref(n);
-        for it in n.as_list().unwrap_or(single) {
-            if let Some(v) = it.as_str()
-                && matches!(
-                    v.trim().to_ascii_lowercase().as_str(),
-                    "*" | "0.0.0.0/0" | "::/0" | "internet" | "any"
-                )
-            {
-                let span = if n.as_list().is_some() {
-                    it.span
-                } else {
-                    attr_span
-                };
-                cidrs.push((format!("`{}`", v.trim()), span));
-            }
-        }
-    }
+    let cidrs: Vec<(String, Span)> = open_sources(
+        el,
+        &["source_address_prefix", "source_address_prefixes"],
+        |s| {
+            matches!(
+                s.to_ascii_lowercase().as_str(),
+                "*" | "0.0.0.0/0" | "::/0" | "internet" | "any"
+            )
+        },
+    )
+    .into_iter()
+    .map(|(v, span)| (format!("source `{v}`"), span))
+    .collect();
     if cidrs.is_empty() {
         return;
     }
@@ -248,7 +244,8 @@ fn check_gcp_firewall(object: &Object, cx: &mut Cx) {
     }
 }
 
-/// Reports each open source of a rule that reaches a database port in one of `ranges`.
+/// Reports each open source of a rule (as the message names it: `0.0.0.0/0`, ``source `*` ``)
+/// that reaches a database port in one of `ranges`.
 fn report_open(
     object: &Object,
     cidrs: &[(String, Span)],
@@ -295,14 +292,12 @@ fn report_open(
         _ => format!("ports {}{more}", named.join(", ")),
     };
     for (cidr, span) in cidrs {
-        let who = if cidr.starts_with('`') {
-            format!("source {cidr} (the whole internet)")
-        } else {
-            format!("{cidr} (the whole internet)")
-        };
         let d = cx.report(
             *span,
-            format!("`{}` lets {who} reach {reach}", object.address),
+            format!(
+                "`{}` lets {cidr} (the whole internet) reach {reach}",
+                object.address
+            ),
         );
         d.label("open to the whole internet").help(help.to_string());
         if let Some(ps) = ports_span.filter(|s| s != span && all_protocols.is_none()) {
