@@ -181,7 +181,7 @@ pub fn lint(request: Request, settings: &Settings) -> Vec<FileReport> {
                     out[slot] = report;
                 }
             }
-            Ok(r) if r.kind == FileKind::Terraform && tf_kind(&r.source.path).is_some() => {
+            Ok(r) if r.kind == FileKind::Terraform && TfFileKind::of(&r.source.path).is_some() => {
                 let dir = r
                     .source
                     .path
@@ -570,22 +570,6 @@ fn parse_kind(source: &SourceFile, kind: FileKind, settings: &Settings) -> FileM
     }
 }
 
-/// What a Terraform file is to its module, from its name (`None`: not Terraform).
-fn tf_kind(path: &Path) -> Option<TfFileKind> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if name.ends_with(".tf")
-        || name.ends_with(".tofu")
-        || name.ends_with(".tf.json")
-        || name.ends_with(".tofu.json")
-    {
-        Some(TfFileKind::Config)
-    } else if name.ends_with(".tfvars") {
-        Some(TfFileKind::Vars)
-    } else {
-        None
-    }
-}
-
 /// Lints the Terraform files of one directory as one module: the reported ones, with the
 /// context ones and, with `siblings`, the directory's other `.tf` and auto-loaded `.tfvars`
 /// files read from disk for context. Returns (slot, report) of the reported
@@ -603,7 +587,7 @@ fn lint_module(
         if r.reported {
             reported.push((slot, files.len()));
         }
-        let kind = tf_kind(&r.source.path).unwrap_or(TfFileKind::Config);
+        let kind = TfFileKind::of(&r.source.path).unwrap_or(TfFileKind::Config);
         files.push((Arc::new(r.source), kind));
     }
     if read_siblings
@@ -622,8 +606,7 @@ fn lint_module(
                     .and_then(|n| n.to_str())
                     .unwrap_or("")
                     .to_ascii_lowercase();
-                (name.ends_with(".tf")
-                    || name.ends_with(".tf.json")
+                (TfFileKind::of(p) == Some(TfFileKind::Config)
                     || name == "terraform.tfvars"
                     || name.ends_with(".auto.tfvars"))
                     && p.is_file()
@@ -636,7 +619,10 @@ fn lint_module(
         for p in extra {
             let display = crate::discover::display_path(&p);
             if let Ok(source) = read_source(&p, &display, settings.max_file_size) {
-                files.push((Arc::new(source), tf_kind(&p).unwrap_or(TfFileKind::Config)));
+                files.push((
+                    Arc::new(source),
+                    TfFileKind::of(&p).unwrap_or(TfFileKind::Config),
+                ));
             }
         }
     }
@@ -658,6 +644,14 @@ fn lint_terraform_unit(module: &TfModule, index: usize, settings: &Settings) -> 
     for rule in &settings.rules {
         let mut cx = Cx::new(settings, source, rule.meta(), &mut diags);
         rule.check_terraform(&unit, &mut cx);
+    }
+    // What a called local module decides by itself is reported in the module, once.
+    let anchors = unit.call_anchors();
+    if !anchors.is_empty() {
+        diags.retain(|d| !anchors.contains(&d.span));
+        for d in &mut diags {
+            d.labels.retain(|l| !anchors.contains(&l.span));
+        }
     }
     let comments: Vec<CommentRef> = file
         .parsed

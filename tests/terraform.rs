@@ -311,3 +311,126 @@ fn hostile_inputs_give_a_diagnostic_not_a_crash() {
         "{out}"
     );
 }
+
+#[test]
+fn a_module_fetched_by_terraform_init_is_read_from_disk_with_the_callers_arguments() {
+    // `.terraform/modules/modules.json` maps the call to the folder `terraform init` fetched:
+    // its code wins over the built-in table (this copy defaults `storage_encrypted` to false,
+    // the published module to true), and what it decides by itself points at the call.
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "Vx7-fetched-m0dule-pw";
+    write(
+        dir.path(),
+        "main.tf",
+        &format!(
+            "module \"db\" {{\n  source  = \"terraform-aws-modules/rds/aws\"\n  version = \"6.9.0\"\n  identifier = \"orders\"\n  publicly_accessible = true\n  password = \"{secret}\"\n}}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        ".terraform/modules/modules.json",
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"db","Source":"registry.terraform.io/terraform-aws-modules/rds/aws","Version":"6.9.0","Dir":".terraform/modules/db"}]}"#,
+    );
+    write(
+        dir.path(),
+        ".terraform/modules/db/main.tf",
+        "variable \"identifier\" {}\nvariable \"publicly_accessible\" { default = false }\nvariable \"storage_encrypted\" { default = false }\nvariable \"password\" { default = null }\nresource \"aws_db_instance\" \"this\" {\n  identifier          = var.identifier\n  engine              = \"postgres\"\n  publicly_accessible = var.publicly_accessible\n  storage_encrypted   = var.storage_encrypted\n  password            = var.password\n}\n",
+    );
+    let (code, out, err) = schemaguard(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "IS001,IS002,SD008",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("main.tf:5:25: IS001"),
+        "at the argument: {out}"
+    );
+    assert!(
+        out.contains("module.db.aws_db_instance.this"),
+        "names the resource in the module: {out}"
+    );
+    assert!(out.contains("main.tf:1:1: IS002"), "at the call: {out}");
+    assert!(
+        !out.contains(".terraform"),
+        "the fetched module is not linted on its own: {out}"
+    );
+    for format in ["pretty", "json", "sarif"] {
+        let (_, out, _) = schemaguard(
+            dir.path(),
+            &["check", "--isolated", "--format", format, "."],
+        );
+        assert!(!out.contains(secret), "{format} leaks the secret:\n{out}");
+    }
+}
+
+#[test]
+fn module_calls_that_loop_or_nest_deeply_end() {
+    // a -> b -> a, a module calling its own folder, and a chain deeper than the limit: each is
+    // evaluated as far as it goes, and the run ends with the findings it can make.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "module \"a\" {\n  source = \"./a\"\n  public = true\n}\nmodule \"self\" {\n  source = \"./\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "a/main.tf",
+        "variable \"public\" {}\nmodule \"b\" {\n  source = \"../b\"\n  public = var.public\n}\n",
+    );
+    write(
+        dir.path(),
+        "b/main.tf",
+        "variable \"public\" {}\nmodule \"a\" {\n  source = \"../a\"\n  public = var.public\n}\nresource \"aws_db_instance\" \"x\" {\n  publicly_accessible = var.public\n}\n",
+    );
+    let mut chain = String::new();
+    for i in 0..12 {
+        write(
+            dir.path(),
+            &format!("deep/m{i}/main.tf"),
+            &format!(
+                "variable \"public\" {{}}\nmodule \"next\" {{\n  source = \"../m{}\"\n  public = var.public\n}}\n",
+                i + 1
+            ),
+        );
+        chain.push_str(&format!("m{i} "));
+    }
+    write(
+        dir.path(),
+        "deep/m12/main.tf",
+        "variable \"public\" {}\nresource \"aws_db_instance\" \"x\" {\n  publicly_accessible = var.public\n}\n",
+    );
+    write(
+        dir.path(),
+        "deep/main.tf",
+        "module \"m0\" {\n  source = \"./m0\"\n  public = true\n}\n",
+    );
+    let (code, out, err) = schemaguard(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "IS001",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
+    assert_eq!(code, 1, "{chain}: {out}{err}");
+    // a -> b creates b's instance from the root's `public = true`; the loop back to a stops.
+    assert!(
+        out.contains("main.tf:3:12: IS001") && out.contains("module.a.module.b.aws_db_instance.x"),
+        "{out}"
+    );
+    // Twelve calls deep is past the limit: the chain is not followed to its end.
+    assert!(!out.contains("deep/main.tf"), "{out}");
+}

@@ -8,11 +8,13 @@
 //! (references to other resources, module outputs, most function calls, variables without a
 //! default) is unknown, and an unknown value never produces a finding by itself.
 
+mod calls;
 pub mod hcl;
 pub mod modules;
 pub mod plan;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::declarative::tree::{Entry, Map, Node, Value};
@@ -29,6 +31,25 @@ pub enum TfFileKind {
     Config,
     /// `.tfvars`: variable values.
     Vars,
+}
+
+impl TfFileKind {
+    /// The kind of a Terraform or OpenTofu file by its name (`.tf`, `.tofu`, their `.json`
+    /// forms, `.tfvars`), or `None` for any other file.
+    pub fn of(path: &Path) -> Option<TfFileKind> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".tf")
+            || name.ends_with(".tofu")
+            || name.ends_with(".tf.json")
+            || name.ends_with(".tofu.json")
+        {
+            Some(TfFileKind::Config)
+        } else if name.ends_with(".tfvars") {
+            Some(TfFileKind::Vars)
+        } else {
+            None
+        }
+    }
 }
 
 /// One file of a module.
@@ -56,18 +77,33 @@ pub struct TfObject {
     /// The registry module whose call this object stands for (see [`modules`]): `name` is the
     /// call's, `block` the `module` block, `node` the resource the module creates from it.
     pub module_call: Option<&'static str>,
+    /// A resource of a called module whose code is on disk (`module.db`, `module.db.module.x`):
+    /// `block` is the caller's `module` block and `header` where findings about what the module
+    /// decides by itself point (see [`calls`]); spans of values the call passes in point at
+    /// the call's arguments.
+    pub in_module: Option<Arc<str>>,
 }
 
 impl TfObject {
     /// `aws_db_instance.main`, `data.aws_iam_policy_document.x`, `module.db`.
     pub fn address(&self) -> String {
-        if self.module_call.is_some() {
+        let own = if self.module_call.is_some() {
             format!("module.{}", self.name)
         } else if self.data {
             format!("data.{}.{}", self.type_name, self.name)
         } else {
             format!("{}.{}", self.type_name, self.name)
+        };
+        match &self.in_module {
+            Some(m) => format!("{m}.{own}"),
+            None => own,
         }
+    }
+
+    /// Whether the object stands for what a module call creates (a registry module read
+    /// through its table, or a resource of a module on disk).
+    pub fn from_module_call(&self) -> bool {
+        self.module_call.is_some() || self.in_module.is_some()
     }
 }
 
@@ -84,6 +120,8 @@ pub struct TfModule {
     /// `resource.type.name` -> (file, block index)
     resources: HashMap<(String, String), (usize, usize)>,
     credentials: OnceLock<CredentialRefs>,
+    /// Where this module sits in a chain of module calls (see [`calls`]).
+    call: calls::CallSite,
 }
 
 /// Attributes that hold a database credential, on any resource or module call.
@@ -252,6 +290,19 @@ impl<'m> TfUnit<'m> {
         Evaluator::new(self.module).eval(e)
     }
 
+    /// The anchors of the file's calls of local modules (see [`calls`]): findings there are
+    /// what the called module decides by itself, reported where the module is linted.
+    pub fn call_anchors(&self) -> Vec<Span> {
+        let mut out: Vec<Span> = self
+            .objects()
+            .iter()
+            .filter(|o| o.in_module.is_some() && o.header.start == o.header.end)
+            .map(|o| o.header)
+            .collect();
+        out.dedup();
+        out
+    }
+
     /// The file's top-level blocks of one kind (`resource`, `variable`, `output`...).
     pub fn blocks(&self, ident: &'m str) -> impl Iterator<Item = &'m Block> + 'm {
         self.body().blocks_named(ident)
@@ -351,6 +402,7 @@ impl TfModule {
             tfvars,
             resources,
             credentials: OnceLock::new(),
+            call: calls::CallSite::default(),
         }
     }
 
@@ -526,47 +578,54 @@ impl TfModule {
     }
 
     fn objects(&self, index: usize) -> &[TfObject] {
-        self.files[index].objects.get_or_init(|| {
-            let f = &self.files[index];
-            if f.kind != TfFileKind::Config {
-                return Vec::new();
-            }
-            let ev = Evaluator::new(self);
-            let mut out = Vec::new();
-            for (bi, b) in f.parsed.body.blocks.iter().enumerate() {
-                let data = match b.ident.as_str() {
-                    "resource" => false,
-                    "data" => true,
-                    "module" => {
-                        module_objects(&ev, b, bi, &mut out);
-                        continue;
-                    }
-                    _ => continue,
-                };
-                let (Some(t), Some(n)) = (b.label(0), b.label(1)) else {
-                    continue;
-                };
-                if ev.never_created(&b.body) {
+        self.files[index]
+            .objects
+            .get_or_init(|| self.resolve_objects(&Evaluator::new(self), index))
+    }
+
+    /// A file's resources, data sources and module calls, resolved by `ev` (which may bind the
+    /// module's variables to a caller's arguments).
+    fn resolve_objects(&self, ev: &Evaluator, index: usize) -> Vec<TfObject> {
+        let f = &self.files[index];
+        if f.kind != TfFileKind::Config {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (bi, b) in f.parsed.body.blocks.iter().enumerate() {
+            let data = match b.ident.as_str() {
+                "resource" => false,
+                "data" => true,
+                "module" => {
+                    module_objects(ev, index, b, bi, &mut out);
                     continue;
                 }
-                out.push(TfObject {
-                    data,
-                    type_name: t.to_string(),
-                    name: n.to_string(),
-                    block: bi,
-                    header: b.header_span(),
-                    node: ev.block(b, &[]),
-                    module_call: None,
-                });
+                _ => continue,
+            };
+            let (Some(t), Some(n)) = (b.label(0), b.label(1)) else {
+                continue;
+            };
+            if ev.never_created(&b.body) {
+                continue;
             }
-            out
-        })
+            out.push(TfObject {
+                data,
+                type_name: t.to_string(),
+                name: n.to_string(),
+                block: bi,
+                header: b.header_span(),
+                node: ev.block(b, &[]),
+                module_call: None,
+                in_module: None,
+            });
+        }
+        out
     }
 }
 
-/// The resources a call of a known registry module creates, each read from the call's
-/// arguments and the module's defaults.
-fn module_objects(ev: &Evaluator, b: &Block, bi: usize, out: &mut Vec<TfObject>) {
+/// The resources a module call creates: those of the called module when its code is on disk
+/// (see [`calls`]), else those of a known registry module, each read from the call's arguments
+/// and the module's defaults.
+fn module_objects(ev: &Evaluator, file: usize, b: &Block, bi: usize, out: &mut Vec<TfObject>) {
     let Some(name) = b.label(0) else { return };
     let Some(source) = b
         .body
@@ -575,12 +634,16 @@ fn module_objects(ev: &Evaluator, b: &Block, bi: usize, out: &mut Vec<TfObject>)
     else {
         return;
     };
-    let Some(known) = modules::known(&source) else {
-        return;
-    };
     if ev.never_created(&b.body) {
         return;
     }
+    if let Some(at) = calls::locate(ev.module, file, name, &source, b.header_span()) {
+        calls::call_objects(ev, b, bi, name, at, out);
+        return;
+    }
+    let Some(known) = modules::known(&source) else {
+        return;
+    };
     let header = b.header_span();
     let call = ev.block(b, &[]);
     for c in known.creates {
@@ -598,6 +661,7 @@ fn module_objects(ev: &Evaluator, b: &Block, bi: usize, out: &mut Vec<TfObject>)
             header,
             node: modules::resource_node(c, known.source, &call, header),
             module_call: Some(known.source),
+            in_module: None,
         });
     }
 }
@@ -609,6 +673,10 @@ pub struct Evaluator<'m> {
     /// Set while a resource's `count`/`for_each` is read: a variable's default does not decide
     /// whether the resource exists (the caller of the module, or `-var`, does).
     gating: std::cell::Cell<bool>,
+    /// The arguments of the call this module is evaluated for, bound to its variables: a
+    /// variable the call sets takes the call's value, one it leaves out its default, and
+    /// tfvars files are not read (Terraform reads them for the root module only).
+    inputs: Option<&'m calls::CallInputs>,
 }
 
 impl<'m> Evaluator<'m> {
@@ -617,7 +685,25 @@ impl<'m> Evaluator<'m> {
             module,
             depth: std::cell::Cell::new(0),
             gating: std::cell::Cell::new(false),
+            inputs: None,
         }
+    }
+
+    /// Whether a value came from the caller's arguments (its span is in the caller's file).
+    fn bound(&self, n: &Node) -> bool {
+        self.inputs.is_some_and(|i| i.is_bound(n))
+    }
+
+    /// A value computed from `from` takes its place and provenance when `from` came from the
+    /// caller: `publicly_accessible = var.env == "dev"` is decided by the call's `env`.
+    fn derived(&self, mut out: Node, from: &[&Node]) -> Node {
+        if let Some(inputs) = self.inputs
+            && !inputs.is_bound(&out)
+            && let Some(b) = from.iter().find(|n| inputs.is_bound(n))
+        {
+            out.relocate(b.span, &inputs.derive(b));
+        }
+        out
     }
 
     /// Whether `count` or `for_each` says the block creates nothing: literally, from a tfvars
@@ -793,8 +879,10 @@ impl<'m> Evaluator<'m> {
             } => {
                 let c = self.eval_in(cond, iterators);
                 match c.as_bool() {
-                    Some(true) => return self.eval_in(then, iterators),
-                    Some(false) => return self.eval_in(otherwise, iterators),
+                    Some(true) => return self.derived(self.eval_in(then, iterators), &[&c]),
+                    Some(false) => {
+                        return self.derived(self.eval_in(otherwise, iterators), &[&c]);
+                    }
                     None => {
                         // Both branches the same known scalar: the value does not depend on it.
                         let a = self.eval_in(then, iterators);
@@ -808,24 +896,28 @@ impl<'m> Evaluator<'m> {
             }
             ExprKind::Unary { op, expr } => {
                 let x = self.eval_in(expr, iterators);
-                match (op, &x.value) {
+                let v = match (op, &x.value) {
                     (UnaryOp::Not, _) if x.as_bool().is_some() => {
                         Value::Bool(!x.as_bool().unwrap_or(false))
                     }
                     (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
                     _ => Value::Unknown(None),
-                }
+                };
+                return self.derived(Node::new(v, span), &[&x]);
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let a = self.eval_in(lhs, iterators);
                 // Short-circuit on a known operand where the result does not need the other.
                 match (op, a.as_bool()) {
-                    (BinaryOp::And, Some(false)) => return Node::new(Value::Bool(false), span),
-                    (BinaryOp::Or, Some(true)) => return Node::new(Value::Bool(true), span),
+                    (BinaryOp::And, Some(false)) | (BinaryOp::Or, Some(true)) => {
+                        let v = Value::Bool(*op == BinaryOp::Or);
+                        return self.derived(Node::new(v, span), &[&a]);
+                    }
                     _ => {}
                 }
                 let b = self.eval_in(rhs, iterators);
-                binary(*op, &a, &b)
+                let v = binary(*op, &a, &b);
+                return self.derived(Node::new(v, span), &[&a, &b]);
             }
             ExprKind::Call { name, args } => return self.call(e, name, args, iterators),
             ExprKind::For => Value::Unknown(None),
@@ -917,8 +1009,11 @@ impl<'m> Evaluator<'m> {
                 None => return Node::unknown(span, hint()),
             }
         }
-        let origin = cur.origin.clone();
-        cur.relocate(span, &origin);
+        // A value the caller passed keeps pointing at the caller's argument.
+        if !self.bound(&cur) {
+            let origin = cur.origin.clone();
+            cur.relocate(span, &origin);
+        }
         cur
     }
 
@@ -948,14 +1043,29 @@ impl<'m> Evaluator<'m> {
                 });
                 optional
             });
-            let (mut node, origin) = if let Some((fi, ai)) = m.tfvars.get(name) {
+            if let Some(inputs) = self.inputs
+                && let Some(n) = inputs.value(name)
+            {
+                let mut node = n.clone();
+                if open_objects {
+                    open_maps(&mut node);
+                }
+                return Some(node);
+            }
+            let tfvars = if self.inputs.is_some() {
+                None
+            } else {
+                m.tfvars.get(name)
+            };
+            let (mut node, origin) = if let Some((fi, ai)) = tfvars {
                 let a = &m.files[*fi].parsed.body.attributes[*ai];
                 (
                     self.eval(&a.value),
                     format!("from `var.{name}` set in {}", m.location(*fi, a.span.start)),
                 )
             } else {
-                if self.gating.get() {
+                // The caller of a module decides; a call that leaves it out takes the default.
+                if self.gating.get() && self.inputs.is_none() {
                     return None;
                 }
                 let d = var.default()?;

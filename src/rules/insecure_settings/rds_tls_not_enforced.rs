@@ -227,7 +227,7 @@ fn check_group(group: &TfObject, cx: &mut Cx) {
 
 fn check_database(unit: &TfUnit, db: &TfObject, cx: &mut Cx) {
     // A module call creates its own parameter group from inputs this rule does not read.
-    if db.module_call.is_some() {
+    if db.from_module_call() {
         return;
     }
     let Some(engine) = lookup(&db.node, &["engine"]).str_or(None) else {
