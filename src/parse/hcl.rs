@@ -92,7 +92,121 @@ fn parse_patched(
         }
         result = parse_body(work);
     }
+    // hcl-edit ends a `for` expression's value at a line break inside braces (`{ for k, v in m :
+    // k => v.on\n ? a\n : b }`), which Terraform reads as one expression: join those lines.
+    if let Ok(Err(_)) = &result
+        && let Some(joined) = join_for_object_lines(patched.as_deref().unwrap_or(text))
+    {
+        let again = parse_body(&joined);
+        if let Ok(Ok(_)) = &again {
+            return (again, Some(joined));
+        }
+    }
     (result, patched)
+}
+
+/// `text` with the line breaks directly inside `{ for … }` expressions turned into spaces (and
+/// the comments there blanked, so they do not swallow the joined line); lengths are kept, so
+/// every span stays valid. Line breaks in an object constructor nested in the expression
+/// separate its items and are kept. `None` when there is nothing to join, or a heredoc inside
+/// such an expression needs its line breaks.
+fn join_for_object_lines(text: &str) -> Option<String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ctx {
+        Str,
+        Interpolation,
+        /// `{`, and whether it opens a `for` expression.
+        Brace(bool),
+        Other,
+    }
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let mut stack: Vec<Ctx> = Vec::new();
+    let mut changed = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if stack.last() == Some(&Ctx::Str) {
+            match c {
+                b'\\' => i += 2,
+                b'"' => {
+                    stack.pop();
+                    i += 1;
+                }
+                // An unterminated string ends at the line break.
+                b'\n' => {
+                    stack.pop();
+                }
+                b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => i += 3,
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                    stack.push(Ctx::Interpolation);
+                    i += 2;
+                }
+                _ => i += 1,
+            }
+            continue;
+        }
+        let in_for = stack.last() == Some(&Ctx::Brace(true));
+        match c {
+            b'\n' => {
+                if in_for {
+                    out[i] = b' ';
+                    changed = true;
+                }
+                i += 1;
+            }
+            b'#' | b'/' if c == b'#' || b.get(i + 1) == Some(&b'/') => {
+                let end = memchr::memchr(b'\n', &b[i..])
+                    .map(|p| i + p)
+                    .unwrap_or(b.len());
+                if in_for {
+                    out[i..end].fill(b' ');
+                }
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = memchr::memmem::find(&b[i + 2..], b"*/")
+                    .map(|p| i + 2 + p + 2)
+                    .unwrap_or(b.len());
+                if in_for {
+                    out[i..end].fill(b' ');
+                }
+                i = end;
+            }
+            b'"' => {
+                stack.push(Ctx::Str);
+                i += 1;
+            }
+            b'{' => {
+                let rest = text[i + 1..].trim_start();
+                let for_expr = rest
+                    .strip_prefix("for")
+                    .is_some_and(|r| r.starts_with(|ch: char| ch.is_whitespace()));
+                stack.push(Ctx::Brace(for_expr));
+                i += 1;
+            }
+            b'[' | b'(' => {
+                stack.push(Ctx::Other);
+                i += 1;
+            }
+            b'}' | b']' | b')' => {
+                stack.pop();
+                i += 1;
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                let end = heredoc(text, i);
+                if end > i + 2 && stack.contains(&Ctx::Brace(true)) {
+                    return None;
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Block-level recovery: each top-level item (block or attribute) of `text` parsed alone; the
@@ -542,6 +656,31 @@ mod tests {
         assert_eq!(
             p.body.attributes[0].value.span.text(text),
             "{\n  a = 1\n  a = 2\n}"
+        );
+    }
+
+    #[test]
+    fn a_for_expression_whose_value_spans_lines_parses() {
+        // Terraform reads `{ for … : k => cond\n ? a\n : b }` as one expression; the lines
+        // of an object nested in it stay its item separators, and a comment there stays out
+        // of the joined line.
+        let text = "locals {\n  users = { for u in var.users : u.name => u.generated # pick one\n    ? random_password.pw[u.name].result\n    : u.password\n  }\n  hosts = { for h in var.hosts : h.name => {\n    port = h.port\n    tls  = h.tls\n  } }\n}\nresource \"aws_db_instance\" \"x\" {\n  publicly_accessible = true\n}\n";
+        let p = parse(text);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let locals = &p.body.blocks[0].body.attributes;
+        assert_eq!(locals.len(), 2);
+        assert!(
+            locals[0]
+                .value
+                .span
+                .text(text)
+                .ends_with(": u.password\n  }")
+        );
+        assert_eq!(p.body.blocks[1].label(0), Some("aws_db_instance"));
+        assert_eq!(
+            all_comments(text).len(),
+            1,
+            "the comment is still a comment"
         );
     }
 
