@@ -269,8 +269,12 @@ impl Settings {
                 ));
             }
             let loaded = crate::declarative::load_dir(&full, rel)?;
-            let rules: Vec<&'static dyn Rule> =
-                loaded.into_iter().map(|r| r as &'static dyn Rule).collect();
+            crate::terraform::modules::register(loaded.modules);
+            let rules: Vec<&'static dyn Rule> = loaded
+                .rules
+                .into_iter()
+                .map(|r| r as &'static dyn Rule)
+                .collect();
             crate::registry::register_rules(&rules).map_err(|e| err(dir.span(), e))?;
         }
 

@@ -216,6 +216,57 @@ fn extend_rules_loads_a_user_folder_and_its_rules_behave_like_built_in_ones() {
 }
 
 #[test]
+fn a_module_mapping_in_a_user_folder_reads_an_internal_module_like_a_shipped_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "schemaguard.toml",
+        "extend-rules = [\"policies\"]\n",
+    );
+    write(
+        dir.path(),
+        "policies/modules/acme-postgres.yaml",
+        "module: acme/postgres/aws\ncreates:\n  - resource: aws_db_instance\n    inputs:\n      - public: publicly_accessible\n      - encrypted: storage_encrypted\n    defaults:\n      encrypted: false\n",
+    );
+    write(
+        dir.path(),
+        "main.tf",
+        "module \"orders\" {\n  source  = \"app.terraform.io/acme/postgres/aws\"\n  version = \"~> 2.0\"\n  public  = true\n}\n",
+    );
+    let (code, out, err) = schemaguard(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "IS001,IS002",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("main.tf:4:3: IS001 [error] `module.orders` is publicly accessible"),
+        "{out}{err}"
+    );
+    // The module's own default, from the mapping, at the call.
+    assert!(out.contains("main.tf:1:1: IS002"), "{out}{err}");
+    // A broken mapping is a config error that points into it.
+    write(
+        dir.path(),
+        "policies/modules/acme-postgres.yaml",
+        "module: acme/postgres/aws\ncreates:\n  - resource: aws_db_instance\n    inputs: [public]\n    defaults:\n      encrypted: false\n",
+    );
+    let (code, out, err) = schemaguard(dir.path(), &["check", "."]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("`encrypted` is not one of the `inputs`")
+            && err.contains("acme-postgres.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_broken_user_rule_is_a_config_error_pointing_into_the_rule_file() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -10,6 +10,7 @@ use crate::config::ConfigError;
 use crate::diagnostic::Severity;
 use crate::registry::Category;
 use crate::source::Span;
+use crate::terraform::modules::{Creates, Default as ModuleDefault, KnownModule, registry_address};
 
 /// How many all/any/not levels a condition may nest.
 pub const MAX_LEVELS: usize = 2;
@@ -71,7 +72,37 @@ struct Ctx<'a> {
 
 type Y = MarkedYamlOwned;
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(path: &'a str, text: &'a str) -> Self {
+        Ctx {
+            path,
+            text,
+            char_offsets: (!text.is_ascii()).then(|| {
+                text.char_indices()
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(text.len()))
+                    .collect()
+            }),
+        }
+    }
+
+    fn load(&self) -> Result<Vec<Y>, ConfigError> {
+        Y::load_from_str(self.text).map_err(|e| {
+            let at = self.byte(e.marker().index());
+            self.err(Span::new(at, at), format!("invalid YAML: {}", e.info()))
+        })
+    }
+
+    fn known_keys(&self, entries: &[(&str, &Y, Span)], keys: &[&str]) -> Result<(), ConfigError> {
+        match entries.iter().find(|(k, _, _)| !keys.contains(k)) {
+            Some((k, _, span)) => Err(self.err(
+                *span,
+                format!("unknown key `{k}` (expected one of: {})", keys.join(", ")),
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn byte(&self, char_index: usize) -> usize {
         match &self.char_offsets {
             None => char_index.min(self.text.len()),
@@ -217,21 +248,127 @@ pub fn split_path(p: &str) -> Option<Vec<String>> {
 }
 
 /// Parses one rule file. `path` is shown in errors.
-pub fn parse_rule(path: &str, text: &str) -> Result<RuleFile, ConfigError> {
-    let cx = Ctx {
-        path,
-        text,
-        char_offsets: (!text.is_ascii()).then(|| {
-            text.char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(text.len()))
-                .collect()
-        }),
+/// Whether a file of a rule folder is a module mapping (its top level has `module:`), read by
+/// [`parse_module`], rather than a rule.
+pub fn is_module_mapping(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("module:"))
+}
+
+const MODULE_KEYS: &[&str] = &["module", "creates"];
+const CREATES_KEYS: &[&str] = &[
+    "resource",
+    "gate",
+    "inputs",
+    "defaults",
+    "backups-follow-availability",
+];
+
+/// Reads a module mapping: which resources a registry module creates from which of its inputs,
+/// and the module's own defaults (see `crate::terraform::modules`). Strict like rule files.
+pub fn parse_module(path: &str, text: &str) -> Result<KnownModule, ConfigError> {
+    let cx = Ctx::new(path, text);
+    let docs = cx.load()?;
+    let [root] = docs.as_slice() else {
+        return Err(cx.err(
+            Span::at(0),
+            "a module mapping holds exactly one YAML document (a mapping)",
+        ));
     };
-    let docs = Y::load_from_str(text).map_err(|e| {
-        let at = cx.byte(e.marker().index());
-        cx.err(Span::new(at, at), format!("invalid YAML: {}", e.info()))
-    })?;
+    let entries = cx.entries(root, "a module mapping")?;
+    cx.known_keys(&entries, MODULE_KEYS)?;
+    let get = |k: &str| entries.iter().find(|(key, _, _)| *key == k);
+    let required = |k: &str| {
+        get(k).ok_or_else(|| cx.err(cx.span(root).start_only(), format!("missing key `{k}`")))
+    };
+    let (_, source_y, _) = required("module")?;
+    let written = cx.str(source_y, "`module`")?;
+    let source = registry_address(written)
+        .filter(|a| a.eq_ignore_ascii_case(written.trim()))
+        .ok_or_else(|| {
+            cx.err(
+                cx.span(source_y),
+                "`module` is a registry address: `namespace/name/provider`, with `//subdir` for a submodule",
+            )
+        })?;
+    let (_, creates_y, _) = required("creates")?;
+    let items = cx.list(creates_y, "`creates`")?;
+    if items.is_empty() {
+        return Err(cx.err(cx.span(creates_y), "`creates` lists at least one resource"));
+    }
+    let mut creates = Vec::new();
+    for item in items {
+        let entries = cx.entries(item, "a `creates` entry")?;
+        cx.known_keys(&entries, CREATES_KEYS)?;
+        let get = |k: &str| entries.iter().find(|(key, _, _)| *key == k);
+        let (_, ty, _) = get("resource")
+            .ok_or_else(|| cx.err(cx.span(item).start_only(), "missing key `resource`"))?;
+        let type_name = cx.str(ty, "`resource`")?.to_string();
+        let gate = match get("gate") {
+            Some((_, g, _)) => Some(cx.str(g, "`gate`")?.to_string()),
+            None => None,
+        };
+        let (_, inputs_y, _) = get("inputs")
+            .ok_or_else(|| cx.err(cx.span(item).start_only(), "missing key `inputs`"))?;
+        let mut inputs = Vec::new();
+        for i in cx.list(inputs_y, "`inputs`")? {
+            // `engine` (the attribute of the same name) or `tier: settings.tier`.
+            let (input, attribute) = match &i.data {
+                YamlDataOwned::Mapping(_) => {
+                    let e = cx.entries(i, "an input")?;
+                    let [(k, v, _)] = e.as_slice() else {
+                        return Err(
+                            cx.err(cx.span(i), "an input is a name, or `input: attribute.path`")
+                        );
+                    };
+                    (k.to_string(), cx.str(v, "an attribute path")?.to_string())
+                }
+                _ => {
+                    let n = cx.str(i, "an input")?;
+                    (n.to_string(), n.to_string())
+                }
+            };
+            inputs.push((input, attribute));
+        }
+        let mut defaults = Vec::new();
+        if let Some((_, d, _)) = get("defaults") {
+            for (k, v, span) in cx.entries(d, "`defaults`")? {
+                if !inputs.iter().any(|(i, _)| i == k) {
+                    return Err(cx.err(span, format!("`{k}` is not one of the `inputs`")));
+                }
+                let value = match &v.data {
+                    YamlDataOwned::Value(ScalarOwned::Boolean(b)) => ModuleDefault::Bool(*b),
+                    _ => ModuleDefault::Number(cx.number(v, "a default (a boolean or a number)")?),
+                };
+                defaults.push((k.to_string(), value));
+            }
+        }
+        let availability_default = match get("backups-follow-availability") {
+            Some((_, a, _)) => {
+                let v = cx.str(a, "`backups-follow-availability`")?;
+                if v != "REGIONAL" && v != "ZONAL" {
+                    return Err(cx.err(
+                        cx.span(a),
+                        "`backups-follow-availability` is the module's default `availability_type`: `REGIONAL` or `ZONAL`",
+                    ));
+                }
+                Some(v.to_string())
+            }
+            None => None,
+        };
+        creates.push(Creates {
+            type_name,
+            gate,
+            inputs,
+            defaults,
+            availability_default,
+        });
+    }
+    Ok(KnownModule { source, creates })
+}
+
+pub fn parse_rule(path: &str, text: &str) -> Result<RuleFile, ConfigError> {
+    let cx = Ctx::new(path, text);
+    let docs = cx.load()?;
     let [root] = docs.as_slice() else {
         return Err(cx.err(
             Span::at(0),
@@ -240,17 +377,7 @@ pub fn parse_rule(path: &str, text: &str) -> Result<RuleFile, ConfigError> {
     };
     let entries = cx.entries(root, "a rule file")?;
     let get = |k: &str| entries.iter().find(|(key, _, _)| *key == k);
-    for (k, _, span) in &entries {
-        if !RULE_KEYS.contains(k) {
-            return Err(cx.err(
-                *span,
-                format!(
-                    "unknown key `{k}` (expected one of: {})",
-                    RULE_KEYS.join(", ")
-                ),
-            ));
-        }
-    }
+    cx.known_keys(&entries, RULE_KEYS)?;
     let required = |k: &str| {
         get(k).ok_or_else(|| cx.err(cx.span(root).start_only(), format!("missing key `{k}`")))
     };
@@ -569,6 +696,46 @@ mod tests {
             .span
             .map(|s| text[s.start..].chars().take(12).collect::<String>());
         (e.message, at.unwrap_or_default())
+    }
+
+    const MODULE: &str = "module: acme/postgres/aws\ncreates:\n  - resource: aws_db_instance\n    gate: enabled\n    inputs:\n      - publicly_accessible\n      - tier: settings.tier\n    defaults:\n      publicly_accessible: true\n      backup_days: 7\n";
+
+    #[test]
+    fn a_module_mapping_loads_and_its_errors_point_into_it() {
+        assert!(is_module_mapping(MODULE) && !is_module_mapping(GOOD));
+        let good = MODULE.replace("      backup_days: 7\n", "");
+        let m = parse_module("m.yaml", &good).unwrap();
+        assert_eq!(m.source, "acme/postgres/aws");
+        let c = &m.creates[0];
+        assert_eq!(c.gate.as_deref(), Some("enabled"));
+        assert_eq!(
+            c.inputs,
+            [
+                ("publicly_accessible".into(), "publicly_accessible".into()),
+                ("tier".into(), "settings.tier".into())
+            ]
+        );
+        let at = |text: &str| {
+            let e = parse_module("m.yaml", text).unwrap_err();
+            let at = e
+                .span
+                .map(|s| text[s.start..].chars().take(11).collect::<String>());
+            (e.message, at.unwrap_or_default())
+        };
+        let (m, s) = at(MODULE);
+        assert!(
+            m.contains("`backup_days` is not one of the `inputs`"),
+            "{m}"
+        );
+        assert_eq!(s, "backup_days");
+        let (m, s) = at(&good.replace("    gate:", "    gates:"));
+        assert!(m.starts_with("unknown key `gates`"), "{m}");
+        assert_eq!(s, "gates: enab");
+        let (m, s) = at(&good.replace("acme/postgres/aws", "./modules/db"));
+        assert!(m.contains("registry address"), "{m}");
+        assert_eq!(s, "./modules/d");
+        let (m, _) = at(&good.replace("publicly_accessible: true", "publicly_accessible: yes"));
+        assert!(m.contains("a boolean or a number"), "{m}");
     }
 
     #[test]

@@ -307,6 +307,7 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
     RULES.get_or_init(|| {
         EMBEDDED
             .iter()
+            .filter(|(_, text)| !load::is_module_mapping(text))
             .map(
                 |(path, text)| match DeclarativeRule::from_text(path, text) {
                     Ok(r) => r as &'static dyn Rule,
@@ -322,8 +323,16 @@ pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
     EMBEDDED
 }
 
-/// Loads every `*.yaml` / `*.yml` file below `dir` (sorted), for `extend-rules`.
-pub fn load_dir(dir: &Path, shown: &str) -> Result<Vec<&'static DeclarativeRule>, ConfigError> {
+/// What an `extend-rules` folder holds: rules, and module mappings for registry modules.
+#[derive(Default)]
+pub struct Loaded {
+    pub rules: Vec<&'static DeclarativeRule>,
+    pub modules: Vec<crate::terraform::modules::KnownModule>,
+}
+
+/// Loads every `*.yaml` / `*.yml` file below `dir` (sorted), for `extend-rules`: a file whose
+/// top level has `module:` is a module mapping, any other a rule.
+pub fn load_dir(dir: &Path, shown: &str) -> Result<Loaded, ConfigError> {
     let mut files = Vec::new();
     collect(dir, &mut files).map_err(|e| ConfigError {
         path: dir.to_path_buf(),
@@ -332,7 +341,7 @@ pub fn load_dir(dir: &Path, shown: &str) -> Result<Vec<&'static DeclarativeRule>
         message: format!("cannot read the rule folder `{shown}`: {e}"),
     })?;
     files.sort();
-    let mut out = Vec::new();
+    let mut out = Loaded::default();
     for f in files {
         let text = std::fs::read_to_string(&f).map_err(|e| ConfigError {
             path: f.clone(),
@@ -340,7 +349,12 @@ pub fn load_dir(dir: &Path, shown: &str) -> Result<Vec<&'static DeclarativeRule>
             span: None,
             message: format!("cannot read the rule file: {e}"),
         })?;
-        out.push(DeclarativeRule::from_text(&f.display().to_string(), &text)?);
+        let path = f.display().to_string();
+        if load::is_module_mapping(&text) {
+            out.modules.push(load::parse_module(&path, &text)?);
+        } else {
+            out.rules.push(DeclarativeRule::from_text(&path, &text)?);
+        }
     }
     Ok(out)
 }

@@ -646,9 +646,9 @@ fn module_objects(ev: &Evaluator, file: usize, b: &Block, bi: usize, out: &mut V
     };
     let header = b.header_span();
     let call = ev.block(b, &[]);
-    for c in known.creates {
+    for c in &known.creates {
         // `create_db_instance = false`, literally or from tfvars: the call creates nothing.
-        if let Some(gate) = c.gate.and_then(|g| b.body.attribute(g))
+        if let Some(gate) = c.gate.as_deref().and_then(|g| b.body.attribute(g))
             && ev.deciding(&gate.value).as_bool() == Some(false)
         {
             continue;
@@ -659,8 +659,8 @@ fn module_objects(ev: &Evaluator, file: usize, b: &Block, bi: usize, out: &mut V
             name: name.to_string(),
             block: bi,
             header,
-            node: modules::resource_node(c, known.source, &call, header),
-            module_call: Some(known.source),
+            node: modules::resource_node(c, &known.source, &call, header),
+            module_call: Some(known.source.as_str()),
             in_module: None,
         });
     }

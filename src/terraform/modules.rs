@@ -8,10 +8,12 @@
 //! Inputs whose module default is unset (`null`) are left out: the provider's default applies,
 //! as it does inside the module.
 //!
-//! The tables state facts about the modules' published interfaces (their `variables.tf` and the
-//! resource arguments they feed); they are not their code.
+//! The mappings are data (`rules/modules/*.yaml`, and a user's own in an `extend-rules`
+//! folder): facts about the modules' published interfaces (their `variables.tf` and the resource
+//! arguments they feed), not their code. A call whose module is on disk is read from its code
+//! instead (see `super::calls`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::declarative::tree::{Entry, Map, Node, Value};
 use crate::source::Span;
@@ -26,187 +28,62 @@ pub enum Default {
 /// One resource a module creates from its inputs.
 #[derive(Debug)]
 pub struct Creates {
-    pub type_name: &'static str,
+    pub type_name: String,
     /// The input that switches the resource off when literally `false`.
-    pub gate: Option<&'static str>,
+    pub gate: Option<String>,
     /// (input, attribute path in the resource: `settings.ip_configuration`; a path whose last
     /// step is a block takes an object input as that block).
-    pub inputs: &'static [(&'static str, &'static str)],
+    pub inputs: Vec<(String, String)>,
     /// (input, the module's default), for inputs whose default is set.
-    pub defaults: &'static [(&'static str, Default)],
+    pub defaults: Vec<(String, Default)>,
     /// Cloud SQL modules: the default of `availability_type`. A `REGIONAL` instance gets
     /// automated backups unless the call turns them off; a `ZONAL` one only if it turns them on.
-    pub availability_default: Option<&'static str>,
+    pub availability_default: Option<String>,
 }
 
-/// A registry module schemaguard reads through.
+/// A registry module schemaguard reads through: a module mapping (`rules/modules/*.yaml`, or
+/// a user's in an `extend-rules` folder; see `rules/README.md`).
 #[derive(Debug)]
 pub struct KnownModule {
     /// The registry address, `namespace/name/provider`, with `//subdir` when the call names one.
-    pub source: &'static str,
-    pub creates: &'static [Creates],
+    pub source: String,
+    pub creates: Vec<Creates>,
 }
 
-const RDS_INSTANCE_INPUTS: &[(&str, &str)] = &[
-    ("engine", "engine"),
-    ("engine_version", "engine_version"),
-    ("publicly_accessible", "publicly_accessible"),
-    ("storage_encrypted", "storage_encrypted"),
-    ("kms_key_id", "kms_key_id"),
-    ("backup_retention_period", "backup_retention_period"),
-    ("deletion_protection", "deletion_protection"),
-    ("skip_final_snapshot", "skip_final_snapshot"),
-    (
-        "iam_database_authentication_enabled",
-        "iam_database_authentication_enabled",
-    ),
-    ("apply_immediately", "apply_immediately"),
-    ("username", "username"),
-    ("port", "port"),
-    ("multi_az", "multi_az"),
-    ("auto_minor_version_upgrade", "auto_minor_version_upgrade"),
-    ("ca_cert_identifier", "ca_cert_identifier"),
-    (
-        "enabled_cloudwatch_logs_exports",
-        "enabled_cloudwatch_logs_exports",
-    ),
-    (
-        "performance_insights_enabled",
-        "performance_insights_enabled",
-    ),
-    ("monitoring_interval", "monitoring_interval"),
-    ("copy_tags_to_snapshot", "copy_tags_to_snapshot"),
-    ("replicate_source_db", "replicate_source_db"),
-];
+/// The shipped module mappings. A broken shipped file is a bug: it panics with the error's
+/// position (tests load every file).
+fn builtin() -> &'static [KnownModule] {
+    static MODULES: OnceLock<Vec<KnownModule>> = OnceLock::new();
+    MODULES.get_or_init(|| {
+        crate::declarative::embedded_files()
+            .iter()
+            .filter(|(_, text)| crate::declarative::load::is_module_mapping(text))
+            .map(
+                |(path, text)| match crate::declarative::load::parse_module(path, text) {
+                    Ok(m) => m,
+                    Err(e) => panic!("built-in module mapping is invalid: {e}"),
+                },
+            )
+            .collect()
+    })
+}
 
-const RDS_INSTANCE_DEFAULTS: &[(&str, Default)] = &[
-    ("publicly_accessible", Default::Bool(false)),
-    ("storage_encrypted", Default::Bool(true)),
-    ("deletion_protection", Default::Bool(false)),
-    ("skip_final_snapshot", Default::Bool(false)),
-    ("iam_database_authentication_enabled", Default::Bool(false)),
-    ("apply_immediately", Default::Bool(false)),
-    ("multi_az", Default::Bool(false)),
-    ("auto_minor_version_upgrade", Default::Bool(true)),
-    // `copy_tags_to_snapshot` changed its default between major versions (v6 false, v7 true):
-    // left to the provider.
-];
+/// Mappings from `extend-rules` folders: consulted before the shipped ones.
+static EXTENSIONS: RwLock<Vec<&'static KnownModule>> = RwLock::new(Vec::new());
 
-const AURORA_CLUSTER_INPUTS: &[(&str, &str)] = &[
-    ("engine", "engine"),
-    ("engine_version", "engine_version"),
-    ("storage_encrypted", "storage_encrypted"),
-    ("kms_key_id", "kms_key_id"),
-    ("backup_retention_period", "backup_retention_period"),
-    ("deletion_protection", "deletion_protection"),
-    ("skip_final_snapshot", "skip_final_snapshot"),
-    (
-        "iam_database_authentication_enabled",
-        "iam_database_authentication_enabled",
-    ),
-    ("apply_immediately", "apply_immediately"),
-    ("master_username", "master_username"),
-    ("port", "port"),
-    (
-        "enabled_cloudwatch_logs_exports",
-        "enabled_cloudwatch_logs_exports",
-    ),
-];
-
-const AURORA_CLUSTER_DEFAULTS: &[(&str, Default)] = &[
-    ("storage_encrypted", Default::Bool(true)),
-    ("skip_final_snapshot", Default::Bool(false)),
-];
-
-// Up to v9 the instances take `publicly_accessible` and the like from the call; from v10 only
-// from each entry of `instances`, which is not read yet.
-const AURORA_INSTANCE_INPUTS: &[(&str, &str)] = &[
-    ("engine", "engine"),
-    ("publicly_accessible", "publicly_accessible"),
-    ("apply_immediately", "apply_immediately"),
-    ("auto_minor_version_upgrade", "auto_minor_version_upgrade"),
-];
-
-const CLOUDSQL_INPUTS: &[(&str, &str)] = &[
-    ("database_version", "database_version"),
-    ("deletion_protection", "deletion_protection"),
-    ("tier", "settings.tier"),
-    ("availability_type", "settings.availability_type"),
-    ("ip_configuration", "settings.ip_configuration"),
-    ("backup_configuration", "settings.backup_configuration"),
-    ("database_flags", "settings.database_flags"),
-];
-
-const CLOUDSQL_DEFAULTS: &[(&str, Default)] = &[("deletion_protection", Default::Bool(true))];
-
-/// The modules read through. Sources are matched without host, version or `?ref=`.
-pub const KNOWN_MODULES: &[KnownModule] = &[
-    KnownModule {
-        source: "terraform-aws-modules/rds/aws",
-        creates: &[Creates {
-            type_name: "aws_db_instance",
-            gate: Some("create_db_instance"),
-            inputs: RDS_INSTANCE_INPUTS,
-            defaults: RDS_INSTANCE_DEFAULTS,
-            availability_default: None,
-        }],
-    },
-    KnownModule {
-        source: "terraform-aws-modules/rds/aws//modules/db_instance",
-        creates: &[Creates {
-            type_name: "aws_db_instance",
-            gate: Some("create"),
-            inputs: RDS_INSTANCE_INPUTS,
-            defaults: RDS_INSTANCE_DEFAULTS,
-            availability_default: None,
-        }],
-    },
-    KnownModule {
-        source: "terraform-aws-modules/rds-aurora/aws",
-        creates: &[
-            Creates {
-                type_name: "aws_rds_cluster",
-                gate: Some("create"),
-                inputs: AURORA_CLUSTER_INPUTS,
-                defaults: AURORA_CLUSTER_DEFAULTS,
-                availability_default: None,
-            },
-            Creates {
-                type_name: "aws_rds_cluster_instance",
-                gate: Some("create"),
-                inputs: AURORA_INSTANCE_INPUTS,
-                defaults: &[],
-                availability_default: None,
-            },
-        ],
-    },
-    // `safer_mysql` sets the IP configuration itself and is not read through.
-    KnownModule {
-        source: "terraform-google-modules/sql-db/google//modules/postgresql",
-        creates: &[Creates {
-            type_name: "google_sql_database_instance",
-            gate: None,
-            inputs: CLOUDSQL_INPUTS,
-            defaults: CLOUDSQL_DEFAULTS,
-            availability_default: Some("ZONAL"),
-        }],
-    },
-    KnownModule {
-        source: "terraform-google-modules/sql-db/google//modules/mysql",
-        creates: &[Creates {
-            type_name: "google_sql_database_instance",
-            gate: None,
-            inputs: CLOUDSQL_INPUTS,
-            defaults: CLOUDSQL_DEFAULTS,
-            availability_default: Some("REGIONAL"),
-        }],
-    },
-];
+/// Adds module mappings read from a user's folder; one for a module already mapped replaces it.
+pub fn register(modules: Vec<KnownModule>) {
+    let mut guard = EXTENSIONS.write().unwrap_or_else(|e| e.into_inner());
+    for m in modules {
+        guard.retain(|o| !o.source.eq_ignore_ascii_case(&m.source));
+        guard.push(Box::leak(Box::new(m)));
+    }
+}
 
 /// The registry address a `source` names, `namespace/name/provider[//subdir]`: the registry
-/// form with or without its host (`registry.terraform.io/…`), or a GitHub repository named
-/// `terraform-<provider>-<name>` (`git::https://github.com/ns/terraform-aws-rds.git?ref=v6`,
-/// `github.com/ns/terraform-aws-rds`).
+/// form with or without its host (`registry.terraform.io/…`, a private registry's), or a
+/// GitHub repository named `terraform-<provider>-<name>`
+/// (`git::https://github.com/ns/terraform-aws-rds.git?ref=v6`, `github.com/ns/terraform-aws-rds`).
 pub fn registry_address(source: &str) -> Option<String> {
     let s = source.trim();
     let (main, subdir) = match s.split_once("//") {
@@ -239,11 +116,15 @@ pub fn registry_address(source: &str) -> Option<String> {
         let (provider, module) = rest.split_once('-')?;
         format!("{ns}/{module}/{provider}")
     } else {
-        let parts: Vec<&str> = main.split('/').collect();
+        let mut parts: Vec<&str> = main.split('/').collect();
+        // A registry's host (`registry.opentofu.org/`, a private `app.terraform.io/`).
+        if parts.len() == 4 && parts[0].contains('.') {
+            parts.remove(0);
+        }
         if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.contains('.')) {
             return None;
         }
-        main
+        parts.join("/")
     };
     Some(match subdir {
         Some(d) => format!("{address}//{}", d.trim_matches('/')),
@@ -251,12 +132,20 @@ pub fn registry_address(source: &str) -> Option<String> {
     })
 }
 
-/// The known module a `source` calls.
+/// The known module a `source` calls: a user's mapping first, then a shipped one.
 pub fn known(source: &str) -> Option<&'static KnownModule> {
     let address = registry_address(source)?;
-    KNOWN_MODULES
+    let user = EXTENSIONS
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
         .iter()
-        .find(|m| m.source.eq_ignore_ascii_case(&address))
+        .copied()
+        .find(|m| m.source.eq_ignore_ascii_case(&address));
+    user.or_else(|| {
+        builtin()
+            .iter()
+            .find(|m| m.source.eq_ignore_ascii_case(&address))
+    })
 }
 
 /// The resource a module call stands for: `call` is the call's evaluated body (its arguments
@@ -268,7 +157,7 @@ pub fn resource_node(c: &Creates, source: &str, call: &Node, header: Span) -> No
         open: false,
     };
     let args = call.as_map();
-    for (input, path) in c.inputs {
+    for (input, path) in &c.inputs {
         let given = args.and_then(|m| m.get(input));
         let (node, span) = match given {
             Some(e) => (e.node.clone(), e.span),
@@ -289,7 +178,7 @@ pub fn resource_node(c: &Creates, source: &str, call: &Node, header: Span) -> No
         };
         insert(&mut root, path, node, span);
     }
-    if let Some(default) = c.availability_default {
+    if let Some(default) = &c.availability_default {
         regional_backups(&mut root, args, default, source, header);
     }
     Node::new(Value::Map(root), header)
@@ -393,6 +282,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_shipped_module_mapping_loads() {
+        let files = crate::declarative::embedded_files()
+            .iter()
+            .filter(|(_, t)| crate::declarative::load::is_module_mapping(t))
+            .count();
+        assert!(files >= 5);
+        assert_eq!(builtin().len(), files);
+        for m in builtin() {
+            assert_eq!(
+                registry_address(&m.source).as_deref(),
+                Some(m.source.as_str())
+            );
+            assert!(known(&format!("registry.terraform.io/{}", m.source)).is_some());
+        }
+    }
+
+    #[test]
     fn registry_addresses() {
         let cases = [
             (
@@ -414,6 +320,10 @@ mod tests {
             (
                 "github.com/terraform-google-modules/terraform-google-sql-db//modules/postgresql?ref=v20.0.0",
                 Some("terraform-google-modules/sql-db/google//modules/postgresql"),
+            ),
+            (
+                "app.terraform.io/acme/postgres/aws",
+                Some("acme/postgres/aws"),
             ),
             ("./modules/db", None),
             ("../db", None),
