@@ -337,7 +337,10 @@ pub fn parse_module(path: &str, text: &str) -> Result<KnownModule, ConfigError> 
                 }
                 let value = match &v.data {
                     YamlDataOwned::Value(ScalarOwned::Boolean(b)) => ModuleDefault::Bool(*b),
-                    _ => ModuleDefault::Number(cx.number(v, "a default (a boolean or a number)")?),
+                    YamlDataOwned::Value(ScalarOwned::String(t)) => ModuleDefault::Text(t.clone()),
+                    _ => ModuleDefault::Number(
+                        cx.number(v, "a default (a boolean, a number or a string)")?,
+                    ),
                 };
                 defaults.push((k.to_string(), value));
             }
@@ -734,8 +737,8 @@ mod tests {
         let (m, s) = at(&good.replace("acme/postgres/aws", "./modules/db"));
         assert!(m.contains("registry address"), "{m}");
         assert_eq!(s, "./modules/d");
-        let (m, _) = at(&good.replace("publicly_accessible: true", "publicly_accessible: yes"));
-        assert!(m.contains("a boolean or a number"), "{m}");
+        let (m, _) = at(&good.replace("publicly_accessible: true", "publicly_accessible: [1]"));
+        assert!(m.contains("a boolean, a number or a string"), "{m}");
     }
 
     #[test]

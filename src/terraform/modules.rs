@@ -19,10 +19,11 @@ use crate::declarative::tree::{Entry, Map, Node, Value};
 use crate::source::Span;
 
 /// A module default, when it is a scalar the rules read.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Default {
     Bool(bool),
     Number(f64),
+    Text(String),
 }
 
 /// One resource a module creates from its inputs.
@@ -166,6 +167,7 @@ pub fn resource_node(c: &Creates, source: &str, call: &Node, header: Span) -> No
                     let value = match d {
                         Default::Bool(b) => Value::Bool(*b),
                         Default::Number(n) => Value::Number(*n),
+                        Default::Text(t) => Value::String(Arc::from(t.as_str())),
                     };
                     let mut n = Node::new(value, header);
                     n.origin = Some(Arc::from(format!(
