@@ -302,18 +302,34 @@ fn dbms_dialect(e: &Element) -> Option<Dialect> {
 /// `<preConditions>` (directly or under `<and>`) require.
 fn change_set_dialect(tree: &Tree, cs: &Element) -> Option<Dialect> {
     dbms_dialect(cs).or_else(|| {
-        let pre = tree.children(cs).find(|c| c.name == "preConditions")?;
-        let mut found = None;
-        let mut stack: Vec<&Element> = tree.children(pre).collect();
-        while let Some(e) = stack.pop() {
-            match e.name.as_str() {
-                "dbms" => found = found.or_else(|| dialect_named(e.value("type")?)),
-                "and" => stack.extend(tree.children(e)),
-                _ => {}
-            }
-        }
-        found
+        required_dbms(tree, cs)
+            .into_iter()
+            .find_map(|t| dialect_named(t))
     })
+}
+
+/// The `type` of each `<dbms>` a changeSet's `<preConditions>` require, directly or under
+/// `<and>` (in document order).
+fn required_dbms<'t>(tree: &'t Tree, cs: &'t Element) -> Vec<&'t str> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Element> = tree
+        .children(cs)
+        .filter(|c| c.name == "preConditions")
+        .flat_map(|pre| tree.children(pre))
+        .collect();
+    stack.reverse();
+    while let Some(e) = stack.pop() {
+        match e.name.as_str() {
+            "dbms" => out.extend(e.value("type")),
+            "and" => {
+                let mut inner: Vec<&Element> = tree.children(e).collect();
+                inner.reverse();
+                stack.extend(inner);
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Embedded engines Liquibase knows, which projects run their tests and local setups on.
@@ -336,12 +352,7 @@ fn embedded_only(tree: &Tree, cs: &Element) -> bool {
         v.and_then(dbms_names)
             .is_some_and(|names| names.iter().all(|n| EMBEDDED.contains(&n.as_str())))
     };
-    only(cs.value("dbms"))
-        || tree
-            .children(cs)
-            .filter(|c| c.name == "preConditions")
-            .flat_map(|pre| tree.children(pre))
-            .any(|e| e.name == "dbms" && only(e.value("type")))
+    only(cs.value("dbms")) || required_dbms(tree, cs).into_iter().any(|t| only(Some(t)))
 }
 
 /// The dialect a Liquibase database name (`postgresql`, `mssql`…) stands for, when the value
