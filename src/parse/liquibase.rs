@@ -301,11 +301,7 @@ fn dbms_dialect(e: &Element) -> Option<Dialect> {
 /// The dialect a changeSet runs on: its `dbms` attribute, or else a `<dbms type="…"/>` its
 /// `<preConditions>` (directly or under `<and>`) require.
 fn change_set_dialect(tree: &Tree, cs: &Element) -> Option<Dialect> {
-    dbms_dialect(cs).or_else(|| {
-        required_dbms(tree, cs)
-            .into_iter()
-            .find_map(|t| dialect_named(t))
-    })
+    dbms_dialect(cs).or_else(|| required_dbms(tree, cs).into_iter().find_map(dialect_named))
 }
 
 /// The `type` of each `<dbms>` a changeSet's `<preConditions>` require, directly or under
