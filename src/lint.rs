@@ -197,9 +197,27 @@ pub fn lint(request: Request, settings: &Settings) -> Vec<FileReport> {
             Ok(r) => rest.push((slot, r)),
         }
     }
+    // The module folders this run reports on: a call of one of them leaves what the module
+    // decides by itself to the module's own report.
+    let linted: Arc<std::collections::HashSet<std::path::PathBuf>> = Arc::new(
+        modules
+            .iter()
+            .filter(|(_, members)| members.iter().any(|(_, r)| r.reported))
+            .filter_map(|(dir, _)| {
+                let d = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir.as_path()
+                };
+                d.canonicalize().ok()
+            })
+            .collect(),
+    );
     let tf: Vec<(usize, FileReport)> = modules
         .into_par_iter()
-        .flat_map_iter(|(dir, members)| lint_module(&dir, members, module_siblings, settings))
+        .flat_map_iter(|(dir, members)| {
+            lint_module(&dir, members, module_siblings, &linted, settings)
+        })
         .collect();
     let slots: Vec<usize> = rest.iter().map(|(slot, _)| *slot).collect();
     let reports = lint_sources_with(
@@ -578,6 +596,7 @@ fn lint_module(
     dir: &Path,
     members: Vec<(usize, Read)>,
     siblings: bool,
+    linted: &Arc<std::collections::HashSet<std::path::PathBuf>>,
     settings: &Settings,
 ) -> Vec<(usize, FileReport)> {
     let read_siblings = siblings;
@@ -628,7 +647,8 @@ fn lint_module(
     }
     // Terraform reads a directory's files in name order; so does the module (first declaration
     // wins).
-    let module = TfModule::new(files);
+    let mut module = TfModule::new(files);
+    module.set_linted_folders(linted.clone());
     reported
         .into_iter()
         .map(|(slot, fi)| (slot, lint_terraform_unit(&module, fi, settings)))

@@ -485,3 +485,44 @@ fn module_calls_that_loop_or_nest_deeply_end() {
     // Twelve calls deep is past the limit: the chain is not followed to its end.
     assert!(!out.contains("deep/main.tf"), "{out}");
 }
+
+#[test]
+fn a_local_module_outside_the_linted_folders_has_its_own_findings_reported_at_the_call() {
+    // `check envs/prod` does not report on `modules/db`: what the module decides by itself
+    // (a literal `storage_encrypted = false`) is reported at the call. `check .` reports it once,
+    // in the module, and not again at the call.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "envs/prod/main.tf",
+        "module \"db\" {\n  source = \"../../modules/db\"\n  public = true\n}\n",
+    );
+    write(
+        dir.path(),
+        "modules/db/main.tf",
+        "variable \"public\" {}\nresource \"aws_db_instance\" \"this\" {\n  engine              = \"postgres\"\n  publicly_accessible = var.public\n  storage_encrypted   = false\n}\n",
+    );
+    let args = |path: &'static str| {
+        [
+            "check",
+            "--isolated",
+            "--select",
+            "IS001,IS002",
+            "--format",
+            "concise",
+            path,
+        ]
+    };
+    let (code, out, err) = schemaguard(dir.path(), &args("envs/prod"));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("envs/prod/main.tf:3:12: IS001"), "{out}");
+    assert!(
+        out.contains("envs/prod/main.tf:1:1: IS002 [error] `module.db.aws_db_instance.this`"),
+        "{out}"
+    );
+    let (code, out, err) = schemaguard(dir.path(), &args("."));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("modules/db/main.tf:5:3: IS002"), "{out}");
+    assert!(!out.contains("envs/prod/main.tf:1:1: IS002"), "{out}");
+    assert!(out.contains("envs/prod/main.tf:3:12: IS001"), "{out}");
+}

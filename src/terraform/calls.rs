@@ -11,12 +11,13 @@
 //!   was passed to), so a finding that the caller's argument decides points at that argument.
 //!   A value computed from one (`var.env == "dev" ? true : false`) points at it too.
 //! - Everything the module decides by itself (its literals, its defaults, unset attributes) is
-//!   put at the call's *anchor*. For a local module, which is linted in its own right, the
-//!   anchor is an empty span at the start of the call's header, and findings there are dropped
-//!   when the caller's file is reported ([`super::TfUnit::call_anchors`]): they are the module's
-//!   own findings, reported once in the module, not once per call. For a module `terraform
-//!   init` fetched into `.terraform/modules` (not linted on its own), the anchor is the call's
-//!   header and the findings stay.
+//!   put at the call's *anchor*. For a local module the run reports on too, the anchor is an
+//!   empty span at the start of the call's header, and findings there are dropped when the
+//!   caller's file is reported ([`super::TfUnit::call_anchors`]): they are the module's own
+//!   findings, reported once in the module, not once per call. For a module `terraform init`
+//!   fetched into `.terraform/modules`, or a local one outside the folders the run reports on
+//!   (`check envs/prod` calling `../../modules/db`), the anchor is the call's header and the
+//!   findings stay.
 //!
 //! Calls nest (a module calling a module) up to [`MAX_CALL_DEPTH`]; a module that calls itself
 //! through a chain of calls is not entered again.
@@ -58,9 +59,17 @@ pub struct CallSite {
     /// The root module's directory, where `terraform init` keeps `.terraform/modules`; `None`
     /// for the root module itself (its own directory).
     root: Option<PathBuf>,
-    /// Whether the module is not linted on its own (fetched by `terraform init`, or called from
-    /// such a module).
+    /// Whether the module is not linted on its own (fetched by `terraform init`, called from
+    /// such a module, or outside the folders the run reports on).
     fetched: bool,
+    /// The module folders (canonical) the run reports on.
+    linted: Arc<HashSet<PathBuf>>,
+}
+
+impl CallSite {
+    pub fn set_linted(&mut self, folders: Arc<HashSet<PathBuf>>) {
+        self.linted = folders;
+    }
 }
 
 /// The arguments of one call, bound to the called module's variables.
@@ -141,6 +150,11 @@ pub fn locate(
     if !dir.is_dir() {
         return None;
     }
+    // A local module the run does not report on is, for this call, like a fetched one.
+    let fetched = fetched
+        || dir
+            .canonicalize()
+            .map_or(true, |d| !site.linted.contains(&d));
     let anchor = if fetched {
         header
     } else {
@@ -212,6 +226,7 @@ pub fn call_objects(
         key: at.key,
         root: Some(at.root),
         fetched: at.fetched,
+        linted: parent.call.linted.clone(),
     };
     let mut values = HashMap::new();
     let mut bound = HashSet::new();

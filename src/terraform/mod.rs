@@ -406,6 +406,17 @@ impl TfModule {
         }
     }
 
+    /// The module folders (canonical paths) the run reports on. A called local module among
+    /// them reports what it decides by itself; one outside them (`check envs/prod` calling
+    /// `../../modules/db`) has it reported at the call. Without this, every called module
+    /// counts as outside.
+    pub fn set_linted_folders(
+        &mut self,
+        folders: Arc<std::collections::HashSet<std::path::PathBuf>>,
+    ) {
+        self.call.set_linted(folders);
+    }
+
     /// Whether the module's `terraform { required_version = "…" }` constraints admit some
     /// Terraform release at or after `min` (`[0, 14, 0]`): a module pinned to `~> 0.12.0` cannot
     /// use what 0.14 added. `true` when no file constrains it or a constraint is not a literal.
