@@ -203,14 +203,7 @@ pub fn lint(request: Request, settings: &Settings) -> Vec<FileReport> {
         modules
             .iter()
             .filter(|(_, members)| members.iter().any(|(_, r)| r.reported))
-            .filter_map(|(dir, _)| {
-                let d = if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir.as_path()
-                };
-                d.canonicalize().ok()
-            })
+            .filter_map(|(dir, _)| crate::terraform::canonical_dir(dir))
             .collect(),
     );
     let tf: Vec<(usize, FileReport)> = modules

@@ -114,6 +114,8 @@ fn address(o: &Arc<str>) -> usize {
 /// A called module found on disk.
 pub struct OnDisk {
     dir: PathBuf,
+    /// `dir` canonicalized: what loops are detected on and linted folders are matched by.
+    canonical: PathBuf,
     /// Where what the module decides by itself points (see the module docs).
     anchor: Span,
     fetched: bool,
@@ -150,11 +152,9 @@ pub fn locate(
     if !dir.is_dir() {
         return None;
     }
+    let canonical = dir.canonicalize().ok()?;
     // A local module the run does not report on is, for this call, like a fetched one.
-    let fetched = fetched
-        || dir
-            .canonicalize()
-            .map_or(true, |d| !site.linted.contains(&d));
+    let fetched = fetched || !site.linted.contains(&canonical);
     let anchor = if fetched {
         header
     } else {
@@ -162,11 +162,22 @@ pub fn locate(
     };
     Some(OnDisk {
         dir,
+        canonical,
         anchor,
         fetched,
         key,
         root,
     })
+}
+
+/// A directory's canonical path; the empty path (a file named without a folder) is `.`.
+pub fn canonical_dir(dir: &Path) -> Option<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    dir.canonicalize().ok()
 }
 
 /// The folder `terraform init` recorded for a module key in `.terraform/modules/modules.json`.
@@ -193,24 +204,15 @@ pub fn call_objects(
     out: &mut Vec<TfObject>,
 ) {
     let parent = ev.module;
-    let Ok(target) = at.dir.canonicalize() else {
-        return;
-    };
+    let target = &at.canonical;
     let own = parent
         .files
         .first()
         .and_then(|f| f.source.path.parent())
-        .and_then(|d| {
-            let d = if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            };
-            d.canonicalize().ok()
-        });
+        .and_then(canonical_dir);
     if parent.call.above.len() >= MAX_CALL_DEPTH
-        || parent.call.above.contains(&target)
-        || own.as_ref() == Some(&target)
+        || parent.call.above.contains(target)
+        || own.as_ref() == Some(target)
     {
         return;
     }

@@ -9,6 +9,7 @@
 //! default) is unknown, and an unknown value never produces a finding by itself.
 
 mod calls;
+pub use calls::canonical_dir;
 pub mod hcl;
 pub mod modules;
 pub mod plan;
